@@ -1,0 +1,90 @@
+/* config: the only module that knows rotd.conf's syntax (libconfuse).
+ *
+ * config_load() parses and validates the whole file and returns an immutable
+ * struct; the rest of rotd reads settings from it and never sees config text.
+ * Every problem is reported as "file:line: message". Semantic errors (bad units,
+ * bad values, missing required options, contradictions) are all collected and
+ * reported together; a syntax error stops the parse, and is reported after the
+ * errors found before it. */
+#ifndef ROTD_CONFIG_H
+#define ROTD_CONFIG_H
+
+#include <stdint.h>
+
+#include "strlist.h"
+#include "units.h"
+
+enum compress_kind { COMPRESS_GZIP, COMPRESS_ZSTD };
+enum rotate_method { METHOD_COPYTRUNCATE, METHOD_RENAME };
+
+/* One `match { }` block. Every non-empty list must match (AND); inside a list any
+ * one pattern is enough (OR). Patterns are fnmatch(3) globs. */
+struct role_match {
+	struct strlist images;     /* against the container's Config.Image */
+	struct strlist services;   /* against label com.docker.compose.service */
+	struct strlist names;      /* against the container name, without the leading '/' */
+	struct strlist envs;       /* "KEY=VALUE" must be in Config.Env exactly; "KEY" must be set */
+	struct strlist not_envs;   /* none of these may be in Config.Env (same forms as envs) */
+};
+
+/* One `role NAME { }` section: how to recognise a container and how to rotate it. */
+struct role_policy {
+	char *name;                    /* section title, e.g. "web" */
+	struct role_match *matches;    /* a container has this role if any block matches */
+	size_t n_matches;
+	struct strlist logs;           /* absolute globs inside the container; wildcards
+	                                  only in the last component */
+	uint64_t size;                 /* rotate when a log is larger, bytes (> 0) */
+	unsigned keep;                 /* archives kept per source log (>= 1) */
+	enum compress_kind compress;
+	int compress_level;            /* gzip 1..9, zstd 1..19 */
+	char *archive_dir;             /* absolute, inside the container */
+	enum rotate_method method;
+	struct strlist postrotate;     /* argv run in the container after a rename; may be empty */
+	uint64_t idle_after;           /* seconds: a non-newest file idle this long is archived whole */
+};
+
+struct media_rule {
+	char *name;                    /* section title, e.g. "outgoing" */
+	char *path;                    /* relative to the media root, no "..", e.g. "outgoing" */
+	struct strlist globs;          /* fnmatch patterns on file names; empty means all */
+	uint64_t max_age;              /* seconds; files older than this are pruned */
+};
+
+struct rotd_config {
+	char *path;                    /* file it was read from, or "<built-in>" */
+	char *docker_socket;           /* config's docker.socket, or NULL */
+	unsigned docker_timeout_ms;    /* per request, except streams */
+	unsigned jobs;                 /* compression workers; 0 means the number of CPUs */
+	struct role_policy *roles;     /* in file order; the first matching role wins */
+	size_t n_roles;
+	struct time_window offpeak;
+	char *timezone;                /* TZ name for the window, or NULL for local time */
+	char *media_root;              /* absolute, inside the container */
+	uint64_t media_floor;          /* seconds: never prune younger media */
+	struct media_rule *media_rules;
+	size_t n_media_rules;
+	unsigned high_watermark;       /* percent used */
+	unsigned low_watermark;        /* percent used, < high */
+};
+
+/* Reads and validates the file at path. Returns the config (free with config_free),
+ * or NULL after appending every problem as "file:line: message" to *errors. */
+struct rotd_config *config_load(const char *path, struct strlist *errors);
+
+/* The same for text already in memory; name stands for the file in messages. */
+struct rotd_config *config_load_buffer(const char *text, const char *name, struct strlist *errors);
+
+/* The built-in defaults: the text of conf/rotd.conf compiled into rotd. Never NULL. */
+struct rotd_config *config_load_defaults(void);
+
+/* Returns the role named name, or NULL. */
+const struct role_policy *config_role(const struct rotd_config *cfg, const char *name);
+
+/* Frees cfg and everything it owns; NULL is allowed. */
+void config_free(struct rotd_config *cfg);
+
+/* The default config file path (SYSCONFDIR/rotd/rotd.conf). */
+const char *config_default_path(void);
+
+#endif

@@ -1,0 +1,26 @@
+/* log: rotd's diagnostics on stderr.
+ *
+ * Every message is one line prefixed "rotd: ". Under systemd (JOURNAL_STREAM set)
+ * lines also carry the sd-daemon "<N>" priority prefix. The *_warn variants append
+ * ": strerror(errno)"; the *_warnx variants do not. Debug lines appear only after
+ * log_set_verbose(1). */
+#ifndef ROTD_LOG_H
+#define ROTD_LOG_H
+
+/* Reads JOURNAL_STREAM to choose the line format; call once at start. */
+void log_init(void);
+/* Enables (1) or disables (0) debug lines. */
+void log_set_verbose(int verbose);
+/* Returns 1 when debug lines are enabled. */
+int log_verbose(void);
+
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs at error priority and exits with status; never returns. */
+void fatalx(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+#endif
