@@ -1,1 +1,228 @@
 #include "autoconf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ctrfs.h"
+#include "xalloc.h"
+
+struct ctrfs {
+	int root_fd;
+};
+
+static int sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+/* Reads up to len-1 bytes of a small /proc file relative to dirfd, NUL-terminated. */
+static ssize_t read_small_file(int dirfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t total = 0, n;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < len - 1 && (n = read(fd, buf + total, len - 1 - (size_t)total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+static int id_is_hex64(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+struct ctrfs *ctrfs_open(pid_t pid, const char *container_id)
+{
+	char procpath[32], cgroup[8192];
+	struct ctrfs *fs;
+	int pid_fd, root_fd, saved;
+
+	if (pid <= 0 || container_id == NULL || !id_is_hex64(container_id)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	snprintf(procpath, sizeof(procpath), "/proc/%ld", (long)pid);
+	pid_fd = open(procpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pid_fd < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return NULL;
+	}
+	/* Both the root and the cgroup are read through pid_fd, which stays bound to
+	 * the process we opened even if the pid is reused meanwhile. */
+	root_fd = openat(pid_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		goto fail_pid;
+	if (read_small_file(pid_fd, "cgroup", cgroup, sizeof(cgroup)) < 0)
+		goto fail_root;
+	if (strstr(cgroup, container_id) == NULL) {
+		errno = ESTALE;
+		goto fail_root;
+	}
+	close(pid_fd);
+	fs = xmalloc(sizeof(*fs));
+	fs->root_fd = root_fd;
+	return fs;
+
+fail_root:
+	saved = errno;
+	close(root_fd);
+	errno = saved;
+fail_pid:
+	saved = errno;
+	close(pid_fd);
+	errno = (saved == ENOENT) ? ESRCH : saved;
+	return NULL;
+}
+
+struct ctrfs *ctrfs_from_dirfd(int dirfd)
+{
+	struct ctrfs *fs;
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return NULL;
+	fs = xmalloc(sizeof(*fs));
+	fs->root_fd = fd;
+	return fs;
+}
+
+void ctrfs_close(struct ctrfs *fs)
+{
+	if (fs == NULL)
+		return;
+	close(fs->root_fd);
+	free(fs);
+}
+
+int ctrfs_root_fd(const struct ctrfs *fs)
+{
+	return fs->root_fd;
+}
+
+int ctrfs_open_path(const struct ctrfs *fs, const char *path, int flags, mode_t mode)
+{
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)(flags | O_CLOEXEC);
+	how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	return sys_openat2(fs->root_fd, path, &how);
+}
+
+enum ctrfs_kind ctrfs_classify(const struct stat *st)
+{
+	switch (st->st_mode & S_IFMT) {
+	case S_IFREG:
+		return st->st_nlink == 1 ? CTRFS_REGULAR : CTRFS_HARDLINKED;
+	case S_IFLNK:
+		return CTRFS_SYMLINK;
+	case S_IFIFO:
+		return CTRFS_FIFO;
+	case S_IFSOCK:
+		return CTRFS_SOCKET;
+	case S_IFCHR:
+	case S_IFBLK:
+		return CTRFS_DEVICE;
+	case S_IFDIR:
+		return CTRFS_DIRECTORY;
+	default:
+		return CTRFS_OTHER;
+	}
+}
+
+const char *ctrfs_kind_name(enum ctrfs_kind kind)
+{
+	switch (kind) {
+	case CTRFS_REGULAR:
+		return "regular file";
+	case CTRFS_HARDLINKED:
+		return "hard-linked file";
+	case CTRFS_SYMLINK:
+		return "symlink";
+	case CTRFS_FIFO:
+		return "FIFO";
+	case CTRFS_SOCKET:
+		return "socket";
+	case CTRFS_DEVICE:
+		return "device";
+	case CTRFS_DIRECTORY:
+		return "directory";
+	case CTRFS_OTHER:
+		break;
+	}
+	return "special file";
+}
+
+int ctrfs_glob(const struct ctrfs *fs, const char *pattern, ctrfs_match_cb cb, void *arg)
+{
+	const char *slash = strrchr(pattern, '/');
+	const char *base;
+	char *dir;
+	struct dirent *de;
+	DIR *dp;
+	int dfd, ret = 0, saved;
+
+	if (slash == NULL || slash[1] == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	base = slash + 1;
+	dir = (slash == pattern) ? xstrdup("/") : xstrndup(pattern, (size_t)(slash - pattern));
+	dfd = ctrfs_open_path(fs, dir, O_RDONLY | O_DIRECTORY, 0);
+	saved = errno;
+	free(dir);
+	if (dfd < 0) {
+		errno = saved;
+		return -1;
+	}
+	dp = fdopendir(dfd);
+	if (dp == NULL) {
+		saved = errno;
+		close(dfd);
+		errno = saved;
+		return -1;
+	}
+	while (ret == 0) {
+		struct stat st;
+
+		errno = 0;
+		de = readdir(dp);
+		if (de == NULL) {
+			if (errno != 0)
+				ret = -1;
+			break;
+		}
+		if (fnmatch(base, de->d_name, FNM_PERIOD) != 0)
+			continue;
+		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue; /* removed since readdir */
+			ret = -1;
+			break;
+		}
+		ret = cb(de->d_name, &st, ctrfs_classify(&st), arg);
+	}
+	saved = errno;
+	closedir(dp);
+	errno = saved;
+	return ret;
+}

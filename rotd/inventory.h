@@ -1,0 +1,97 @@
+/* inventory: the containers on this host, each mapped to a role by the config's
+ * matching rules (or its rotd.role label), with its pid, compose identity and mounts. */
+#ifndef ROTD_INVENTORY_H
+#define ROTD_INVENTORY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "docker.h"
+#include "strlist.h"
+
+#define INVENTORY_ROLE_LABEL "rotd.role"
+#define INVENTORY_ROLE_NONE "none"
+
+enum container_state {
+	CTR_RUNNING,      /* has a role and a live pid: rotd works on it */
+	CTR_STOPPED,      /* has a role but is not running: reported and skipped */
+	CTR_IGNORED,      /* no role: not a container rotd looks after */
+	CTR_VANISHED,     /* removed between list and inspect: skipped */
+	CTR_FAILED,       /* could not be inspected or classified: an error */
+};
+
+struct mount_info {
+	char *type;          /* "volume", "bind", "tmpfs" ... */
+	char *name;          /* volume name, or NULL */
+	char *source;        /* host path, or NULL */
+	char *destination;   /* path inside the container */
+	int read_write;
+};
+
+struct container {
+	char *id;
+	char *name;                      /* without the leading '/' */
+	char *image;                     /* Config.Image, or the list's Image */
+	char *project;                   /* com.docker.compose.project, or NULL */
+	char *service;                   /* com.docker.compose.service, or NULL */
+	const struct role_policy *role;  /* borrowed from the config; NULL unless RUNNING/STOPPED */
+	enum container_state state;
+	char *detail;                    /* why STOPPED/IGNORED/VANISHED/FAILED, for the report */
+	pid_t pid;                       /* 0 unless RUNNING */
+	char *started_at;                /* State.StartedAt, or NULL */
+	struct mount_info *mounts;
+	size_t n_mounts;
+};
+
+struct inventory {
+	struct container *v;
+	size_t n;
+};
+
+/* What classification looks at. */
+struct container_facts {
+	const char *image;
+	const char *name;           /* without the leading '/' */
+	const char *service;        /* compose service label, or NULL */
+	const char *role_label;     /* rotd.role label, or NULL */
+	const struct strlist *env;  /* "KEY=VALUE" entries */
+};
+
+/* The outcome of classification. */
+enum classify_result {
+	CLASSIFY_ROLE,          /* *role is set */
+	CLASSIFY_NONE,          /* no rule matched */
+	CLASSIFY_LABEL_NONE,    /* rotd.role=none */
+	CLASSIFY_LABEL_UNKNOWN, /* rotd.role names a role the config lacks */
+};
+
+/* Decides a container's role: a rotd.role label wins; otherwise the first role (in
+ * config order) any of whose match blocks matches. Pure. */
+enum classify_result inventory_classify(const struct rotd_config *cfg, const struct container_facts *facts,
+					const struct role_policy **role);
+
+/* Fills *c from an inspect object (GET /containers/{id}/json) and classifies it.
+ * Returns 0, or -1 when the object lacks Id/Name/State (c->state = CTR_FAILED). */
+int inventory_entry_from_inspect(const struct rotd_config *cfg, json_t *inspect, struct container *c);
+
+/* Lists containers (all states, narrowed by filters, may be NULL), inspects each and
+ * classifies it. Containers gone before inspect are VANISHED; other inspect errors
+ * are FAILED entries. Returns DOCKER_OK and fills *inv (sorted by name), or the
+ * list call's docker_status (nothing filled). */
+int inventory_build(struct docker *d, const struct rotd_config *cfg, const struct docker_filters *filters,
+		    struct inventory *inv);
+
+/* The same from a list response already in hand (for callers and tests that act
+ * between list and inspect). */
+int inventory_build_from_list(struct docker *d, const struct rotd_config *cfg, json_t *list,
+			      struct inventory *inv);
+
+/* Frees everything inv owns and empties it. */
+void inventory_free(struct inventory *inv);
+
+/* "running", "stopped", "ignored", "vanished", "failed". */
+const char *inventory_state_name(enum container_state state);
+
+#endif

@@ -1,1 +1,262 @@
-int main(void) { return 0; }
+/* rotd: keeps WhatsApp Business API Docker hosts from filling their disks.
+ *
+ * The data flows one way: config -> inventory -> (plan -> apply) -> report. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctrfs.h"
+#include "docker.h"
+#include "exitcode.h"
+#include "inventory.h"
+#include "log.h"
+#include "report.h"
+#include "scan.h"
+#include "xalloc.h"
+
+struct options {
+	const char *config_path;   /* NULL: the default path, or the built-in defaults */
+	int check_config;
+	int now;
+	int dry_run;
+	int json;
+	struct strlist containers; /* --container NAME: only these */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rotd [--config FILE] --check-config\n"
+		"       rotd [--config FILE] --now --dry-run [--json] [--container NAME]... [-v]\n"
+		"\n"
+		"  -c, --config FILE     read FILE instead of %s\n"
+		"      --check-config    validate the configuration and exit (0 OK, 2 errors)\n"
+		"      --now             run one pass now\n"
+		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
+		"      --json            print the report as JSON\n"
+		"      --container NAME  only this container (repeatable)\n"
+		"  -v, --verbose         debug lines on stderr\n"
+		"  -h, --help            this text\n"
+		"  -V, --version         print the version\n"
+		"\n"
+		"Exit status: 0 all done, 1 some container failed, 2 configuration or usage error,\n"
+		"3 the Docker engine could not be reached. See rotd(8).\n",
+		config_default_path());
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "now", no_argument, NULL, OPT_NOW },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:nvhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config_path = optarg;
+			break;
+		case OPT_CHECK:
+			o->check_config = 1;
+			break;
+		case OPT_NOW:
+			o->now = 1;
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_CONTAINER:
+			strlist_add(&o->containers, optarg);
+			break;
+		case 'v':
+			log_set_verbose(1);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_ROTD_OK);
+		case 'V':
+			printf("rotd %s\n", PACKAGE_VERSION);
+			exit(EXIT_ROTD_OK);
+		default:
+			usage(stderr);
+			exit(EXIT_ROTD_CONFIG);
+		}
+	}
+	if (optind < argc)
+		fatalx(EXIT_ROTD_CONFIG, "unexpected argument '%s'; see rotd --help", argv[optind]);
+}
+
+/* Loads the named file, else the default file, else the built-in defaults. On
+ * errors prints each "file:line: message" on stderr and returns NULL. */
+static struct rotd_config *load_config(const char *path)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg;
+
+	if (path == NULL) {
+		if (access(config_default_path(), F_OK) != 0 && errno == ENOENT) {
+			log_debug("%s does not exist; using the built-in defaults", config_default_path());
+			return config_load_defaults();
+		}
+		path = config_default_path();
+	}
+	cfg = config_load(path, &errors);
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.v[i]);
+	strlist_free(&errors);
+	return cfg;
+}
+
+static int check_config(const char *path)
+{
+	struct rotd_config *cfg = load_config(path);
+
+	if (cfg == NULL)
+		return EXIT_ROTD_CONFIG;
+	printf("configuration OK (%s)\n", cfg->path);
+	config_free(cfg);
+	return EXIT_ROTD_OK;
+}
+
+/* Connects and negotiates; on failure logs one line and returns NULL. */
+static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_code)
+{
+	struct docker_options dopt = { 0, cfg->docker_timeout_ms, 0 };
+	char *why = NULL;
+	char *socket = docker_choose_socket(cfg->docker_socket, &why);
+	struct docker *d;
+
+	if (socket == NULL) {
+		log_errorx("%s", why);
+		free(why);
+		*exit_code = EXIT_ROTD_CONFIG;
+		return NULL;
+	}
+	d = docker_new(socket, &dopt);
+	free(socket);
+	if (docker_ping(d) != DOCKER_OK) {
+		log_errorx("%s", docker_error(d));
+		docker_free(d);
+		*exit_code = EXIT_ROTD_ENGINE;
+		return NULL;
+	}
+	log_debug("engine at %s speaks API %s", docker_socket(d), docker_api_version(d));
+	return d;
+}
+
+/* Reads each running container's logs through its confined root. */
+static void scan_containers(struct report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct report_container *rc = &r->v[i];
+		const struct container *c = rc->ctr;
+		struct ctrfs *fs;
+
+		if (c->state != CTR_RUNNING)
+			continue;
+		fs = ctrfs_open(c->pid, c->id);
+		if (fs == NULL) {
+			rc->error = xasprintf("cannot open its filesystem through /proc/%ld/root: %s",
+					      (long)c->pid,
+					      errno == ESTALE ? "the pid now belongs to another process" : strerror(errno));
+			log_errorx("container %s: %s", c->name, rc->error);
+			continue;
+		}
+		scan_logs(fs, c->role, &rc->scan);
+		rc->scanned = 1;
+		for (size_t e = 0; e < rc->scan.errors.n; e++)
+			log_errorx("container %s: %s", c->name, rc->scan.errors.v[e]);
+		ctrfs_close(fs);
+	}
+}
+
+static int run_pass(const struct options *o, const struct rotd_config *cfg)
+{
+	struct docker_filters *filters = NULL;
+	struct inventory inv = { NULL, 0 };
+	struct report report;
+	struct docker *d;
+	int code = EXIT_ROTD_OK, st;
+
+	d = connect_engine(cfg, &code);
+	if (d == NULL)
+		return code;
+	if (o->containers.n > 0) {
+		filters = docker_filters_new();
+		for (size_t i = 0; i < o->containers.n; i++) {
+			char *exact = xasprintf("^/%s$", o->containers.v[i]);
+
+			docker_filters_add(filters, "name", exact);
+			free(exact);
+		}
+	}
+	st = inventory_build(d, cfg, filters, &inv);
+	docker_filters_free(filters);
+	if (st != DOCKER_OK) {
+		log_errorx("cannot list containers: %s", docker_error(d));
+		docker_free(d);
+		return st == DOCKER_EUNREACHABLE ? EXIT_ROTD_ENGINE : EXIT_ROTD_PARTIAL;
+	}
+	report_init(&report, &inv);
+	report.socket = docker_socket(d);
+	report.api_version = docker_api_version(d);
+	report.config_path = cfg->path;
+	report.dry_run = o->dry_run;
+	scan_containers(&report);
+	if (o->json)
+		report_print_json(stdout, &report);
+	else
+		report_print_text(stdout, &report);
+	code = report_exit_code(&report);
+	report_free(&report);
+	inventory_free(&inv);
+	docker_free(d);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct rotd_config *cfg;
+	int code;
+
+	memset(&o, 0, sizeof(o));
+	log_init();
+	parse_options(argc, argv, &o);
+	if (o.check_config) {
+		code = check_config(o.config_path);
+		strlist_free(&o.containers);
+		return code;
+	}
+	if (!o.now || !o.dry_run)
+		fatalx(EXIT_ROTD_CONFIG, "%s is not built yet: this version runs only --now --dry-run and --check-config",
+		       o.now ? "rotation (--now without --dry-run)" : "the daemon (rotd without --now)");
+	cfg = load_config(o.config_path);
+	if (cfg == NULL)
+		return EXIT_ROTD_CONFIG;
+	docker_global_init();
+	code = run_pass(&o, cfg);
+	docker_global_cleanup();
+	config_free(cfg);
+	strlist_free(&o.containers);
+	return code;
+}
