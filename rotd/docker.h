@@ -32,6 +32,20 @@ enum docker_status {
 
 struct docker;
 
+/* Initialises libcurl; call once at start, before any thread exists. */
+void docker_global_init(void);
+/* Releases libcurl's global state; call once at exit, after every client is freed. */
+void docker_global_cleanup(void);
+
+/* Compares API versions "MAJOR.MINOR" numerically (1.9 < 1.25): <0, 0 or >0; a string that
+ * is not such a version sorts before every valid one. */
+int docker_api_compare(const char *a, const char *b);
+
+/* Picks the version to speak to an engine whose Api-Version is engine (NULL: absent, taken
+ * as DOCKER_API_MIN): min(engine, DOCKER_API_MAX), written to out[outsz]. Returns 0, or -1
+ * when engine is unreadable or older than DOCKER_API_MIN. */
+int docker_api_negotiate(const char *engine, char *out, size_t outsz);
+
 struct docker_options {
 	unsigned connect_timeout_ms;   /* 0: 5000 */
 	unsigned timeout_ms;           /* per request; 0: 30000 */

@@ -1,2 +1,79 @@
 #!/bin/sh
-echo "1..0"
+# Runs every test and quality gate, then prints "N passed, M failed" as its last line.
+#
+#   1. build with -Werror                      (gate)
+#   2. make check: unit tests (Check) and integration tests against a private
+#      dockerd; every TAP result counts as one test
+#   3. unit tests under ASan and UBSan         (gate)
+#   4. unit tests under valgrind memcheck      (gate, one per program)
+#   5. cppcheck                                (gate)
+#   6. make distcheck                          (gate)
+#
+# Needs root (the integration tests start dockerd) and the packages .ci/deps.sh installs.
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src" || exit 1
+out=$src/build-test
+logs=$out/logs
+passed=0
+failed=0
+
+gate() {
+	name=$1
+	shift
+	printf '%s ... ' "$name"
+	if "$@" >"$logs/$name.log" 2>&1; then
+		echo ok
+		passed=$((passed + 1))
+	else
+		echo FAILED
+		failed=$((failed + 1))
+		tail -n 40 "$logs/$name.log" | sed 's/^/    /'
+	fi
+}
+
+rm -rf "$out" "$src/build-asan"
+mkdir -p "$logs" "$src/build-asan"
+[ -x ./configure ] || ./autogen.sh >"$logs/autogen.log" 2>&1 || { cat "$logs/autogen.log"; exit 1; }
+
+gate build-werror sh -c "cd '$out' && '$src/configure' --enable-werror && make -j2"
+
+printf 'make check (unit + integration) ... '
+(cd "$out" && make -j2 check) >"$logs/check.log" 2>&1
+check_rc=$?
+count() { sed -n "s/^# $1: *\([0-9]*\)\$/\1/p" "$logs/check.log" | tail -n 1; }
+c_pass=$(count PASS)
+c_fail=$(count FAIL)
+c_err=$(count ERROR)
+c_skip=$(count SKIP)
+c_xpass=$(count XPASS)
+passed=$((passed + ${c_pass:-0}))
+failed=$((failed + ${c_fail:-0} + ${c_err:-0} + ${c_skip:-0} + ${c_xpass:-0}))
+if [ $check_rc -ne 0 ] || [ -z "$c_pass" ]; then
+	echo "FAILED (exit $check_rc)"
+	[ -n "$c_pass" ] || failed=$((failed + 1))
+	for f in "$out"/tests/unit/*.log "$out"/tests/integration/*.log; do
+		[ -f "$f" ] || continue
+		grep -qE '^(not ok|Bail out)|^(FAIL|ERROR):' "$f" && { echo "--- $f"; grep -vE '^ok ' "$f" | tail -n 60; }
+	done
+else
+	echo "ok (${c_pass} passed)"
+fi
+
+unit_tests=$(cd "$out" && make -s -f Makefile print-unit-tests 2>/dev/null)
+gate asan-ubsan-unit sh -c "cd '$src/build-asan' && '$src/configure' --enable-werror --enable-sanitizers \
+	&& make -j2 && make check TESTS='$unit_tests'"
+
+for t in $unit_tests; do
+	gate "valgrind-$(basename "$t")" env CK_FORK=no valgrind --quiet --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=1 "$out/$t"
+done
+
+gate cppcheck cppcheck --quiet --enable=warning,style,performance,portability --error-exitcode=1 \
+	--inline-suppr --suppress=missingIncludeSystem --std=c11 -I "$out" -I rotd \
+	rotd tests/unit tests/integration
+
+gate distcheck sh -c "cd '$out' && make -j2 distcheck"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

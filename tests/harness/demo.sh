@@ -1,2 +1,33 @@
 #!/bin/sh
-echo "1..0"
+# make demo: rotd --now --dry-run against this host's Docker engine, or, when the
+# host has none, against a throwaway engine with WhatsApp-like containers.
+# Usage: demo.sh PATH-TO-ROTD
+set -u
+ROTD=$1
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/engine.sh"
+
+host_sock=/var/run/docker.sock
+case ${DOCKER_HOST:-} in unix://*) host_sock=${DOCKER_HOST#unix://} ;; esac
+if [ -S "$host_sock" ] && curl -sf --max-time 3 --unix-socket "$host_sock" http://localhost/_ping >/dev/null 2>&1; then
+	echo "== rotd --now --dry-run against the engine at $host_sock"
+	exec "$ROTD" --now --dry-run
+fi
+
+echo "== no Docker engine on this host: starting a throwaway one with WhatsApp-like containers"
+trap engine_stop EXIT
+trap 'exit 1' INT TERM HUP
+engine_start || exit 3
+engine_build_images || exit 1
+engine_start_whatsapp || exit 1
+engine_docker exec biz_waweb_1 sh -c 'dd if=/dev/zero of=/var/log/whatsapp/web.log bs=1048576 count=24 2>/dev/null;
+	echo "GET /v1/health 200" > /var/log/whatsapp/access.log; : > /var/log/lighttpd/error.log;
+	mkfifo /var/log/whatsapp/trap.log'
+engine_docker exec biz_wacore_1 sh -c 'dd if=/dev/zero of=/usr/local/waent/logs/wa-service-5f3a-crash.log bs=1024 count=700 2>/dev/null;
+	dd if=/dev/zero of=/var/log/whatsapp/core.log bs=1048576 count=16 2>/dev/null'
+engine_docker exec biz-master1-1 sh -c 'echo started > /var/log/whatsapp/master.log'
+echo "== rotd --now --dry-run"
+"$ROTD" --now --dry-run
+rc=$?
+echo "== rotd exited $rc"
+exit $rc
