@@ -53,23 +53,26 @@ struct media_rule {
 
 struct rotd_config {
 	char *path;                    /* file it was read from, or "<built-in>" */
-	char *docker_socket;           /* config's docker.socket, or NULL */
+	char *docker_socket;           /* config's docker.socket, or NULL when not set */
 	unsigned docker_timeout_ms;    /* per request, except streams */
 	unsigned jobs;                 /* compression workers; 0 means the number of CPUs */
 	struct role_policy *roles;     /* in file order; the first matching role wins */
 	size_t n_roles;
 	struct time_window offpeak;
 	char *timezone;                /* TZ name for the window, or NULL for local time */
-	char *media_root;              /* absolute, inside the container */
+	char *media_root;              /* absolute, inside the container; NULL when the file has
+	                                  no media section: then rotd never prunes media */
 	uint64_t media_floor;          /* seconds: never prune younger media */
-	struct media_rule *media_rules;
+	struct media_rule *media_rules; /* in file order; none without a media section */
 	size_t n_media_rules;
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
 };
 
 /* Reads and validates the file at path. Returns the config (free with config_free),
- * or NULL after appending every problem as "file:line: message" to *errors. */
+ * or NULL after appending every problem as "file:line: message" to *errors
+ * ("path: cannot open: reason" when the file cannot be read). One load at a time:
+ * libconfuse's lexer is global, so call this from one thread only. */
 struct rotd_config *config_load(const char *path, struct strlist *errors);
 
 /* The same for text already in memory; name stands for the file in messages. */

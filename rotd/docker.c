@@ -441,9 +441,10 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *arg)
 	static const char api[] = "Api-Version:";
 	struct xfer *x = arg;
 	size_t n = size * nitems;
-	char line[64];
 
 	if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {
+		char line[64];
+
 		copy_trimmed(data, data + n, line, sizeof(line));
 		x->status = 0;
 		x->api_version[0] = '\0';
@@ -607,7 +608,6 @@ static int request_json(struct docker *d, const char *method, const char *path, 
 int docker_ping(struct docker *d)
 {
 	struct xfer x;
-	char api[sizeof(d->api)];
 	int rc;
 
 	d->error[0] = '\0';
@@ -616,6 +616,7 @@ int docker_ping(struct docker *d)
 	rc = perform(d, &x);
 	if (rc == DOCKER_OK) {
 		const char *engine = x.api_version[0] != '\0' ? x.api_version : NULL;
+		char api[sizeof(d->api)];
 
 		if (docker_api_negotiate(engine, api, sizeof(api)) == 0) {
 			memcpy(d->api, api, sizeof(api));
@@ -825,7 +826,8 @@ static int exec_sink(const char *data, size_t len, void *arg)
 static int exec_start(struct docker *d, const char *exec_id, long long deadline, demux_cb cb, void *arg)
 {
 	struct exec_stream s = { .d = d, .cb = cb, .arg = arg };
-	char *path = xasprintf("/exec/%s/start", exec_id);
+	char *enc = percent_encode(exec_id);
+	char *path = xasprintf("/exec/%s/start", enc);
 	struct xfer x;
 	int rc;
 
@@ -843,13 +845,15 @@ static int exec_start(struct docker *d, const char *exec_id, long long deadline,
 	}
 	xfer_free(&x);
 	free(path);
+	free(enc);
 	return rc;
 }
 
 /* GET /exec/{id}/json until Running is false; stores ExitCode in *exit_code. */
 static int exec_wait(struct docker *d, const char *exec_id, long long deadline, int *exit_code)
 {
-	char *path = xasprintf("/exec/%s/json", exec_id);
+	char *enc = percent_encode(exec_id);
+	char *path = xasprintf("/exec/%s/json", enc);
 	int rc;
 
 	for (;;) {
@@ -874,6 +878,7 @@ static int exec_wait(struct docker *d, const char *exec_id, long long deadline, 
 		sleep_ms(EXEC_POLL_MS);
 	}
 	free(path);
+	free(enc);
 	return rc;
 }
 

@@ -79,7 +79,8 @@ const char *docker_error(const struct docker *d);
 struct docker_filters;
 /* Returns an empty filter set. Never NULL. */
 struct docker_filters *docker_filters_new(void);
-/* Adds value to the list for key (e.g. "label", "com.docker.compose.project=biz"). */
+/* Adds value to the list for key (e.g. "label", "com.docker.compose.project=biz"); a repeat
+ * adds nothing; bytes that are not UTF-8 become '?'. */
 void docker_filters_add(struct docker_filters *f, const char *key, const char *value);
 /* Returns the JSON text, keys sorted: {"label":["a=b"],"status":["running"]}; new string. */
 char *docker_filters_json(const struct docker_filters *f);

@@ -13,17 +13,19 @@ struct time_window {
 	unsigned end_min;
 };
 
-/* Parses a byte size: a decimal number with an optional unit k, K, M, G, T, each
- * optionally followed by "B" or "iB" ("20M", "15MB", "512KiB", "1g", "4096").
- * Units are powers of 1024. Returns 0 and sets *bytes, or -1 on a malformed
- * value or overflow. */
+/* Parses a byte size: a decimal number with an optional unit K, M, G, T, each
+ * optionally followed by "B" or "iB" ("20M", "15MB", "512KiB", "1g", "4096",
+ * "4096B"); letters in either case. Units are powers of 1024. Returns 0 and sets
+ * *bytes (0 included), or -1 on a malformed value or overflow. */
 int units_parse_size(const char *s, uint64_t *bytes);
 
-/* Parses a duration: a decimal number with a unit s, m, h, d or w ("30d", "1h",
- * "90s"); a bare number is seconds. Returns 0 and sets *seconds, or -1. */
+/* Parses a duration: a decimal number with one unit s, m, h, d or w, in either
+ * case ("30d", "1h", "90s"); a bare number is seconds. Returns 0 and sets
+ * *seconds, or -1 on a malformed value or overflow. */
 int units_parse_duration(const char *s, uint64_t *seconds);
 
-/* Parses "HH:MM-HH:MM" (24-hour clock, 00:00 to 23:59; "24:00" allowed as an end).
+/* Parses "HH:MM-HH:MM" (24-hour clock, 00:00 to 23:59, hours may be one digit;
+ * "24:00" allowed as an end).
  * start == end is rejected as ambiguous. Returns 0 and fills *w, or -1. */
 int units_parse_window(const char *s, struct time_window *w);
 
@@ -33,7 +35,8 @@ int units_parse_percent(const char *s, unsigned *pct);
 /* Returns 1 when minute_of_day (0..1439) is inside w, else 0. */
 int units_window_contains(const struct time_window *w, unsigned minute_of_day);
 
-/* Formats bytes for humans ("20.0 MiB", "512 B") into buf; returns buf. */
+/* Formats bytes for humans ("20.0 MiB", "512 B") into buf, truncating to len;
+ * returns buf. */
 char *units_format_size(uint64_t bytes, char *buf, size_t len);
 
 /* Formats a duration in the largest exact unit ("30d", "1h", "90s") into buf; returns buf. */

@@ -18,7 +18,7 @@ tap_result() {
 	fi
 }
 
-tap_diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+tap_diag() { for line in "$@"; do printf '%s\n' "$line"; done | sed 's/^/# /'; }
 
 tap_ok() {
 	desc=$1

@@ -1,3 +1,1231 @@
 #include "autoconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
 #include "unit.h"
-Suite *unit_suite(void) { return suite_create("config"); }
+
+#define SHIPPED TEST_SRCDIR "/conf/rotd.conf"
+#define MiB (1024ull * 1024)
+
+/* A valid role, five lines. */
+#define ROLE_WEB \
+	"role web {\n" \
+	"  logs = {\"/var/log/whatsapp/*.log\"}\n" \
+	"  size = 20M\n" \
+	"  archive-dir = /var/log/whatsapp/archive\n" \
+	"}\n"
+/* Pieces of a role, one line each. */
+#define HEAD "role web {\n"
+#define LOGS "  logs = {\"/var/log/whatsapp/*.log\"}\n"
+#define SIZE "  size = 20M\n"
+#define ADIR "  archive-dir = /var/log/whatsapp/archive\n"
+#define END "}\n"
+
+static void expect_errors(const char *text, ...) __attribute__((sentinel));
+
+/* Loads text from a file and asserts that loading fails with exactly the given
+ * errors, each written without the leading "PATH:"; the list ends with NULL. */
+static void expect_errors(const char *text, ...)
+{
+	char *path = strdup(unit_write_temp("rotd.conf", text));
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(path, &errors);
+	const char *want;
+	size_t n = 0;
+	va_list ap;
+
+	ck_assert_ptr_null(cfg);
+	va_start(ap, text);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		char full[1024];
+
+		snprintf(full, sizeof(full), "%s:%s", path, want);
+		ck_assert_msg(n < errors.n, "missing error: %s", full);
+		ck_assert_str_eq(errors.v[n], full);
+		n++;
+	}
+	va_end(ap);
+	ck_assert_msg(errors.n == n, "unexpected error: %s", errors.v[n]);
+	strlist_free(&errors);
+	free(path);
+}
+
+/* Loads text from a file and asserts that it is accepted. */
+static struct rotd_config *expect_ok(const char *text)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(unit_write_temp("rotd.conf", text), &errors);
+
+	ck_assert_msg(cfg != NULL, "rejected: %s", errors.n ? errors.v[0] : "(no message)");
+	ck_assert_uint_eq(errors.n, 0);
+	return cfg;
+}
+
+static void assert_list(const struct strlist *l, const char *first, ...)
+{
+	const char *want = first;
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, first);
+	for (; want != NULL; want = va_arg(ap, const char *)) {
+		ck_assert_msg(n < l->n, "list too short: no '%s'", want);
+		ck_assert_str_eq(l->v[n], want);
+		n++;
+	}
+	va_end(ap);
+	ck_assert_uint_eq(l->n, n);
+}
+
+static void assert_same_list(const struct strlist *a, const struct strlist *b)
+{
+	ck_assert_uint_eq(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		ck_assert_str_eq(a->v[i], b->v[i]);
+}
+
+static void assert_same_role(const struct role_policy *a, const struct role_policy *b)
+{
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_uint_eq(a->n_matches, b->n_matches);
+	for (size_t i = 0; i < a->n_matches; i++) {
+		assert_same_list(&a->matches[i].images, &b->matches[i].images);
+		assert_same_list(&a->matches[i].services, &b->matches[i].services);
+		assert_same_list(&a->matches[i].names, &b->matches[i].names);
+		assert_same_list(&a->matches[i].envs, &b->matches[i].envs);
+		assert_same_list(&a->matches[i].not_envs, &b->matches[i].not_envs);
+	}
+	assert_same_list(&a->logs, &b->logs);
+	ck_assert_uint_eq(a->size, b->size);
+	ck_assert_uint_eq(a->keep, b->keep);
+	ck_assert_int_eq(a->compress, b->compress);
+	ck_assert_int_eq(a->compress_level, b->compress_level);
+	ck_assert_str_eq(a->archive_dir, b->archive_dir);
+	ck_assert_int_eq(a->method, b->method);
+	assert_same_list(&a->postrotate, &b->postrotate);
+	ck_assert_uint_eq(a->idle_after, b->idle_after);
+}
+
+/* ---- the shipped file and the built-in defaults ------------------------ */
+
+START_TEST(test_shipped_conf_loads)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+
+	ck_assert_msg(cfg != NULL, "%s", errors.n ? errors.v[0] : "");
+	ck_assert_uint_eq(errors.n, 0);
+	ck_assert_str_eq(cfg->path, SHIPPED);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_shipped_roles_in_order)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->n_roles, 3);
+	ck_assert_str_eq(cfg->roles[0].name, "master");
+	ck_assert_str_eq(cfg->roles[1].name, "core");
+	ck_assert_str_eq(cfg->roles[2].name, "web");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_shipped_whatsapp_policies)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+
+	ck_assert_ptr_nonnull(cfg);
+	for (size_t i = 0; i < cfg->n_roles; i++) {
+		const struct role_policy *r = &cfg->roles[i];
+
+		ck_assert_uint_eq(r->size, strcmp(r->name, "web") == 0 ? 20 * MiB : 15 * MiB);
+		ck_assert_uint_eq(r->keep, 30);
+		ck_assert_int_eq(r->compress, COMPRESS_GZIP);
+		ck_assert_int_eq(r->compress_level, 6);
+		ck_assert_str_eq(r->archive_dir, "/var/log/whatsapp/archive");
+		ck_assert_int_eq(r->method, METHOD_COPYTRUNCATE);
+		ck_assert_uint_eq(r->postrotate.n, 0);
+		ck_assert_uint_eq(r->idle_after, 3600);
+		ck_assert_uint_eq(r->n_matches, 2);
+	}
+	assert_list(&cfg->roles[0].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", NULL);
+	assert_list(&cfg->roles[1].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", NULL);
+	assert_list(&cfg->roles[2].logs, "/var/log/whatsapp/*.log", "/var/log/lighttpd/*.log", NULL);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_shipped_matching_rules)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+	const struct role_match *m;
+
+	ck_assert_ptr_nonnull(cfg);
+	m = cfg->roles[0].matches;
+	assert_list(&m[0].images, "docker.whatsapp.biz/coreapp:*", NULL);
+	assert_list(&m[0].envs, "WA_MASTER_NODE=1", NULL);
+	ck_assert_uint_eq(m[0].not_envs.n, 0);
+	assert_list(&m[1].services, "master", "master[0-9]*", NULL);
+	ck_assert_uint_eq(m[1].images.n, 0);
+	m = cfg->roles[1].matches;
+	assert_list(&m[0].images, "docker.whatsapp.biz/coreapp:*", NULL);
+	assert_list(&m[0].not_envs, "WA_MASTER_NODE=1", NULL);
+	ck_assert_uint_eq(m[0].envs.n, 0);
+	assert_list(&m[1].services, "wacore", "wacore[0-9]*", NULL);
+	m = cfg->roles[2].matches;
+	assert_list(&m[0].images, "docker.whatsapp.biz/web:*", NULL);
+	assert_list(&m[1].services, "waweb", NULL);
+	ck_assert_uint_eq(m[1].names.n, 0);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_shipped_jobs_media_watermarks)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->docker_socket, "/var/run/docker.sock");
+	ck_assert_uint_eq(cfg->docker_timeout_ms, 30000);
+	ck_assert_uint_eq(cfg->jobs, 0);
+	ck_assert_uint_eq(cfg->offpeak.start_min, 2 * 60);
+	ck_assert_uint_eq(cfg->offpeak.end_min, 5 * 60);
+	ck_assert_ptr_null(cfg->timezone);
+	ck_assert_str_eq(cfg->media_root, "/usr/local/wamedia");
+	ck_assert_uint_eq(cfg->media_floor, 7 * 86400);
+	ck_assert_uint_eq(cfg->n_media_rules, 2);
+	ck_assert_str_eq(cfg->media_rules[0].name, "outgoing");
+	ck_assert_str_eq(cfg->media_rules[0].path, "outgoing");
+	ck_assert_uint_eq(cfg->media_rules[0].max_age, 30 * 86400);
+	ck_assert_uint_eq(cfg->media_rules[0].globs.n, 0);
+	ck_assert_str_eq(cfg->media_rules[1].name, "incoming");
+	ck_assert_str_eq(cfg->media_rules[1].path, "incoming");
+	ck_assert_uint_eq(cfg->media_rules[1].max_age, 30 * 86400);
+	ck_assert_uint_eq(cfg->high_watermark, 85);
+	ck_assert_uint_eq(cfg->low_watermark, 80);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_builtin_defaults_equal_file)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *file = config_load(SHIPPED, &errors);
+	struct rotd_config *def = config_load_defaults();
+
+	ck_assert_ptr_nonnull(file);
+	ck_assert_str_eq(def->path, "<built-in>");
+	ck_assert_str_eq(def->docker_socket, file->docker_socket);
+	ck_assert_uint_eq(def->docker_timeout_ms, file->docker_timeout_ms);
+	ck_assert_uint_eq(def->jobs, file->jobs);
+	ck_assert_uint_eq(def->offpeak.start_min, file->offpeak.start_min);
+	ck_assert_uint_eq(def->offpeak.end_min, file->offpeak.end_min);
+	ck_assert_ptr_null(def->timezone);
+	ck_assert_uint_eq(def->n_roles, file->n_roles);
+	for (size_t i = 0; i < def->n_roles; i++)
+		assert_same_role(&def->roles[i], &file->roles[i]);
+	ck_assert_str_eq(def->media_root, file->media_root);
+	ck_assert_uint_eq(def->media_floor, file->media_floor);
+	ck_assert_uint_eq(def->n_media_rules, file->n_media_rules);
+	for (size_t i = 0; i < def->n_media_rules; i++) {
+		ck_assert_str_eq(def->media_rules[i].name, file->media_rules[i].name);
+		ck_assert_str_eq(def->media_rules[i].path, file->media_rules[i].path);
+		assert_same_list(&def->media_rules[i].globs, &file->media_rules[i].globs);
+		ck_assert_uint_eq(def->media_rules[i].max_age, file->media_rules[i].max_age);
+	}
+	ck_assert_uint_eq(def->high_watermark, file->high_watermark);
+	ck_assert_uint_eq(def->low_watermark, file->low_watermark);
+	config_free(def);
+	config_free(file);
+}
+END_TEST
+
+START_TEST(test_config_role_finds_by_name)
+{
+	struct rotd_config *cfg = config_load_defaults();
+
+	ck_assert_ptr_eq(config_role(cfg, "web"), &cfg->roles[2]);
+	ck_assert_ptr_eq(config_role(cfg, "master"), &cfg->roles[0]);
+	ck_assert_ptr_null(config_role(cfg, "none"));
+	ck_assert_ptr_null(config_role(cfg, "Web"));
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_default_path_and_free_null)
+{
+	const char *p = config_default_path();
+	size_t n = strlen(p);
+
+	ck_assert_uint_gt(n, strlen("/rotd/rotd.conf"));
+	ck_assert_str_eq(p + n - strlen("/rotd/rotd.conf"), "/rotd/rotd.conf");
+	config_free(NULL);
+}
+END_TEST
+
+START_TEST(test_repeated_loads_after_errors)
+{
+	for (int i = 0; i < 3; i++) {
+		struct rotd_config *cfg;
+
+		expect_errors("jobs = 1\n}\n", "2: unexpected closing brace", NULL);
+		expect_errors("role a {\n  size = 'x\n", "3: role a: unterminated string constant", NULL);
+		cfg = config_load_defaults();
+		ck_assert_uint_eq(cfg->n_roles, 3);
+		config_free(cfg);
+	}
+}
+END_TEST
+
+/* ---- defaults and accepted forms --------------------------------------- */
+
+START_TEST(test_defaults_fill_a_minimal_file)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB);
+	const struct role_policy *r = &cfg->roles[0];
+
+	ck_assert_uint_eq(cfg->n_roles, 1);
+	ck_assert_str_eq(r->name, "web");
+	ck_assert_uint_eq(r->n_matches, 0);
+	ck_assert_uint_eq(r->size, 20 * MiB);
+	ck_assert_uint_eq(r->keep, 30);
+	ck_assert_int_eq(r->compress, COMPRESS_GZIP);
+	ck_assert_int_eq(r->compress_level, 6);
+	ck_assert_int_eq(r->method, METHOD_COPYTRUNCATE);
+	ck_assert_uint_eq(r->postrotate.n, 0);
+	ck_assert_uint_eq(r->idle_after, 3600);
+	ck_assert_ptr_null(cfg->docker_socket);
+	ck_assert_uint_eq(cfg->docker_timeout_ms, 30000);
+	ck_assert_uint_eq(cfg->jobs, 0);
+	ck_assert_uint_eq(cfg->offpeak.start_min, 120);
+	ck_assert_uint_eq(cfg->offpeak.end_min, 300);
+	ck_assert_ptr_null(cfg->timezone);
+	ck_assert_uint_eq(cfg->high_watermark, 85);
+	ck_assert_uint_eq(cfg->low_watermark, 80);
+	ck_assert_uint_eq(cfg->media_floor, 7 * 86400);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_no_media_section_means_no_pruning)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB);
+
+	ck_assert_ptr_null(cfg->media_root);
+	ck_assert_uint_eq(cfg->n_media_rules, 0);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_quoted_and_unquoted_values)
+{
+	struct rotd_config *cfg = expect_ok(
+		"docker {\n  socket = \"/run/docker.sock\"\n  timeout = \"2m\"\n}\n"
+		"jobs = \"4\"\n"
+		"offpeak {\n  window = \"22:00-04:00\"\n  timezone = Europe/Berlin\n}\n"
+		"role a {\n  logs = {\"/a/*.log\"}\n  size = \"15MB\"\n  archive-dir = \"/a/archive\"\n"
+		"  keep = \"7\"\n  idle-after = \"2w\"\n}\n"
+		"role b {\n  logs = {\"/b/*.log\"}\n  size = 512KiB\n  archive-dir = /b\n}\n"
+		"role c {\n  logs = {\"/c/x.log\"}\n  size = 4096\n  archive-dir = /c\n  idle-after = 90\n}\n"
+		"watermarks {\n  high = \"90%\"\n  low = 70\n}\n");
+
+	ck_assert_str_eq(cfg->docker_socket, "/run/docker.sock");
+	ck_assert_uint_eq(cfg->docker_timeout_ms, 120000);
+	ck_assert_uint_eq(cfg->jobs, 4);
+	ck_assert_uint_eq(cfg->offpeak.start_min, 22 * 60);
+	ck_assert_uint_eq(cfg->offpeak.end_min, 4 * 60);
+	ck_assert_str_eq(cfg->timezone, "Europe/Berlin");
+	ck_assert_uint_eq(cfg->roles[0].size, 15 * MiB);
+	ck_assert_uint_eq(cfg->roles[0].keep, 7);
+	ck_assert_uint_eq(cfg->roles[0].idle_after, 14 * 86400);
+	ck_assert_uint_eq(cfg->roles[1].size, 512 * 1024);
+	ck_assert_uint_eq(cfg->roles[2].size, 4096);
+	ck_assert_uint_eq(cfg->roles[2].idle_after, 90);
+	ck_assert_uint_eq(cfg->high_watermark, 90);
+	ck_assert_uint_eq(cfg->low_watermark, 70);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_zstd_level_default_and_max)
+{
+	struct rotd_config *cfg = expect_ok(
+		HEAD LOGS SIZE ADIR "  compress = zstd\n" END
+		"role b {\n  logs = {\"/b/*.log\"}\n  size = 1M\n  archive-dir = /b\n"
+		"  compress-level = 19\n  compress = zstd\n}\n"
+		"role c {\n  logs = {\"/c/*.log\"}\n  size = 1M\n  archive-dir = /c\n  compress-level = 1\n}\n");
+
+	ck_assert_int_eq(cfg->roles[0].compress, COMPRESS_ZSTD);
+	ck_assert_int_eq(cfg->roles[0].compress_level, 3);
+	ck_assert_int_eq(cfg->roles[1].compress_level, 19);
+	ck_assert_int_eq(cfg->roles[2].compress, COMPRESS_GZIP);
+	ck_assert_int_eq(cfg->roles[2].compress_level, 1);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_rename_with_postrotate)
+{
+	struct rotd_config *cfg = expect_ok(
+		HEAD LOGS SIZE ADIR "  method = rename\n  postrotate = {\"/bin/kill\", \"-HUP\", \"1\"}\n" END);
+
+	ck_assert_int_eq(cfg->roles[0].method, METHOD_RENAME);
+	assert_list(&cfg->roles[0].postrotate, "/bin/kill", "-HUP", "1", NULL);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_match_lists_and_env_forms)
+{
+	struct rotd_config *cfg = expect_ok(
+		HEAD "  match {\n    name = {\"biz_*\", \"biz-*\"}\n    env = {\"WA_MASTER_NODE=1\", \"_X\", \"a1=\"}\n"
+		"    not-env = {\"DEBUG\"}\n  }\n  match {\n    image = \"x:*\"\n  }\n" LOGS SIZE ADIR END);
+	const struct role_match *m = cfg->roles[0].matches;
+
+	ck_assert_uint_eq(cfg->roles[0].n_matches, 2);
+	assert_list(&m[0].names, "biz_*", "biz-*", NULL);
+	assert_list(&m[0].envs, "WA_MASTER_NODE=1", "_X", "a1=", NULL);
+	assert_list(&m[0].not_envs, "DEBUG", NULL);
+	assert_list(&m[1].images, "x:*", NULL);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_media_rules_with_globs)
+{
+	struct rotd_config *cfg = expect_ok(
+		ROLE_WEB "media {\n  root = /m\n  floor = 0\n  rule pics {\n    path = out/pics\n    age = 2w\n"
+		"    globs = {\"*.jpg\", \"*.png\"}\n  }\n}\n");
+
+	ck_assert_str_eq(cfg->media_root, "/m");
+	ck_assert_uint_eq(cfg->media_floor, 0);
+	ck_assert_uint_eq(cfg->n_media_rules, 1);
+	ck_assert_str_eq(cfg->media_rules[0].name, "pics");
+	ck_assert_str_eq(cfg->media_rules[0].path, "out/pics");
+	ck_assert_uint_eq(cfg->media_rules[0].max_age, 14 * 86400);
+	assert_list(&cfg->media_rules[0].globs, "*.jpg", "*.png", NULL);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_comments_keep_line_numbers)
+{
+	/* libconfuse 3.3 alone counts each comment line twice. */
+	expect_errors(
+		"# one\n"
+		"// two\n"
+		"/* three\n"
+		"   four */\n"
+		"jobs = 1  # five\n"
+		HEAD
+		"  logs = {\"/var/log/a.log\",  # seven, inside a list\n"
+		"          \"/var/log/b.log\"}\n"
+		"  archive-dir = \"/var/log/#archive\"  // nine\n"
+		"  size = 20X\n"
+		END,
+		"10: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)", NULL);
+}
+END_TEST
+
+START_TEST(test_hash_inside_quotes_is_kept)
+{
+	struct rotd_config *cfg = expect_ok(
+		HEAD LOGS SIZE "  archive-dir = \"/var/log/#archive//x\"\n" END);
+
+	ck_assert_str_eq(cfg->roles[0].archive_dir, "/var/log/#archive//x");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_load_buffer_names_the_source)
+{
+	struct strlist errors = STRLIST_INIT;
+
+	ck_assert_ptr_null(config_load_buffer("jobs = x\n" ROLE_WEB, "my.conf", &errors));
+	ck_assert_uint_eq(errors.n, 1);
+	ck_assert_str_eq(errors.v[0],
+			 "my.conf:1: jobs 'x' must be a whole number from 0 to 256 (0 = one per CPU)");
+	strlist_free(&errors);
+}
+END_TEST
+
+START_TEST(test_errors_are_appended)
+{
+	struct strlist errors = STRLIST_INIT;
+
+	strlist_add(&errors, "earlier");
+	ck_assert_ptr_null(config_load_buffer("", "e.conf", &errors));
+	ck_assert_uint_eq(errors.n, 2);
+	ck_assert_str_eq(errors.v[0], "earlier");
+	strlist_free(&errors);
+}
+END_TEST
+
+/* ---- units in the file ------------------------------------------------- */
+
+START_TEST(test_err_size_not_a_size)
+{
+	expect_errors(HEAD LOGS ADIR "  size = 20X\n" END,
+		      "4: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_size_zero)
+{
+	expect_errors(HEAD LOGS ADIR "  size = 0\n" END,
+		      "4: role web: size '0' must be more than 0 (examples: 20M, 15MB, 512K)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_size_overflow)
+{
+	expect_errors(HEAD LOGS ADIR "  size = 99999999999999999999T\n" END,
+		      "4: role web: size '99999999999999999999T' is not a size (examples: 20M, 15MB, 512K)",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_err_idle_after_not_a_duration)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = 1y\n" END,
+		      "5: role web: idle-after '1y' is not a duration greater than 0 "
+		      "(examples: 30d, 1h, 90s, 2w)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_idle_after_zero)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = 0s\n" END,
+		      "5: role web: idle-after '0s' is not a duration greater than 0 "
+		      "(examples: 30d, 1h, 90s, 2w)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_window_start_equals_end)
+{
+	expect_errors("offpeak {\n  window = 05:00-05:00\n}\n" ROLE_WEB,
+		      "2: offpeak: window '05:00-05:00' is not a daily window HH:MM-HH:MM with "
+		      "different start and end (e.g. 02:00-05:00, or 22:00-04:00 across midnight)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_window_bad_hour)
+{
+	expect_errors("offpeak {\n  window = \"25:00-01:00\"\n}\n" ROLE_WEB,
+		      "2: offpeak: window '25:00-01:00' is not a daily window HH:MM-HH:MM with "
+		      "different start and end (e.g. 02:00-05:00, or 22:00-04:00 across midnight)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_percent)
+{
+	expect_errors("watermarks {\n  high = 101%\n}\n" ROLE_WEB,
+		      "2: watermarks: high '101%' is not a percentage from 0 to 100 (e.g. 85%)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_watermarks_low_not_below_high)
+{
+	expect_errors("watermarks {\n  high = 80%\n  low = 80%\n}\n" ROLE_WEB,
+		      "3: watermarks: low (80%) must be below high (80%)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_watermarks_high_below_default_low)
+{
+	expect_errors("watermarks {\n  high = 70\n}\n" ROLE_WEB,
+		      "2: watermarks: low (80%) must be below high (70%)", NULL);
+}
+END_TEST
+
+/* ---- plain values ------------------------------------------------------ */
+
+START_TEST(test_err_keep_zero)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  keep = 0\n" END,
+		      "5: role web: keep '0' must be a whole number from 1 to 10000", NULL);
+}
+END_TEST
+
+START_TEST(test_err_keep_too_many)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  keep = 10001\n" END,
+		      "5: role web: keep '10001' must be a whole number from 1 to 10000", NULL);
+}
+END_TEST
+
+START_TEST(test_err_keep_not_a_number)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  keep = 3x\n" END,
+		      "5: role web: keep '3x' must be a whole number from 1 to 10000", NULL);
+}
+END_TEST
+
+START_TEST(test_err_jobs_too_many)
+{
+	expect_errors("jobs = 257\n" ROLE_WEB,
+		      "1: jobs '257' must be a whole number from 0 to 256 (0 = one per CPU)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_jobs_negative)
+{
+	expect_errors("jobs = -1\n" ROLE_WEB,
+		      "1: jobs '-1' must be a whole number from 0 to 256 (0 = one per CPU)", NULL);
+}
+END_TEST
+
+START_TEST(test_jobs_upper_bound_accepted)
+{
+	struct rotd_config *cfg = expect_ok("jobs = 256\n" ROLE_WEB);
+
+	ck_assert_uint_eq(cfg->jobs, 256);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_err_compress_unknown)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  compress = bzip2\n" END,
+		      "5: role web: compress 'bzip2' must be gzip or zstd", NULL);
+}
+END_TEST
+
+START_TEST(test_err_level_out_of_range_for_gzip)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = 10\n" END,
+		      "5: role web: compress-level '10' is out of range for gzip (1 to 9)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_level_out_of_range_for_zstd)
+{
+	/* The level comes first: the check waits for the section's end. */
+	expect_errors(HEAD LOGS SIZE "  compress-level = 20\n" ADIR "  compress = zstd\n" END,
+		      "4: role web: compress-level '20' is out of range for zstd (1 to 19)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_level_zero)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = 0\n" END,
+		      "5: role web: compress-level '0' is out of range for gzip (1 to 9)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_level_not_a_number)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = best\n" END,
+		      "5: role web: compress-level 'best' must be a whole number "
+		      "(gzip 1 to 9, zstd 1 to 19)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_method_unknown)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  method = move\n" END,
+		      "5: role web: method 'move' must be copytruncate or rename", NULL);
+}
+END_TEST
+
+START_TEST(test_err_rename_without_postrotate)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  method = rename\n" END,
+		      "5: role web: method 'rename' needs a postrotate command that makes the app "
+		      "reopen its logs (or use method copytruncate)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_postrotate_without_rename)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  postrotate = {\"/bin/true\"}\n" END,
+		      "5: role web: postrotate is only run with method rename; "
+		      "set method = rename or remove postrotate", NULL);
+}
+END_TEST
+
+START_TEST(test_err_postrotate_empty_argument)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  method = rename\n  postrotate = {\"\"}\n" END,
+		      "6: role web: postrotate '' must not be empty", NULL);
+}
+END_TEST
+
+/* ---- paths ------------------------------------------------------------- */
+
+START_TEST(test_err_logs_relative)
+{
+	expect_errors(HEAD "  logs = {\"/var/log/a.log\",\n    \"var/log/*.log\"}\n" SIZE ADIR END,
+		      "3: role web: logs 'var/log/*.log' must be an absolute path inside the "
+		      "container (e.g. /var/log/app/*.log)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_logs_dotdot)
+{
+	expect_errors(HEAD "  logs = {\"/var/log/../../etc/*.log\"}\n" SIZE ADIR END,
+		      "2: role web: logs '/var/log/../../etc/*.log' must not contain a '..' component",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_logs_dots_inside_names_accepted)
+{
+	struct rotd_config *cfg = expect_ok(HEAD "  logs = {\"/var/log/..app/x...log\"}\n" SIZE ADIR END);
+
+	assert_list(&cfg->roles[0].logs, "/var/log/..app/x...log", NULL);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_err_logs_wildcard_in_folder)
+{
+	expect_errors(HEAD "  logs = {\"/var/log/*/app.log\"}\n" SIZE ADIR END,
+		      "2: role web: logs '/var/log/*/app.log' may have wildcards (* ? [) only in its "
+		      "last component (e.g. /var/log/app/*.log)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_logs_bracket_in_folder)
+{
+	expect_errors(HEAD "  logs = {\"/var/log[12]/app.log\"}\n" SIZE ADIR END,
+		      "2: role web: logs '/var/log[12]/app.log' may have wildcards (* ? [) only in its "
+		      "last component (e.g. /var/log/app/*.log)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_logs_names_a_folder)
+{
+	expect_errors(HEAD "  logs = {\"/var/log/\"}\n" SIZE ADIR END,
+		      "2: role web: logs '/var/log/' must name files, not a directory "
+		      "(e.g. /var/log/app/*.log)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_logs_empty_list)
+{
+	expect_errors(HEAD "  logs = {}\n" SIZE ADIR END,
+		      "1: role web: 'logs' is empty; list at least one value", NULL);
+}
+END_TEST
+
+START_TEST(test_err_logs_missing)
+{
+	expect_errors(HEAD SIZE ADIR END, "1: role web: required option 'logs' is missing", NULL);
+}
+END_TEST
+
+START_TEST(test_err_size_missing)
+{
+	expect_errors(HEAD LOGS ADIR END, "1: role web: required option 'size' is missing", NULL);
+}
+END_TEST
+
+START_TEST(test_err_archive_dir_missing)
+{
+	expect_errors(HEAD LOGS SIZE END, "1: role web: required option 'archive-dir' is missing", NULL);
+}
+END_TEST
+
+START_TEST(test_err_missing_options_at_section_start)
+{
+	expect_errors("jobs = 2\n\nrole web\n{\n" LOGS "\n" END,
+		      "3: role web: required option 'size' is missing",
+		      "3: role web: required option 'archive-dir' is missing", NULL);
+}
+END_TEST
+
+START_TEST(test_err_archive_dir_relative)
+{
+	expect_errors(HEAD LOGS SIZE "  archive-dir = archive\n" END,
+		      "4: role web: archive-dir 'archive' must be an absolute path", NULL);
+}
+END_TEST
+
+START_TEST(test_err_archive_dir_dotdot)
+{
+	expect_errors(HEAD LOGS SIZE "  archive-dir = /var/log/..\n" END,
+		      "4: role web: archive-dir '/var/log/..' must not contain a '..' component", NULL);
+}
+END_TEST
+
+START_TEST(test_err_socket_relative)
+{
+	expect_errors("docker {\n  socket = \"unix:///run/docker.sock\"\n}\n" ROLE_WEB,
+		      "2: docker: socket 'unix:///run/docker.sock' must be an absolute path", NULL);
+}
+END_TEST
+
+START_TEST(test_err_timeout_zero)
+{
+	expect_errors("docker {\n  timeout = 0\n}\n" ROLE_WEB,
+		      "2: docker: timeout '0' is not a duration from 1s to 1d (examples: 30s, 2m)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_timeout_too_long)
+{
+	expect_errors("docker { timeout = 2d }\n" ROLE_WEB,
+		      "1: docker: timeout '2d' is not a duration from 1s to 1d (examples: 30s, 2m)", NULL);
+}
+END_TEST
+
+/* ---- media ------------------------------------------------------------- */
+
+START_TEST(test_err_media_root_missing)
+{
+	expect_errors(ROLE_WEB "media {\n  floor = 7d\n}\n",
+		      "6: media: required option 'root' is missing", NULL);
+}
+END_TEST
+
+START_TEST(test_err_media_root_relative)
+{
+	expect_errors(ROLE_WEB "media {\n  root = \"usr/local/wamedia\"\n}\n",
+		      "7: media: root 'usr/local/wamedia' must be an absolute path", NULL);
+}
+END_TEST
+
+START_TEST(test_err_media_root_dotdot)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /usr/local/../wamedia\n}\n",
+		      "7: media: root '/usr/local/../wamedia' must not contain a '..' component", NULL);
+}
+END_TEST
+
+START_TEST(test_err_media_floor)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  floor = 7days\n}\n",
+		      "8: media: floor '7days' is not a duration (examples: 7d, 12h, 0)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_path_absolute)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = /outgoing\n    age = 30d\n  }\n}\n",
+		      "9: rule out: path '/outgoing' must be relative to the media root (e.g. outgoing)",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_path_dotdot)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = outgoing/../..\n    age = 30d\n  }\n}\n",
+		      "9: rule out: path 'outgoing/../..' must not contain a '..' component", NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_path_empty)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = \"\"\n    age = 30d\n  }\n}\n",
+		      "9: rule out: path '' must not be empty (a folder under the media root, e.g. outgoing)",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_path_and_age_missing)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    globs = {\"*.jpg\"}\n  }\n}\n",
+		      "8: rule out: required option 'path' is missing",
+		      "8: rule out: required option 'age' is missing", NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_age)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = out\n    age = 30x\n  }\n}\n",
+		      "10: rule out: age '30x' is not a duration greater than 0 (examples: 30d, 1h, 90s, 2w)",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_globs_with_slash)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = out\n    age = 30d\n"
+		      "    globs = {\"*.jpg\", \"sub/*.png\"}\n  }\n}\n",
+		      "11: rule out: globs 'sub/*.png' must be a file name pattern without '/' (e.g. *.jpg)",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_err_rule_name)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule \"old media\" {\n    path = out\n    age = 30d\n  }\n}\n",
+		      "8: rule name 'old media' may only use letters, digits, '_', '.' and '-'", NULL);
+}
+END_TEST
+
+/* ---- roles and matching ------------------------------------------------ */
+
+START_TEST(test_err_role_named_none)
+{
+	expect_errors("role none {\n" LOGS SIZE ADIR END,
+		      "1: role name 'none' is reserved (the label rotd.role=none means: ignore this "
+		      "container); choose another name", NULL);
+}
+END_TEST
+
+START_TEST(test_err_role_name_characters)
+{
+	expect_errors("role \"web/app\" {\n" LOGS SIZE ADIR END,
+		      "1: role name 'web/app' may only use letters, digits, '_', '.' and '-'", NULL);
+}
+END_TEST
+
+START_TEST(test_role_name_characters_accepted)
+{
+	struct rotd_config *cfg = expect_ok("role Web_2.a-b {\n" LOGS SIZE ADIR END);
+
+	ck_assert_str_eq(cfg->roles[0].name, "Web_2.a-b");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_err_match_without_condition)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  match {\n  }\n" END,
+		      "5: role web: match: the block has no condition and would match every container; "
+		      "give image, service, name, env or not-env", NULL);
+}
+END_TEST
+
+START_TEST(test_err_match_empty_pattern)
+{
+	expect_errors(HEAD "  match { image = {\"\"} }\n" LOGS SIZE ADIR END,
+		      "2: role web: match: image '' must not be empty", NULL);
+}
+END_TEST
+
+START_TEST(test_err_env_key_starts_with_digit)
+{
+	expect_errors(HEAD "  match {\n    env = {\"1WA=1\"}\n  }\n" LOGS SIZE ADIR END,
+		      "3: role web: match: env '1WA=1' is not KEY or KEY=VALUE (KEY: letters, digits and "
+		      "'_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_env_without_key)
+{
+	expect_errors(HEAD "  match {\n    env = {\"=1\"}\n  }\n" LOGS SIZE ADIR END,
+		      "3: role web: match: env '=1' is not KEY or KEY=VALUE (KEY: letters, digits and "
+		      "'_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_not_env_bad_key)
+{
+	expect_errors(ROLE_WEB "role core {\n  match {\n    image = {\"c:*\"}\n    not-env = {\"WA MASTER=1\"}\n  }\n"
+		      LOGS SIZE ADIR END,
+		      "9: role core: match: not-env 'WA MASTER=1' is not KEY or KEY=VALUE (KEY: letters, "
+		      "digits and '_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_no_role)
+{
+	expect_errors("jobs = 2\n",
+		      "1: no role is defined; rotd needs at least one 'role NAME { match {...} "
+		      "logs = {...} size = ... archive-dir = ... }'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_empty_file)
+{
+	expect_errors("",
+		      "1: no role is defined; rotd needs at least one 'role NAME { match {...} "
+		      "logs = {...} size = ... archive-dir = ... }'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_unquoted_star)
+{
+	expect_errors(HEAD "  match {\n    image = {docker.whatsapp.biz/web:*}\n  }\n"
+		      "  logs = {/var/log/*.log}\n" SIZE ADIR END,
+		      "3: '*' outside quotes is lost by the parser; put patterns in double quotes, "
+		      "e.g. \"/var/log/app/*.log\"",
+		      "5: '*' outside quotes is lost by the parser; put patterns in double quotes, "
+		      "e.g. \"/var/log/app/*.log\"", NULL);
+}
+END_TEST
+
+START_TEST(test_err_option_set_twice)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  size = 15M\n" END,
+		      "5: role web: 'size' is already set on line 3", NULL);
+}
+END_TEST
+
+/* ---- several errors ---------------------------------------------------- */
+
+START_TEST(test_err_all_semantic_errors_in_order)
+{
+	expect_errors(
+		"jobs = many\n"
+		HEAD LOGS ADIR "  size = 20X\n" END
+		"role core {\n" LOGS ADIR "  size = 15Q\n  keep = 0\n" END
+		"role master {\n" LOGS ADIR "  size = -1\n" END
+		"watermarks {\n  low = 90\n}\n",
+		"1: jobs 'many' must be a whole number from 0 to 256 (0 = one per CPU)",
+		"5: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)",
+		"10: role core: size '15Q' is not a size (examples: 20M, 15MB, 512K)",
+		"11: role core: keep '0' must be a whole number from 1 to 10000",
+		"16: role master: size '-1' is not a size (examples: 20M, 15MB, 512K)",
+		"19: watermarks: low (90%) must be below high (85%)", NULL);
+}
+END_TEST
+
+START_TEST(test_err_sorted_by_line_not_by_discovery)
+{
+	/* Missing options and the level are found at the section's end. */
+	expect_errors(HEAD "  compress-level = 12\n  keep = 0\n" END,
+		      "1: role web: required option 'logs' is missing",
+		      "1: role web: required option 'size' is missing",
+		      "1: role web: required option 'archive-dir' is missing",
+		      "2: role web: compress-level '12' is out of range for gzip (1 to 9)",
+		      "3: role web: keep '0' must be a whole number from 1 to 10000", NULL);
+}
+END_TEST
+
+START_TEST(test_err_semantic_then_syntax)
+{
+	expect_errors(HEAD LOGS ADIR "  size = 20X\n" END
+		      "role core {\n" LOGS ADIR "  size 15M\n" END,
+		      "4: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)",
+		      "9: role core: missing equal sign after option 'size'", NULL);
+}
+END_TEST
+
+/* ---- syntax ------------------------------------------------------------ */
+
+START_TEST(test_err_unknown_option)
+{
+	expect_errors(ROLE_WEB "\nretention = 3\n", "7: no such option 'retention'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_unknown_option_in_role)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  rotate = 5\n" END, "5: role web: no such option 'rotate'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_unknown_option_in_match)
+{
+	expect_errors(HEAD "  match {\n    label = {\"x\"}\n  }\n" LOGS SIZE ADIR END,
+		      "3: role web: match: no such option 'label'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_duplicate_role)
+{
+	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR END "role web {\n" LOGS SIZE ADIR END,
+		      "11: role 'web' is defined twice (first on line 1); each role needs its own name", NULL);
+}
+END_TEST
+
+START_TEST(test_err_duplicate_rule)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = a\n    age = 1d\n  }\n"
+		      "  rule out {\n    path = b\n    age = 1d\n  }\n}\n",
+		      "12: media: rule 'out' is defined twice (first on line 8); each rule needs its own name",
+		      NULL);
+}
+END_TEST
+
+START_TEST(test_err_role_without_title)
+{
+	expect_errors("role {\n" LOGS SIZE ADIR END, "1: missing title for section 'role'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_unclosed_section)
+{
+	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR,
+		      "6: '{' is never closed with '}' before the end of the file", NULL);
+}
+END_TEST
+
+START_TEST(test_err_stray_closing_brace)
+{
+	expect_errors(ROLE_WEB "}\n", "6: unexpected closing brace", NULL);
+}
+END_TEST
+
+START_TEST(test_err_unterminated_list)
+{
+	expect_errors(HEAD "  logs = {\"/a.log\",\n", "3: role web: premature end of file", NULL);
+}
+END_TEST
+
+START_TEST(test_err_unclosed_comment)
+{
+	expect_errors(ROLE_WEB "/* jobs = 2\n\n", "6: comment '/*' is never closed with '*/'", NULL);
+}
+END_TEST
+
+START_TEST(test_err_missing_file)
+{
+	struct strlist errors = STRLIST_INIT;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s.missing", unit_write_temp("x.conf", ""));
+	ck_assert_ptr_null(config_load(path, &errors));
+	ck_assert_uint_eq(errors.n, 1);
+	ck_assert_str_eq(errors.v[0] + strlen(path), ": cannot open: No such file or directory");
+	ck_assert_int_eq(strncmp(errors.v[0], path, strlen(path)), 0);
+	strlist_free(&errors);
+}
+END_TEST
+
+START_TEST(test_err_path_is_a_folder)
+{
+	struct strlist errors = STRLIST_INIT;
+
+	ck_assert_ptr_null(config_load("/", &errors));
+	ck_assert_uint_eq(errors.n, 1);
+	ck_assert_str_eq(errors.v[0], "/: cannot read: Is a directory");
+	strlist_free(&errors);
+}
+END_TEST
+
+START_TEST(test_err_nul_byte)
+{
+	static const char text[] = ROLE_WEB "jobs = 1\0\n";
+	struct strlist errors = STRLIST_INIT;
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s", unit_write_temp("nul.conf", ""));
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_null(config_load(path, &errors));
+	ck_assert_uint_eq(errors.n, 1);
+	ck_assert_str_eq(errors.v[0] + strlen(path), ":6: contains a NUL byte; is this the right file?");
+	strlist_free(&errors);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *ok = tcase_create("accepted");
+	TCase *bad = tcase_create("rejected");
+
+	tcase_add_test(ok, test_shipped_conf_loads);
+	tcase_add_test(ok, test_shipped_roles_in_order);
+	tcase_add_test(ok, test_shipped_whatsapp_policies);
+	tcase_add_test(ok, test_shipped_matching_rules);
+	tcase_add_test(ok, test_shipped_jobs_media_watermarks);
+	tcase_add_test(ok, test_builtin_defaults_equal_file);
+	tcase_add_test(ok, test_config_role_finds_by_name);
+	tcase_add_test(ok, test_default_path_and_free_null);
+	tcase_add_test(ok, test_repeated_loads_after_errors);
+	tcase_add_test(ok, test_defaults_fill_a_minimal_file);
+	tcase_add_test(ok, test_no_media_section_means_no_pruning);
+	tcase_add_test(ok, test_quoted_and_unquoted_values);
+	tcase_add_test(ok, test_zstd_level_default_and_max);
+	tcase_add_test(ok, test_rename_with_postrotate);
+	tcase_add_test(ok, test_match_lists_and_env_forms);
+	tcase_add_test(ok, test_media_rules_with_globs);
+	tcase_add_test(ok, test_comments_keep_line_numbers);
+	tcase_add_test(ok, test_hash_inside_quotes_is_kept);
+	tcase_add_test(ok, test_load_buffer_names_the_source);
+	tcase_add_test(ok, test_errors_are_appended);
+	tcase_add_test(ok, test_jobs_upper_bound_accepted);
+	tcase_add_test(ok, test_logs_dots_inside_names_accepted);
+	tcase_add_test(ok, test_role_name_characters_accepted);
+	suite_add_tcase(s, ok);
+
+	tcase_add_test(bad, test_err_size_not_a_size);
+	tcase_add_test(bad, test_err_size_zero);
+	tcase_add_test(bad, test_err_size_overflow);
+	tcase_add_test(bad, test_err_idle_after_not_a_duration);
+	tcase_add_test(bad, test_err_idle_after_zero);
+	tcase_add_test(bad, test_err_window_start_equals_end);
+	tcase_add_test(bad, test_err_window_bad_hour);
+	tcase_add_test(bad, test_err_percent);
+	tcase_add_test(bad, test_err_watermarks_low_not_below_high);
+	tcase_add_test(bad, test_err_watermarks_high_below_default_low);
+	tcase_add_test(bad, test_err_keep_zero);
+	tcase_add_test(bad, test_err_keep_too_many);
+	tcase_add_test(bad, test_err_keep_not_a_number);
+	tcase_add_test(bad, test_err_jobs_too_many);
+	tcase_add_test(bad, test_err_jobs_negative);
+	tcase_add_test(bad, test_err_compress_unknown);
+	tcase_add_test(bad, test_err_level_out_of_range_for_gzip);
+	tcase_add_test(bad, test_err_level_out_of_range_for_zstd);
+	tcase_add_test(bad, test_err_level_zero);
+	tcase_add_test(bad, test_err_level_not_a_number);
+	tcase_add_test(bad, test_err_method_unknown);
+	tcase_add_test(bad, test_err_rename_without_postrotate);
+	tcase_add_test(bad, test_err_postrotate_without_rename);
+	tcase_add_test(bad, test_err_postrotate_empty_argument);
+	tcase_add_test(bad, test_err_logs_relative);
+	tcase_add_test(bad, test_err_logs_dotdot);
+	tcase_add_test(bad, test_err_logs_wildcard_in_folder);
+	tcase_add_test(bad, test_err_logs_bracket_in_folder);
+	tcase_add_test(bad, test_err_logs_names_a_folder);
+	tcase_add_test(bad, test_err_logs_empty_list);
+	tcase_add_test(bad, test_err_logs_missing);
+	tcase_add_test(bad, test_err_size_missing);
+	tcase_add_test(bad, test_err_archive_dir_missing);
+	tcase_add_test(bad, test_err_missing_options_at_section_start);
+	tcase_add_test(bad, test_err_archive_dir_relative);
+	tcase_add_test(bad, test_err_archive_dir_dotdot);
+	tcase_add_test(bad, test_err_socket_relative);
+	tcase_add_test(bad, test_err_timeout_zero);
+	tcase_add_test(bad, test_err_timeout_too_long);
+	tcase_add_test(bad, test_err_media_root_missing);
+	tcase_add_test(bad, test_err_media_root_relative);
+	tcase_add_test(bad, test_err_media_root_dotdot);
+	tcase_add_test(bad, test_err_media_floor);
+	tcase_add_test(bad, test_err_rule_path_absolute);
+	tcase_add_test(bad, test_err_rule_path_dotdot);
+	tcase_add_test(bad, test_err_rule_path_empty);
+	tcase_add_test(bad, test_err_rule_path_and_age_missing);
+	tcase_add_test(bad, test_err_rule_age);
+	tcase_add_test(bad, test_err_rule_globs_with_slash);
+	tcase_add_test(bad, test_err_rule_name);
+	tcase_add_test(bad, test_err_role_named_none);
+	tcase_add_test(bad, test_err_role_name_characters);
+	tcase_add_test(bad, test_err_match_without_condition);
+	tcase_add_test(bad, test_err_match_empty_pattern);
+	tcase_add_test(bad, test_err_env_key_starts_with_digit);
+	tcase_add_test(bad, test_err_env_without_key);
+	tcase_add_test(bad, test_err_not_env_bad_key);
+	tcase_add_test(bad, test_err_no_role);
+	tcase_add_test(bad, test_err_empty_file);
+	tcase_add_test(bad, test_err_unquoted_star);
+	tcase_add_test(bad, test_err_option_set_twice);
+	tcase_add_test(bad, test_err_all_semantic_errors_in_order);
+	tcase_add_test(bad, test_err_sorted_by_line_not_by_discovery);
+	tcase_add_test(bad, test_err_semantic_then_syntax);
+	tcase_add_test(bad, test_err_unknown_option);
+	tcase_add_test(bad, test_err_unknown_option_in_role);
+	tcase_add_test(bad, test_err_unknown_option_in_match);
+	tcase_add_test(bad, test_err_duplicate_role);
+	tcase_add_test(bad, test_err_duplicate_rule);
+	tcase_add_test(bad, test_err_role_without_title);
+	tcase_add_test(bad, test_err_unclosed_section);
+	tcase_add_test(bad, test_err_stray_closing_brace);
+	tcase_add_test(bad, test_err_unterminated_list);
+	tcase_add_test(bad, test_err_unclosed_comment);
+	tcase_add_test(bad, test_err_missing_file);
+	tcase_add_test(bad, test_err_path_is_a_folder);
+	tcase_add_test(bad, test_err_nul_byte);
+	suite_add_tcase(s, bad);
+	return s;
+}
