@@ -177,7 +177,6 @@ int ctrfs_glob(const struct ctrfs *fs, const char *pattern, ctrfs_match_cb cb, v
 	const char *slash = strrchr(pattern, '/');
 	const char *base;
 	char *dir;
-	struct dirent *de;
 	DIR *dp;
 	int dfd, ret = 0, saved;
 
@@ -203,6 +202,7 @@ int ctrfs_glob(const struct ctrfs *fs, const char *pattern, ctrfs_match_cb cb, v
 	}
 	while (ret == 0) {
 		struct stat st;
+		const struct dirent *de;
 
 		errno = 0;
 		de = readdir(dp);

@@ -75,7 +75,7 @@ static void print_escaped(FILE *out, const char *s)
 
 static void print_log_file(FILE *out, const struct role_policy *role, const struct log_file *f)
 {
-	char size[32], limit[32];
+	char size[32];
 
 	fputs("    ", out);
 	print_escaped(out, f->path);
@@ -87,8 +87,11 @@ static void print_log_file(FILE *out, const struct role_policy *role, const stru
 		return;
 	}
 	fprintf(out, "  %s", units_format_size(f->size, size, sizeof(size)));
-	if (f->size > role->size)
+	if (f->size > role->size) {
+		char limit[32];
+
 		fprintf(out, "  over %s", units_format_size(role->size, limit, sizeof(limit)));
+	}
 	fputc('\n', out);
 }
 

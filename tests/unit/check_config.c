@@ -25,6 +25,10 @@
 #define ADIR "  archive-dir = /var/log/whatsapp/archive\n"
 #define END "}\n"
 
+/* End expect_errors' and assert_list's lists; typed, because a bare NULL in varargs need not be a pointer. */
+#define NO_MORE_ERRORS ((const char *)NULL)
+#define END_OF_LIST ((const char *)NULL)
+
 static void expect_errors(const char *text, ...) __attribute__((sentinel));
 
 /* Loads text from a file and asserts that loading fails with exactly the given
@@ -157,9 +161,9 @@ START_TEST(test_shipped_whatsapp_policies)
 		ck_assert_uint_eq(r->idle_after, 3600);
 		ck_assert_uint_eq(r->n_matches, 2);
 	}
-	assert_list(&cfg->roles[0].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", NULL);
-	assert_list(&cfg->roles[1].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", NULL);
-	assert_list(&cfg->roles[2].logs, "/var/log/whatsapp/*.log", "/var/log/lighttpd/*.log", NULL);
+	assert_list(&cfg->roles[0].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", END_OF_LIST);
+	assert_list(&cfg->roles[1].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", END_OF_LIST);
+	assert_list(&cfg->roles[2].logs, "/var/log/whatsapp/*.log", "/var/log/lighttpd/*.log", END_OF_LIST);
 	config_free(cfg);
 }
 END_TEST
@@ -172,19 +176,19 @@ START_TEST(test_shipped_matching_rules)
 
 	ck_assert_ptr_nonnull(cfg);
 	m = cfg->roles[0].matches;
-	assert_list(&m[0].images, "docker.whatsapp.biz/coreapp:*", NULL);
-	assert_list(&m[0].envs, "WA_MASTER_NODE=1", NULL);
+	assert_list(&m[0].images, "docker.whatsapp.biz/coreapp:*", END_OF_LIST);
+	assert_list(&m[0].envs, "WA_MASTER_NODE=1", END_OF_LIST);
 	ck_assert_uint_eq(m[0].not_envs.n, 0);
-	assert_list(&m[1].services, "master", "master[0-9]*", NULL);
+	assert_list(&m[1].services, "master", "master[0-9]*", END_OF_LIST);
 	ck_assert_uint_eq(m[1].images.n, 0);
 	m = cfg->roles[1].matches;
-	assert_list(&m[0].images, "docker.whatsapp.biz/coreapp:*", NULL);
-	assert_list(&m[0].not_envs, "WA_MASTER_NODE=1", NULL);
+	assert_list(&m[0].images, "docker.whatsapp.biz/coreapp:*", END_OF_LIST);
+	assert_list(&m[0].not_envs, "WA_MASTER_NODE=1", END_OF_LIST);
 	ck_assert_uint_eq(m[0].envs.n, 0);
-	assert_list(&m[1].services, "wacore", "wacore[0-9]*", NULL);
+	assert_list(&m[1].services, "wacore", "wacore[0-9]*", END_OF_LIST);
 	m = cfg->roles[2].matches;
-	assert_list(&m[0].images, "docker.whatsapp.biz/web:*", NULL);
-	assert_list(&m[1].services, "waweb", NULL);
+	assert_list(&m[0].images, "docker.whatsapp.biz/web:*", END_OF_LIST);
+	assert_list(&m[1].services, "waweb", END_OF_LIST);
 	ck_assert_uint_eq(m[1].names.n, 0);
 	config_free(cfg);
 }
@@ -279,8 +283,8 @@ START_TEST(test_repeated_loads_after_errors)
 	for (int i = 0; i < 3; i++) {
 		struct rotd_config *cfg;
 
-		expect_errors("jobs = 1\n}\n", "2: unexpected closing brace", NULL);
-		expect_errors("role a {\n  size = 'x\n", "3: role a: unterminated string constant", NULL);
+		expect_errors("jobs = 1\n}\n", "2: unexpected closing brace", NO_MORE_ERRORS);
+		expect_errors("role a {\n  size = 'x\n", "3: role a: unterminated string constant", NO_MORE_ERRORS);
 		cfg = config_load_defaults();
 		ck_assert_uint_eq(cfg->n_roles, 3);
 		config_free(cfg);
@@ -381,7 +385,7 @@ START_TEST(test_rename_with_postrotate)
 		HEAD LOGS SIZE ADIR "  method = rename\n  postrotate = {\"/bin/kill\", \"-HUP\", \"1\"}\n" END);
 
 	ck_assert_int_eq(cfg->roles[0].method, METHOD_RENAME);
-	assert_list(&cfg->roles[0].postrotate, "/bin/kill", "-HUP", "1", NULL);
+	assert_list(&cfg->roles[0].postrotate, "/bin/kill", "-HUP", "1", END_OF_LIST);
 	config_free(cfg);
 }
 END_TEST
@@ -394,10 +398,10 @@ START_TEST(test_match_lists_and_env_forms)
 	const struct role_match *m = cfg->roles[0].matches;
 
 	ck_assert_uint_eq(cfg->roles[0].n_matches, 2);
-	assert_list(&m[0].names, "biz_*", "biz-*", NULL);
-	assert_list(&m[0].envs, "WA_MASTER_NODE=1", "_X", "a1=", NULL);
-	assert_list(&m[0].not_envs, "DEBUG", NULL);
-	assert_list(&m[1].images, "x:*", NULL);
+	assert_list(&m[0].names, "biz_*", "biz-*", END_OF_LIST);
+	assert_list(&m[0].envs, "WA_MASTER_NODE=1", "_X", "a1=", END_OF_LIST);
+	assert_list(&m[0].not_envs, "DEBUG", END_OF_LIST);
+	assert_list(&m[1].images, "x:*", END_OF_LIST);
 	config_free(cfg);
 }
 END_TEST
@@ -414,7 +418,7 @@ START_TEST(test_media_rules_with_globs)
 	ck_assert_str_eq(cfg->media_rules[0].name, "pics");
 	ck_assert_str_eq(cfg->media_rules[0].path, "out/pics");
 	ck_assert_uint_eq(cfg->media_rules[0].max_age, 14 * 86400);
-	assert_list(&cfg->media_rules[0].globs, "*.jpg", "*.png", NULL);
+	assert_list(&cfg->media_rules[0].globs, "*.jpg", "*.png", END_OF_LIST);
 	config_free(cfg);
 }
 END_TEST
@@ -434,7 +438,7 @@ START_TEST(test_comments_keep_line_numbers)
 		"  archive-dir = \"/var/log/#archive\"  // nine\n"
 		"  size = 20X\n"
 		END,
-		"10: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)", NULL);
+		"10: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -477,14 +481,14 @@ END_TEST
 START_TEST(test_err_size_not_a_size)
 {
 	expect_errors(HEAD LOGS ADIR "  size = 20X\n" END,
-		      "4: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)", NULL);
+		      "4: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_size_zero)
 {
 	expect_errors(HEAD LOGS ADIR "  size = 0\n" END,
-		      "4: role web: size '0' must be more than 0 (examples: 20M, 15MB, 512K)", NULL);
+		      "4: role web: size '0' must be more than 0 (examples: 20M, 15MB, 512K)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -492,7 +496,7 @@ START_TEST(test_err_size_overflow)
 {
 	expect_errors(HEAD LOGS ADIR "  size = 99999999999999999999T\n" END,
 		      "4: role web: size '99999999999999999999T' is not a size (examples: 20M, 15MB, 512K)",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -500,7 +504,7 @@ START_TEST(test_err_idle_after_not_a_duration)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = 1y\n" END,
 		      "5: role web: idle-after '1y' is not a duration greater than 0 "
-		      "(examples: 30d, 1h, 90s, 2w)", NULL);
+		      "(examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -508,7 +512,7 @@ START_TEST(test_err_idle_after_zero)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = 0s\n" END,
 		      "5: role web: idle-after '0s' is not a duration greater than 0 "
-		      "(examples: 30d, 1h, 90s, 2w)", NULL);
+		      "(examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -516,7 +520,7 @@ START_TEST(test_err_window_start_equals_end)
 {
 	expect_errors("offpeak {\n  window = 05:00-05:00\n}\n" ROLE_WEB,
 		      "2: offpeak: window '05:00-05:00' is not a daily window HH:MM-HH:MM with "
-		      "different start and end (e.g. 02:00-05:00, or 22:00-04:00 across midnight)", NULL);
+		      "different start and end (e.g. 02:00-05:00, or 22:00-04:00 across midnight)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -524,28 +528,28 @@ START_TEST(test_err_window_bad_hour)
 {
 	expect_errors("offpeak {\n  window = \"25:00-01:00\"\n}\n" ROLE_WEB,
 		      "2: offpeak: window '25:00-01:00' is not a daily window HH:MM-HH:MM with "
-		      "different start and end (e.g. 02:00-05:00, or 22:00-04:00 across midnight)", NULL);
+		      "different start and end (e.g. 02:00-05:00, or 22:00-04:00 across midnight)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_percent)
 {
 	expect_errors("watermarks {\n  high = 101%\n}\n" ROLE_WEB,
-		      "2: watermarks: high '101%' is not a percentage from 0 to 100 (e.g. 85%)", NULL);
+		      "2: watermarks: high '101%' is not a percentage from 0 to 100 (e.g. 85%)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_watermarks_low_not_below_high)
 {
 	expect_errors("watermarks {\n  high = 80%\n  low = 80%\n}\n" ROLE_WEB,
-		      "3: watermarks: low (80%) must be below high (80%)", NULL);
+		      "3: watermarks: low (80%) must be below high (80%)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_watermarks_high_below_default_low)
 {
 	expect_errors("watermarks {\n  high = 70\n}\n" ROLE_WEB,
-		      "2: watermarks: low (80%) must be below high (70%)", NULL);
+		      "2: watermarks: low (80%) must be below high (70%)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -554,35 +558,35 @@ END_TEST
 START_TEST(test_err_keep_zero)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  keep = 0\n" END,
-		      "5: role web: keep '0' must be a whole number from 1 to 10000", NULL);
+		      "5: role web: keep '0' must be a whole number from 1 to 10000", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_keep_too_many)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  keep = 10001\n" END,
-		      "5: role web: keep '10001' must be a whole number from 1 to 10000", NULL);
+		      "5: role web: keep '10001' must be a whole number from 1 to 10000", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_keep_not_a_number)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  keep = 3x\n" END,
-		      "5: role web: keep '3x' must be a whole number from 1 to 10000", NULL);
+		      "5: role web: keep '3x' must be a whole number from 1 to 10000", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_jobs_too_many)
 {
 	expect_errors("jobs = 257\n" ROLE_WEB,
-		      "1: jobs '257' must be a whole number from 0 to 256 (0 = one per CPU)", NULL);
+		      "1: jobs '257' must be a whole number from 0 to 256 (0 = one per CPU)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_jobs_negative)
 {
 	expect_errors("jobs = -1\n" ROLE_WEB,
-		      "1: jobs '-1' must be a whole number from 0 to 256 (0 = one per CPU)", NULL);
+		      "1: jobs '-1' must be a whole number from 0 to 256 (0 = one per CPU)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -598,14 +602,14 @@ END_TEST
 START_TEST(test_err_compress_unknown)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  compress = bzip2\n" END,
-		      "5: role web: compress 'bzip2' must be gzip or zstd", NULL);
+		      "5: role web: compress 'bzip2' must be gzip or zstd", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_level_out_of_range_for_gzip)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = 10\n" END,
-		      "5: role web: compress-level '10' is out of range for gzip (1 to 9)", NULL);
+		      "5: role web: compress-level '10' is out of range for gzip (1 to 9)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -613,14 +617,14 @@ START_TEST(test_err_level_out_of_range_for_zstd)
 {
 	/* The level comes first: the check waits for the section's end. */
 	expect_errors(HEAD LOGS SIZE "  compress-level = 20\n" ADIR "  compress = zstd\n" END,
-		      "4: role web: compress-level '20' is out of range for zstd (1 to 19)", NULL);
+		      "4: role web: compress-level '20' is out of range for zstd (1 to 19)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_level_zero)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = 0\n" END,
-		      "5: role web: compress-level '0' is out of range for gzip (1 to 9)", NULL);
+		      "5: role web: compress-level '0' is out of range for gzip (1 to 9)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -628,14 +632,14 @@ START_TEST(test_err_level_not_a_number)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = best\n" END,
 		      "5: role web: compress-level 'best' must be a whole number "
-		      "(gzip 1 to 9, zstd 1 to 19)", NULL);
+		      "(gzip 1 to 9, zstd 1 to 19)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_method_unknown)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  method = move\n" END,
-		      "5: role web: method 'move' must be copytruncate or rename", NULL);
+		      "5: role web: method 'move' must be copytruncate or rename", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -643,7 +647,7 @@ START_TEST(test_err_rename_without_postrotate)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  method = rename\n" END,
 		      "5: role web: method 'rename' needs a postrotate command that makes the app "
-		      "reopen its logs (or use method copytruncate)", NULL);
+		      "reopen its logs (or use method copytruncate)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -651,14 +655,14 @@ START_TEST(test_err_postrotate_without_rename)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  postrotate = {\"/bin/true\"}\n" END,
 		      "5: role web: postrotate is only run with method rename; "
-		      "set method = rename or remove postrotate", NULL);
+		      "set method = rename or remove postrotate", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_postrotate_empty_argument)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  method = rename\n  postrotate = {\"\"}\n" END,
-		      "6: role web: postrotate '' must not be empty", NULL);
+		      "6: role web: postrotate '' must not be empty", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -668,7 +672,7 @@ START_TEST(test_err_logs_relative)
 {
 	expect_errors(HEAD "  logs = {\"/var/log/a.log\",\n    \"var/log/*.log\"}\n" SIZE ADIR END,
 		      "3: role web: logs 'var/log/*.log' must be an absolute path inside the "
-		      "container (e.g. /var/log/app/*.log)", NULL);
+		      "container (e.g. /var/log/app/*.log)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -676,7 +680,7 @@ START_TEST(test_err_logs_dotdot)
 {
 	expect_errors(HEAD "  logs = {\"/var/log/../../etc/*.log\"}\n" SIZE ADIR END,
 		      "2: role web: logs '/var/log/../../etc/*.log' must not contain a '..' component",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -684,7 +688,7 @@ START_TEST(test_logs_dots_inside_names_accepted)
 {
 	struct rotd_config *cfg = expect_ok(HEAD "  logs = {\"/var/log/..app/x...log\"}\n" SIZE ADIR END);
 
-	assert_list(&cfg->roles[0].logs, "/var/log/..app/x...log", NULL);
+	assert_list(&cfg->roles[0].logs, "/var/log/..app/x...log", END_OF_LIST);
 	config_free(cfg);
 }
 END_TEST
@@ -693,7 +697,7 @@ START_TEST(test_err_logs_wildcard_in_folder)
 {
 	expect_errors(HEAD "  logs = {\"/var/log/*/app.log\"}\n" SIZE ADIR END,
 		      "2: role web: logs '/var/log/*/app.log' may have wildcards (* ? [) only in its "
-		      "last component (e.g. /var/log/app/*.log)", NULL);
+		      "last component (e.g. /var/log/app/*.log)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -701,7 +705,7 @@ START_TEST(test_err_logs_bracket_in_folder)
 {
 	expect_errors(HEAD "  logs = {\"/var/log[12]/app.log\"}\n" SIZE ADIR END,
 		      "2: role web: logs '/var/log[12]/app.log' may have wildcards (* ? [) only in its "
-		      "last component (e.g. /var/log/app/*.log)", NULL);
+		      "last component (e.g. /var/log/app/*.log)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -709,32 +713,32 @@ START_TEST(test_err_logs_names_a_folder)
 {
 	expect_errors(HEAD "  logs = {\"/var/log/\"}\n" SIZE ADIR END,
 		      "2: role web: logs '/var/log/' must name files, not a directory "
-		      "(e.g. /var/log/app/*.log)", NULL);
+		      "(e.g. /var/log/app/*.log)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_logs_empty_list)
 {
 	expect_errors(HEAD "  logs = {}\n" SIZE ADIR END,
-		      "1: role web: 'logs' is empty; list at least one value", NULL);
+		      "1: role web: 'logs' is empty; list at least one value", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_logs_missing)
 {
-	expect_errors(HEAD SIZE ADIR END, "1: role web: required option 'logs' is missing", NULL);
+	expect_errors(HEAD SIZE ADIR END, "1: role web: required option 'logs' is missing", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_size_missing)
 {
-	expect_errors(HEAD LOGS ADIR END, "1: role web: required option 'size' is missing", NULL);
+	expect_errors(HEAD LOGS ADIR END, "1: role web: required option 'size' is missing", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_archive_dir_missing)
 {
-	expect_errors(HEAD LOGS SIZE END, "1: role web: required option 'archive-dir' is missing", NULL);
+	expect_errors(HEAD LOGS SIZE END, "1: role web: required option 'archive-dir' is missing", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -742,42 +746,42 @@ START_TEST(test_err_missing_options_at_section_start)
 {
 	expect_errors("jobs = 2\n\nrole web\n{\n" LOGS "\n" END,
 		      "3: role web: required option 'size' is missing",
-		      "3: role web: required option 'archive-dir' is missing", NULL);
+		      "3: role web: required option 'archive-dir' is missing", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_archive_dir_relative)
 {
 	expect_errors(HEAD LOGS SIZE "  archive-dir = archive\n" END,
-		      "4: role web: archive-dir 'archive' must be an absolute path", NULL);
+		      "4: role web: archive-dir 'archive' must be an absolute path", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_archive_dir_dotdot)
 {
 	expect_errors(HEAD LOGS SIZE "  archive-dir = /var/log/..\n" END,
-		      "4: role web: archive-dir '/var/log/..' must not contain a '..' component", NULL);
+		      "4: role web: archive-dir '/var/log/..' must not contain a '..' component", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_socket_relative)
 {
 	expect_errors("docker {\n  socket = \"unix:///run/docker.sock\"\n}\n" ROLE_WEB,
-		      "2: docker: socket 'unix:///run/docker.sock' must be an absolute path", NULL);
+		      "2: docker: socket 'unix:///run/docker.sock' must be an absolute path", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_timeout_zero)
 {
 	expect_errors("docker {\n  timeout = 0\n}\n" ROLE_WEB,
-		      "2: docker: timeout '0' is not a duration from 1s to 1d (examples: 30s, 2m)", NULL);
+		      "2: docker: timeout '0' is not a duration from 1s to 1d (examples: 30s, 2m)", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_timeout_too_long)
 {
 	expect_errors("docker { timeout = 2d }\n" ROLE_WEB,
-		      "1: docker: timeout '2d' is not a duration from 1s to 1d (examples: 30s, 2m)", NULL);
+		      "1: docker: timeout '2d' is not a duration from 1s to 1d (examples: 30s, 2m)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -786,28 +790,28 @@ END_TEST
 START_TEST(test_err_media_root_missing)
 {
 	expect_errors(ROLE_WEB "media {\n  floor = 7d\n}\n",
-		      "6: media: required option 'root' is missing", NULL);
+		      "6: media: required option 'root' is missing", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_media_root_relative)
 {
 	expect_errors(ROLE_WEB "media {\n  root = \"usr/local/wamedia\"\n}\n",
-		      "7: media: root 'usr/local/wamedia' must be an absolute path", NULL);
+		      "7: media: root 'usr/local/wamedia' must be an absolute path", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_media_root_dotdot)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /usr/local/../wamedia\n}\n",
-		      "7: media: root '/usr/local/../wamedia' must not contain a '..' component", NULL);
+		      "7: media: root '/usr/local/../wamedia' must not contain a '..' component", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_media_floor)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  floor = 7days\n}\n",
-		      "8: media: floor '7days' is not a duration (examples: 7d, 12h, 0)", NULL);
+		      "8: media: floor '7days' is not a duration (examples: 7d, 12h, 0)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -815,14 +819,14 @@ START_TEST(test_err_rule_path_absolute)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = /outgoing\n    age = 30d\n  }\n}\n",
 		      "9: rule out: path '/outgoing' must be relative to the media root (e.g. outgoing)",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_rule_path_dotdot)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = outgoing/../..\n    age = 30d\n  }\n}\n",
-		      "9: rule out: path 'outgoing/../..' must not contain a '..' component", NULL);
+		      "9: rule out: path 'outgoing/../..' must not contain a '..' component", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -830,7 +834,7 @@ START_TEST(test_err_rule_path_empty)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = \"\"\n    age = 30d\n  }\n}\n",
 		      "9: rule out: path '' must not be empty (a folder under the media root, e.g. outgoing)",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -838,7 +842,7 @@ START_TEST(test_err_rule_path_and_age_missing)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    globs = {\"*.jpg\"}\n  }\n}\n",
 		      "8: rule out: required option 'path' is missing",
-		      "8: rule out: required option 'age' is missing", NULL);
+		      "8: rule out: required option 'age' is missing", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -846,7 +850,7 @@ START_TEST(test_err_rule_age)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = out\n    age = 30x\n  }\n}\n",
 		      "10: rule out: age '30x' is not a duration greater than 0 (examples: 30d, 1h, 90s, 2w)",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -855,14 +859,14 @@ START_TEST(test_err_rule_globs_with_slash)
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = out\n    age = 30d\n"
 		      "    globs = {\"*.jpg\", \"sub/*.png\"}\n  }\n}\n",
 		      "11: rule out: globs 'sub/*.png' must be a file name pattern without '/' (e.g. *.jpg)",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_rule_name)
 {
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule \"old media\" {\n    path = out\n    age = 30d\n  }\n}\n",
-		      "8: rule name 'old media' may only use letters, digits, '_', '.' and '-'", NULL);
+		      "8: rule name 'old media' may only use letters, digits, '_', '.' and '-'", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -872,14 +876,14 @@ START_TEST(test_err_role_named_none)
 {
 	expect_errors("role none {\n" LOGS SIZE ADIR END,
 		      "1: role name 'none' is reserved (the label rotd.role=none means: ignore this "
-		      "container); choose another name", NULL);
+		      "container); choose another name", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_role_name_characters)
 {
 	expect_errors("role \"web/app\" {\n" LOGS SIZE ADIR END,
-		      "1: role name 'web/app' may only use letters, digits, '_', '.' and '-'", NULL);
+		      "1: role name 'web/app' may only use letters, digits, '_', '.' and '-'", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -896,14 +900,14 @@ START_TEST(test_err_match_without_condition)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  match {\n  }\n" END,
 		      "5: role web: match: the block has no condition and would match every container; "
-		      "give image, service, name, env or not-env", NULL);
+		      "give image, service, name, env or not-env", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_match_empty_pattern)
 {
 	expect_errors(HEAD "  match { image = {\"\"} }\n" LOGS SIZE ADIR END,
-		      "2: role web: match: image '' must not be empty", NULL);
+		      "2: role web: match: image '' must not be empty", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -911,7 +915,7 @@ START_TEST(test_err_env_key_starts_with_digit)
 {
 	expect_errors(HEAD "  match {\n    env = {\"1WA=1\"}\n  }\n" LOGS SIZE ADIR END,
 		      "3: role web: match: env '1WA=1' is not KEY or KEY=VALUE (KEY: letters, digits and "
-		      "'_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NULL);
+		      "'_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -919,7 +923,7 @@ START_TEST(test_err_env_without_key)
 {
 	expect_errors(HEAD "  match {\n    env = {\"=1\"}\n  }\n" LOGS SIZE ADIR END,
 		      "3: role web: match: env '=1' is not KEY or KEY=VALUE (KEY: letters, digits and "
-		      "'_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NULL);
+		      "'_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -928,7 +932,7 @@ START_TEST(test_err_not_env_bad_key)
 	expect_errors(ROLE_WEB "role core {\n  match {\n    image = {\"c:*\"}\n    not-env = {\"WA MASTER=1\"}\n  }\n"
 		      LOGS SIZE ADIR END,
 		      "9: role core: match: not-env 'WA MASTER=1' is not KEY or KEY=VALUE (KEY: letters, "
-		      "digits and '_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NULL);
+		      "digits and '_', not starting with a digit; e.g. WA_MASTER_NODE=1)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -936,7 +940,7 @@ START_TEST(test_err_no_role)
 {
 	expect_errors("jobs = 2\n",
 		      "1: no role is defined; rotd needs at least one 'role NAME { match {...} "
-		      "logs = {...} size = ... archive-dir = ... }'", NULL);
+		      "logs = {...} size = ... archive-dir = ... }'", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -944,7 +948,7 @@ START_TEST(test_err_empty_file)
 {
 	expect_errors("",
 		      "1: no role is defined; rotd needs at least one 'role NAME { match {...} "
-		      "logs = {...} size = ... archive-dir = ... }'", NULL);
+		      "logs = {...} size = ... archive-dir = ... }'", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -955,14 +959,14 @@ START_TEST(test_err_unquoted_star)
 		      "3: '*' outside quotes is lost by the parser; put patterns in double quotes, "
 		      "e.g. \"/var/log/app/*.log\"",
 		      "5: '*' outside quotes is lost by the parser; put patterns in double quotes, "
-		      "e.g. \"/var/log/app/*.log\"", NULL);
+		      "e.g. \"/var/log/app/*.log\"", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_option_set_twice)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  size = 15M\n" END,
-		      "5: role web: 'size' is already set on line 3", NULL);
+		      "5: role web: 'size' is already set on line 3", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -981,7 +985,7 @@ START_TEST(test_err_all_semantic_errors_in_order)
 		"10: role core: size '15Q' is not a size (examples: 20M, 15MB, 512K)",
 		"11: role core: keep '0' must be a whole number from 1 to 10000",
 		"16: role master: size '-1' is not a size (examples: 20M, 15MB, 512K)",
-		"19: watermarks: low (90%) must be below high (85%)", NULL);
+		"19: watermarks: low (90%) must be below high (85%)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -993,7 +997,7 @@ START_TEST(test_err_sorted_by_line_not_by_discovery)
 		      "1: role web: required option 'size' is missing",
 		      "1: role web: required option 'archive-dir' is missing",
 		      "2: role web: compress-level '12' is out of range for gzip (1 to 9)",
-		      "3: role web: keep '0' must be a whole number from 1 to 10000", NULL);
+		      "3: role web: keep '0' must be a whole number from 1 to 10000", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1002,7 +1006,7 @@ START_TEST(test_err_semantic_then_syntax)
 	expect_errors(HEAD LOGS ADIR "  size = 20X\n" END
 		      "role core {\n" LOGS ADIR "  size 15M\n" END,
 		      "4: role web: size '20X' is not a size (examples: 20M, 15MB, 512K)",
-		      "9: role core: missing equal sign after option 'size'", NULL);
+		      "9: role core: missing equal sign after option 'size'", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1010,27 +1014,27 @@ END_TEST
 
 START_TEST(test_err_unknown_option)
 {
-	expect_errors(ROLE_WEB "\nretention = 3\n", "7: no such option 'retention'", NULL);
+	expect_errors(ROLE_WEB "\nretention = 3\n", "7: no such option 'retention'", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_unknown_option_in_role)
 {
-	expect_errors(HEAD LOGS SIZE ADIR "  rotate = 5\n" END, "5: role web: no such option 'rotate'", NULL);
+	expect_errors(HEAD LOGS SIZE ADIR "  rotate = 5\n" END, "5: role web: no such option 'rotate'", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_unknown_option_in_match)
 {
 	expect_errors(HEAD "  match {\n    label = {\"x\"}\n  }\n" LOGS SIZE ADIR END,
-		      "3: role web: match: no such option 'label'", NULL);
+		      "3: role web: match: no such option 'label'", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_duplicate_role)
 {
 	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR END "role web {\n" LOGS SIZE ADIR END,
-		      "11: role 'web' is defined twice (first on line 1); each role needs its own name", NULL);
+		      "11: role 'web' is defined twice (first on line 1); each role needs its own name", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1039,38 +1043,38 @@ START_TEST(test_err_duplicate_rule)
 	expect_errors(ROLE_WEB "media {\n  root = /m\n  rule out {\n    path = a\n    age = 1d\n  }\n"
 		      "  rule out {\n    path = b\n    age = 1d\n  }\n}\n",
 		      "12: media: rule 'out' is defined twice (first on line 8); each rule needs its own name",
-		      NULL);
+		      NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_role_without_title)
 {
-	expect_errors("role {\n" LOGS SIZE ADIR END, "1: missing title for section 'role'", NULL);
+	expect_errors("role {\n" LOGS SIZE ADIR END, "1: missing title for section 'role'", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_unclosed_section)
 {
 	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR,
-		      "6: '{' is never closed with '}' before the end of the file", NULL);
+		      "6: '{' is never closed with '}' before the end of the file", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_stray_closing_brace)
 {
-	expect_errors(ROLE_WEB "}\n", "6: unexpected closing brace", NULL);
+	expect_errors(ROLE_WEB "}\n", "6: unexpected closing brace", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_unterminated_list)
 {
-	expect_errors(HEAD "  logs = {\"/a.log\",\n", "3: role web: premature end of file", NULL);
+	expect_errors(HEAD "  logs = {\"/a.log\",\n", "3: role web: premature end of file", NO_MORE_ERRORS);
 }
 END_TEST
 
 START_TEST(test_err_unclosed_comment)
 {
-	expect_errors(ROLE_WEB "/* jobs = 2\n\n", "6: comment '/*' is never closed with '*/'", NULL);
+	expect_errors(ROLE_WEB "/* jobs = 2\n\n", "6: comment '/*' is never closed with '*/'", NO_MORE_ERRORS);
 }
 END_TEST
 

@@ -87,10 +87,11 @@ static void setup(void)
 
 static void remove_tree(const char *dir)
 {
-	const char *argv[] = { "rm", "-rf", dir, NULL };
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		const char *argv[] = { "rm", "-rf", dir, NULL };
+
 		execvp("rm", (char *const *)argv);
 		_exit(127);
 	}
