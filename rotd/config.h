@@ -27,6 +27,20 @@ struct role_match {
 	struct strlist not_envs;   /* none of these may be in Config.Env (same forms as envs) */
 };
 
+/* The effective policy of one log pattern: the role's options, overridden by the
+ * pattern's own `log "PATTERN" { }` section inside the role, if any. */
+struct log_policy {
+	char *glob;                    /* the pattern, as in role->logs */
+	uint64_t size;                 /* rotate when larger, bytes (> 0) */
+	unsigned keep;                 /* archives kept per source log (>= 1) */
+	enum compress_kind compress;
+	int compress_level;
+	char *archive_dir;             /* absolute, inside the container */
+	enum rotate_method method;
+	struct strlist postrotate;     /* argv run in the container after a rename */
+	uint64_t idle_after;           /* seconds; 0: never archive idle files whole */
+};
+
 /* One `role NAME { }` section: how to recognise a container and how to rotate it. */
 struct role_policy {
 	char *name;                    /* section title, e.g. "web" */
@@ -41,7 +55,9 @@ struct role_policy {
 	char *archive_dir;             /* absolute, inside the container */
 	enum rotate_method method;
 	struct strlist postrotate;     /* argv run in the container after a rename; may be empty */
-	uint64_t idle_after;           /* seconds: a non-newest file idle this long is archived whole */
+	uint64_t idle_after;           /* seconds: a non-newest file idle this long is archived
+	                                  whole; 0: never */
+	struct log_policy *log_policies;  /* log_policies[i] is the effective policy of logs.v[i] */
 };
 
 struct media_rule {

@@ -1,0 +1,76 @@
+/* plan: what a pass will do to one container's logs. A pure function of the
+ * policy, what scan saw, the archives already there, and the time: no I/O.
+ * --dry-run prints exactly this list; apply carries it out. */
+#ifndef ROTD_PLAN_H
+#define ROTD_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "scan.h"
+
+/* One archive found in an archive folder. */
+struct existing_archive {
+	const char *name;      /* file name in the archive folder (borrowed) */
+};
+
+enum action_kind {
+	ACTION_ROTATE,         /* over its size: archive its content, then cut it (policy->method) */
+	ACTION_ARCHIVE_IDLE,   /* not the newest of its glob and idle: archive whole, then remove */
+	ACTION_PRUNE,          /* an archive beyond keep: remove it once the new archive is durable */
+	ACTION_SKIP,           /* matched but must not be touched (not a single-link regular file) */
+};
+
+struct action {
+	enum action_kind kind;
+	const struct log_file *file;       /* ROTATE, ARCHIVE_IDLE, SKIP: the source (borrowed from scan) */
+	const struct log_policy *policy;   /* the source's effective policy (borrowed from the config) */
+	char *stem;                        /* archive name stem of the source, see plan_archive_stem */
+	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir */
+	char *reason;                      /* one line for the report, e.g. "25.0 MiB > 20.0 MiB" */
+};
+
+struct plan {
+	struct action *v;      /* ordered: per stem, ROTATE or ARCHIVE_IDLE before its PRUNEs */
+	size_t n;
+};
+
+/* The archive name stem for a source log: its file name when its directory is the
+ * parent of archive_dir (/var/log/whatsapp/web.log with archive /var/log/whatsapp/archive
+ * -> "web.log"), else "<last directory component>_<file name>" (/var/log/lighttpd/error.log
+ * -> "lighttpd_error.log"). New string. */
+char *plan_archive_stem(const char *source_path, const char *archive_dir);
+
+/* The archive name for stem at time t (UTC): "<stem>-<yyyymmddThhmmssZ><suffix>",
+ * or with seq > 0 "<stem>-<yyyymmddThhmmssZ>-<seq><suffix>" for a collision in the
+ * same second. New string. */
+char *plan_archive_name(const char *stem, time_t t, unsigned seq, const char *suffix);
+
+/* Parses an archive name: when name is "<stem>-<ts>[-<seq>].gz|.zst" for this stem,
+ * returns 1 and sets *t and *seq; else 0. */
+int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsigned *seq);
+
+/* Decides the actions for one container:
+ *  - SKIP for every matched file that is not CTRFS_REGULAR;
+ *  - ARCHIVE_IDLE for a regular file that is not the newest (by mtime) of the files
+ *    its glob matched in its directory, when its policy's idle_after > 0 and
+ *    now - mtime >= idle_after;
+ *  - ROTATE for any other regular file larger than its policy's size;
+ *  - PRUNE, oldest first, for the archives of each stem beyond keep, counting the
+ *    one the ROTATE or ARCHIVE_IDLE of that stem will add.
+ * A file's policy is role->log_policies[file->glob_index]. archives
+ * lists the names in each glob's archive folder: archives_of[i] / n_archives_of[i]
+ * for role->logs.v[i] (several globs may share one folder; names of other stems are
+ * ignored). Returns the plan (free with plan_free). */
+struct plan plan_make(const struct role_policy *role, const struct scan_result *scan,
+		      const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now);
+
+/* Frees what p owns and empties it. */
+void plan_free(struct plan *p);
+
+/* "rotate", "archive-idle", "prune", "skip". */
+const char *plan_action_name(enum action_kind kind);
+
+#endif
