@@ -4,6 +4,7 @@
 #ifndef ROTD_COMPRESS_H
 #define ROTD_COMPRESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -28,7 +29,23 @@ const char *compress_suffix(enum compress_kind kind);
 
 /* A 64-bit digest of bytes [0, length) of fd, read with pread; the same function
  * compress_range computes as it reads. Returns 0 and sets *digest, or -1 with
- * errno set (EIO, or ENODATA when the file is shorter than length). */
+ * errno set (pread's errno such as EIO, or ENODATA when the file is shorter than
+ * length). */
 int compress_digest_file(int fd, uint64_t length, uint64_t *digest);
+
+/* The same digest computed incrementally: init, update with the bytes in any
+ * number of pieces of any sizes, then final. The result depends only on the
+ * concatenated bytes. Not cryptographic: it detects accidental change (any single
+ * changed byte always changes it; other changes collide with probability about
+ * 2^-64), not tampering. The fields are private to compress.c; it owns no memory. */
+struct compress_digest {
+	uint64_t h;                 /* state after the last whole 8-byte word */
+	uint64_t len;               /* bytes fed so far */
+	unsigned char part[8];      /* the last len % 8 bytes, not yet in h */
+};
+void compress_digest_init(struct compress_digest *d);
+void compress_digest_update(struct compress_digest *d, const void *buf, size_t len);
+/* Returns the digest of everything fed so far; d may be updated further. */
+uint64_t compress_digest_final(const struct compress_digest *d);
 
 #endif

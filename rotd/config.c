@@ -51,11 +51,12 @@ struct option_line {
 	int line;
 };
 
-/* A role or rule seen so far, for the duplicate-title message. */
+/* A titled section seen so far (role, rule or log), for the duplicate-title
+ * message and for the role's checks of its log sections. */
 struct titled_section {
-	int is_rule;
+	const cfg_t *scope;             /* the section holding it: root, media or a role */
 	char *title;
-	int line;
+	int line;                       /* where it opens */
 };
 
 struct load_ctx {
@@ -233,7 +234,8 @@ static char *scan_text(struct load_ctx *ctx, const char *text)
 /* ---- names for messages ------------------------------------------------ */
 
 /* Writes how messages name section sec ("role web: ", "role web: match: ",
- * "rule outgoing: ", "docker: ", or "" at the top level) into buf. */
+ * "role web: log \"/var/log/x.log\": ", "rule outgoing: ", "docker: ", or ""
+ * at the top level) into buf. */
 static const char *section_label(const struct load_ctx *ctx, const cfg_t *sec, char *buf, size_t len)
 {
 	unsigned n = cfg_size(ctx->root, "role");
@@ -243,6 +245,8 @@ static const char *section_label(const struct load_ctx *ctx, const cfg_t *sec, c
 		buf[0] = '\0';
 	else if (strcmp(sec->name, "match") == 0)
 		snprintf(buf, len, "role %s: match: ", role);
+	else if (strcmp(sec->name, "log") == 0)
+		snprintf(buf, len, "role %s: log \"%s\": ", role, sec->title);
 	else if (sec->title != NULL)
 		snprintf(buf, len, "%s %s: ", sec->name, sec->title);
 	else
@@ -434,6 +438,14 @@ static const char *check_positive_duration(const char *v)
 	return NULL;
 }
 
+static const char *check_idle(const char *v)
+{
+	uint64_t n;
+
+	return units_parse_duration(v, &n) < 0 ?
+		"is not a duration (examples: 1h, 30m, 2d; 0 never archives idle files whole)" : NULL;
+}
+
 static const char *check_timeout(const char *v)
 {
 	uint64_t n;
@@ -497,7 +509,8 @@ static const char *check_method(const char *v)
 	return parse_method(v, &m) < 0 ? "must be copytruncate or rename" : NULL;
 }
 
-/* Option names are unique across all sections, so one table serves them all. */
+/* An option name means the same wherever it appears (a log section repeats some
+ * role options), so one table serves all sections. */
 static const struct {
 	const char *opt;
 	const char *(*check)(const char *value);
@@ -519,7 +532,7 @@ static const struct {
 	{ "archive-dir", check_abs_path },
 	{ "method", check_method },
 	{ "postrotate", check_not_empty },
-	{ "idle-after", check_positive_duration },
+	{ "idle-after", check_idle },
 	{ "root", check_abs_path },
 	{ "floor", check_duration },
 	{ "path", check_rule_path },
@@ -599,29 +612,71 @@ static int check_title(struct load_ctx *ctx, const char *kind, const char *title
 	return 1;
 }
 
-static void remember_title(struct load_ctx *ctx, int is_rule, const char *title, int line)
+/* Notes that the section titled title, inside scope, opened at line. */
+static void remember_title(struct load_ctx *ctx, const cfg_t *scope, const char *title, int line)
 {
 	ctx->titles = grow(ctx->titles, &ctx->cap_titles, ctx->n_titles, sizeof(*ctx->titles));
-	ctx->titles[ctx->n_titles].is_rule = is_rule;
+	ctx->titles[ctx->n_titles].scope = scope;
 	ctx->titles[ctx->n_titles].title = xstrdup(title);
 	ctx->titles[ctx->n_titles++].line = line;
 }
 
-/* Checks compress-level against the chosen compressor. */
-static void check_role_level(struct load_ctx *ctx, cfg_t *role, const char *label)
+/* Returns the line where the section titled title, inside scope, opened, or 0. */
+static int title_line(const struct load_ctx *ctx, const cfg_t *scope, const char *title)
 {
-	const char *level = cfg_getstr(role, "compress-level");
+	for (size_t i = 0; i < ctx->n_titles; i++)
+		if (ctx->titles[i].scope == scope && strcmp(ctx->titles[i].title, title) == 0)
+			return ctx->titles[i].line;
+	return 0;
+}
+
+/* Checks level (NULL: the compressor's default, always fine) against the
+ * compressor named compress; reports at line. from_role: the level is the role's
+ * and a log section changed the compressor. */
+static void check_level_range(struct load_ctx *ctx, const char *level, const char *compress, int line,
+			      const char *label, int from_role)
+{
 	enum compress_kind kind;
 	unsigned n, max;
 
-	if (level == NULL || parse_compress(cfg_getstr(role, "compress"), &kind) < 0 ||
+	if (level == NULL || compress == NULL || parse_compress(compress, &kind) < 0 ||
 	    parse_uint(level, 0, 1000, &n) < 0)
 		return;
 	max = kind == COMPRESS_ZSTD ? 19 : 9;
-	if (n < 1 || n > max)
-		add_error(ctx, option_line(ctx, role, "compress-level"),
-			  "%scompress-level '%s' is out of range for %s (1 to %u)",
+	if (n >= 1 && n <= max)
+		return;
+	if (from_role)
+		add_error(ctx, line, "%sthe role's compress-level '%s' is out of range for %s (1 to %u); "
+			  "set compress-level in this section too", label, level,
+			  kind == COMPRESS_ZSTD ? "zstd" : "gzip", max);
+	else
+		add_error(ctx, line, "%scompress-level '%s' is out of range for %s (1 to %u)",
 			  label, level, kind == COMPRESS_ZSTD ? "zstd" : "gzip", max);
+}
+
+/* Checks the role's compress-level against its compressor. */
+static void check_role_level(struct load_ctx *ctx, cfg_t *role, const char *label)
+{
+	check_level_range(ctx, cfg_getstr(role, "compress-level"), cfg_getstr(role, "compress"),
+			  option_line(ctx, role, "compress-level"), label, 0);
+}
+
+/* The same for the effective values of a log section that opens at start. */
+static void check_log_level(struct load_ctx *ctx, cfg_t *role, cfg_t *log, const char *label, int start)
+{
+	const char *level = cfg_getstr(log, "compress-level");
+	const char *compress = cfg_getstr(log, "compress");
+	int line;
+
+	if (level != NULL) {
+		line = option_line(ctx, log, "compress-level");
+		check_level_range(ctx, level, compress ? compress : cfg_getstr(role, "compress"),
+				  line ? line : start, label, 0);
+	} else if (compress != NULL) {
+		line = option_line(ctx, log, "compress");
+		check_level_range(ctx, cfg_getstr(role, "compress-level"), compress,
+				  line ? line : start, label, 1);
+	}
 }
 
 /* Checks that postrotate is given exactly when the method renames. */
@@ -640,6 +695,62 @@ static void check_role_method(struct load_ctx *ctx, cfg_t *role, const char *lab
 		line = option_line(ctx, role, "postrotate");
 		add_error(ctx, line ? line : start, "%spostrotate is only run with method rename; "
 			  "set method = rename or remove postrotate", label);
+	}
+}
+
+/* Checks the effective method and postrotate of a log section that opens at
+ * start; what the section does not change is the role's own check. */
+static void check_log_method(struct load_ctx *ctx, cfg_t *role, cfg_t *log, const char *label, int start)
+{
+	const char *name = cfg_getstr(log, "method");
+	int own_post = (cfg_getopt(log, "postrotate")->flags & CFGF_MODIFIED) != 0;
+	unsigned n_post = cfg_size(own_post ? log : role, "postrotate");
+	enum rotate_method method;
+	int line;
+
+	if ((name == NULL && !own_post) || parse_method(name ? name : cfg_getstr(role, "method"), &method) < 0)
+		return;
+	if (method == METHOD_RENAME && n_post == 0) {
+		line = option_line(ctx, log, "method");
+		if (name != NULL)
+			add_error(ctx, line ? line : start, "%smethod 'rename' needs a postrotate command "
+				  "that makes the app reopen its logs (or use method copytruncate)", label);
+		else
+			add_error(ctx, start, "%spostrotate is empty, but the role's method 'rename' needs "
+				  "a command that makes the app reopen its logs (or set method = "
+				  "copytruncate in this section)", label);
+	} else if (method == METHOD_COPYTRUNCATE && n_post > 0) {
+		line = option_line(ctx, log, own_post ? "postrotate" : "method");
+		if (own_post)
+			add_error(ctx, line ? line : start, "%spostrotate is only run with method rename; "
+				  "set method = rename or remove postrotate", label);
+		else
+			add_error(ctx, line ? line : start, "%smethod 'copytruncate' never runs the role's "
+				  "postrotate; set postrotate = {} in this section, or use method rename", label);
+	}
+}
+
+/* Checks that every log section names one of the role's logs patterns, and that
+ * its values together with the role's still make sense. */
+static void check_role_logs(struct load_ctx *ctx, cfg_t *role, const char *role_label)
+{
+	for (unsigned i = 0; i < cfg_size(role, "log"); i++) {
+		cfg_t *log = cfg_getnsec(role, "log", i);
+		const char *glob = cfg_title(log);
+		int start = title_line(ctx, role, glob);
+		char label[256];
+		int known = 0;
+
+		for (unsigned j = 0; j < cfg_size(role, "logs") && !known; j++)
+			known = strcmp(cfg_getnstr(role, "logs", j), glob) == 0;
+		if (!known) {
+			add_error(ctx, start, "%slog \"%s\" is not one of the role's logs patterns",
+				  role_label, glob);
+			continue;
+		}
+		section_label(ctx, log, label, sizeof(label));
+		check_log_level(ctx, role, log, label, start);
+		check_log_method(ctx, role, log, label, start);
 	}
 }
 
@@ -663,7 +774,19 @@ static int on_role_end(cfg_t *parent, cfg_opt_t *opt)
 	require(ctx, role, "archive-dir", start);
 	check_role_level(ctx, role, label);
 	check_role_method(ctx, role, label, start);
-	remember_title(ctx, 0, title, start);
+	check_role_logs(ctx, role, label);
+	remember_title(ctx, parent, title, start);
+	return 0;
+}
+
+/* A log section's checks need the whole role: here only where it opens is noted. */
+static int on_log_end(cfg_t *parent, cfg_opt_t *opt)
+{
+	struct load_ctx *ctx = current;
+
+	if (ctx == NULL)
+		return 0;
+	remember_title(ctx, parent, cfg_title(last_section(opt)), section_start(ctx, parent->line));
 	return 0;
 }
 
@@ -699,7 +822,7 @@ static int on_rule_end(cfg_t *parent, cfg_opt_t *opt)
 	check_title(ctx, "rule", cfg_title(rule), start);
 	require(ctx, rule, "path", start);
 	require(ctx, rule, "age", start);
-	remember_title(ctx, 1, cfg_title(rule), start);
+	remember_title(ctx, parent, cfg_title(rule), start);
 	return 0;
 }
 
@@ -755,15 +878,15 @@ static void on_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 	section_label(ctx, cfg, label, sizeof(label));
 	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
 		const char *title = va_arg(ap, const char *);
-		int is_rule = cfg != ctx->root;
-		const char *kind = is_rule ? "rule" : "role";
-		int first = 0;
+		const char *kind = cfg == ctx->root ? "role" : "rule";
+		int first = title_line(ctx, cfg, title);
 
-		for (size_t i = 0; i < ctx->n_titles; i++)
-			if (ctx->titles[i].is_rule == is_rule && strcmp(ctx->titles[i].title, title) == 0)
-				first = ctx->titles[i].line;
-		snprintf(msg, sizeof(msg), "%s '%s' is defined twice (first on line %d); "
-			 "each %s needs its own name", kind, title, first, kind);
+		if (cfg != ctx->root && strcmp(cfg->name, "role") == 0)
+			snprintf(msg, sizeof(msg), "log \"%s\" has a second section (first on line %d); "
+				 "put its options in one section", title, first);
+		else
+			snprintf(msg, sizeof(msg), "%s '%s' is defined twice (first on line %d); "
+				 "each %s needs its own name", kind, title, first, kind);
 		strlist_addf(&ctx->syntax, "%s:%d: %s%s", ctx->name, cfg->line, label, msg);
 		return;
 	}
@@ -789,11 +912,51 @@ static void copy_list(struct strlist *dst, cfg_t *sec, const char *opt)
 		strlist_add(dst, cfg_getnstr(sec, opt, i));
 }
 
-static void extract_role(struct role_policy *r, cfg_t *sec)
+/* Returns level as a number, or the default of compressor kind when level is NULL. */
+static int level_or_default(const char *level, enum compress_kind kind)
 {
-	const char *level = cfg_getstr(sec, "compress-level");
 	unsigned u;
 
+	if (level == NULL)
+		return kind == COMPRESS_ZSTD ? 3 : 6;
+	must(parse_uint(level, 1, 19, &u), "compress-level");
+	return (int)u;
+}
+
+/* Fills p for pattern glob: the role's values r, overridden by what log (the
+ * pattern's section in role, or NULL) sets. */
+static void extract_policy(struct log_policy *p, const struct role_policy *r, cfg_t *role, cfg_t *log,
+			   const char *glob)
+{
+	const char *v;
+
+	p->glob = xstrdup(glob);
+	p->size = r->size;
+	p->keep = r->keep;
+	p->compress = r->compress;
+	p->archive_dir = xstrdup(log && (v = cfg_getstr(log, "archive-dir")) ? v : r->archive_dir);
+	p->method = r->method;
+	p->idle_after = r->idle_after;
+	if (log && (v = cfg_getstr(log, "size")) != NULL)
+		must(units_parse_size(v, &p->size), "size");
+	if (log && (v = cfg_getstr(log, "keep")) != NULL)
+		must(parse_uint(v, 1, 10000, &p->keep), "keep");
+	if (log && (v = cfg_getstr(log, "compress")) != NULL)
+		must(parse_compress(v, &p->compress), "compress");
+	v = log ? cfg_getstr(log, "compress-level") : NULL;
+	p->compress_level = level_or_default(v ? v : cfg_getstr(role, "compress-level"), p->compress);
+	if (log && (v = cfg_getstr(log, "method")) != NULL)
+		must(parse_method(v, &p->method), "method");
+	if (log && (cfg_getopt(log, "postrotate")->flags & CFGF_MODIFIED))
+		copy_list(&p->postrotate, log, "postrotate");
+	else
+		strlist_copy(&p->postrotate, &r->postrotate);
+	if (log && (v = cfg_getstr(log, "idle-after")) != NULL)
+		must(units_parse_duration(v, &p->idle_after), "idle-after");
+}
+
+static void extract_role(struct role_policy *r, cfg_t *sec)
+{
 	r->name = xstrdup(cfg_title(sec));
 	r->n_matches = cfg_size(sec, "match");
 	r->matches = xcalloc(r->n_matches ? r->n_matches : 1, sizeof(*r->matches));
@@ -810,15 +973,15 @@ static void extract_role(struct role_policy *r, cfg_t *sec)
 	must(units_parse_size(cfg_getstr(sec, "size"), &r->size), "size");
 	must(parse_uint(cfg_getstr(sec, "keep"), 1, 10000, &r->keep), "keep");
 	must(parse_compress(cfg_getstr(sec, "compress"), &r->compress), "compress");
-	if (level != NULL)
-		must(parse_uint(level, 1, 19, &u), "compress-level");
-	else
-		u = r->compress == COMPRESS_ZSTD ? 3 : 6;
-	r->compress_level = (int)u;
+	r->compress_level = level_or_default(cfg_getstr(sec, "compress-level"), r->compress);
 	r->archive_dir = xstrdup(cfg_getstr(sec, "archive-dir"));
 	must(parse_method(cfg_getstr(sec, "method"), &r->method), "method");
 	copy_list(&r->postrotate, sec, "postrotate");
 	must(units_parse_duration(cfg_getstr(sec, "idle-after"), &r->idle_after), "idle-after");
+	r->log_policies = xcalloc(r->logs.n ? r->logs.n : 1, sizeof(*r->log_policies));
+	for (size_t i = 0; i < r->logs.n; i++)
+		extract_policy(&r->log_policies[i], r, sec, cfg_gettsec(sec, "log", r->logs.v[i]),
+			       r->logs.v[i]);
 }
 
 static void extract_media(struct rotd_config *c, cfg_t *media)
@@ -894,8 +1057,20 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_LIST_CB("not-env", 0, CFGF_NONE, on_value),
 		CFG_END()
 	};
+	cfg_opt_t log_opts[] = {
+		CFG_STR_CB("size", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("keep", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("compress", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("compress-level", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("archive-dir", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("method", 0, CFGF_NONE, on_value),
+		CFG_STR_LIST_CB("postrotate", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("idle-after", 0, CFGF_NONE, on_value),
+		CFG_END()
+	};
 	cfg_opt_t role_opts[] = {
 		CFG_SEC("match", match_opts, CFGF_MULTI),
+		CFG_SEC("log", log_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_STR_LIST_CB("logs", 0, CFGF_NONE, on_value),
 		CFG_STR_CB("size", 0, CFGF_NONE, on_value),
 		CFG_STR_CB("keep", "30", CFGF_NONE, on_value),
@@ -955,6 +1130,7 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	cfg_set_validate_func(cfg, "offpeak", on_plain_end);
 	cfg_set_validate_func(cfg, "role", on_role_end);
 	cfg_set_validate_func(cfg, "role|match", on_match_end);
+	cfg_set_validate_func(cfg, "role|log", on_log_end);
 	cfg_set_validate_func(cfg, "media", on_media_end);
 	cfg_set_validate_func(cfg, "media|rule", on_rule_end);
 	cfg_set_validate_func(cfg, "watermarks", on_watermarks_end);
@@ -1097,6 +1273,12 @@ static void free_role(struct role_policy *r)
 	}
 	free(r->matches);
 	free(r->name);
+	for (size_t i = 0; i < r->logs.n; i++) {
+		free(r->log_policies[i].glob);
+		free(r->log_policies[i].archive_dir);
+		strlist_free(&r->log_policies[i].postrotate);
+	}
+	free(r->log_policies);
 	strlist_free(&r->logs);
 	free(r->archive_dir);
 	strlist_free(&r->postrotate);

@@ -8,16 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
-#include "ctrfs.h"
 #include "docker.h"
 #include "exitcode.h"
 #include "inventory.h"
 #include "log.h"
 #include "report.h"
-#include "scan.h"
+#include "pass.h"
 #include "xalloc.h"
 
 struct options {
@@ -33,11 +33,11 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rotd [--config FILE] --check-config\n"
-		"       rotd [--config FILE] --now --dry-run [--json] [--container NAME]... [-v]\n"
+		"       rotd [--config FILE] --now [--dry-run] [--json] [--container NAME]... [-v]\n"
 		"\n"
 		"  -c, --config FILE     read FILE instead of %s\n"
 		"      --check-config    validate the configuration and exit (0 OK, 2 errors)\n"
-		"      --now             run one pass now\n"
+		"      --now             run one pass now: rotate what is over its size\n"
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
 		"      --json            print the report as JSON\n"
 		"      --container NAME  only this container (repeatable)\n"
@@ -163,37 +163,11 @@ static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_co
 	return d;
 }
 
-/* Reads each running container's logs through its confined root. */
-static void scan_containers(struct report *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		struct report_container *rc = &r->v[i];
-		const struct container *c = rc->ctr;
-		struct ctrfs *fs;
-
-		if (c->state != CTR_RUNNING)
-			continue;
-		fs = ctrfs_open(c->pid, c->id);
-		if (fs == NULL) {
-			rc->error = xasprintf("cannot open its filesystem through /proc/%ld/root: %s",
-					      (long)c->pid,
-					      errno == ESTALE ? "the pid now belongs to another process" : strerror(errno));
-			log_errorx("container %s: %s", c->name, rc->error);
-			continue;
-		}
-		scan_logs(fs, c->role, &rc->scan);
-		rc->scanned = 1;
-		for (size_t e = 0; e < rc->scan.errors.n; e++)
-			log_errorx("container %s: %s", c->name, rc->scan.errors.v[e]);
-		ctrfs_close(fs);
-	}
-}
-
 static int run_pass(const struct options *o, const struct rotd_config *cfg)
 {
 	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
-	struct report report;
+	struct pass pass;
 	struct docker *d;
 	int code = EXIT_ROTD_OK, st;
 
@@ -216,18 +190,17 @@ static int run_pass(const struct options *o, const struct rotd_config *cfg)
 		docker_free(d);
 		return st == DOCKER_EUNREACHABLE ? EXIT_ROTD_ENGINE : EXIT_ROTD_PARTIAL;
 	}
-	report_init(&report, &inv);
-	report.socket = docker_socket(d);
-	report.api_version = docker_api_version(d);
-	report.config_path = cfg->path;
-	report.dry_run = o->dry_run;
-	scan_containers(&report);
+	memset(&pass, 0, sizeof(pass));
+	pass.socket = docker_socket(d);
+	pass.api_version = docker_api_version(d);
+	pass.config_path = cfg->path;
+	pass_run(&pass, cfg, &inv, o->dry_run, time(NULL));
 	if (o->json)
-		report_print_json(stdout, &report);
+		report_print_json(stdout, &pass);
 	else
-		report_print_text(stdout, &report);
-	code = report_exit_code(&report);
-	report_free(&report);
+		report_print_text(stdout, &pass);
+	code = pass_exit_code(&pass);
+	pass_free(&pass);
 	inventory_free(&inv);
 	docker_free(d);
 	return code;
@@ -247,9 +220,8 @@ int main(int argc, char **argv)
 		strlist_free(&o.containers);
 		return code;
 	}
-	if (!o.now || !o.dry_run)
-		fatalx(EXIT_ROTD_CONFIG, "%s is not built yet: this version runs only --now --dry-run and --check-config",
-		       o.now ? "rotation (--now without --dry-run)" : "the daemon (rotd without --now)");
+	if (!o.now)
+		fatalx(EXIT_ROTD_CONFIG, "the daemon (rotd without --now) is not built yet: run rotd --now");
 	cfg = load_config(o.config_path);
 	if (cfg == NULL)
 		return EXIT_ROTD_CONFIG;

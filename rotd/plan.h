@@ -25,7 +25,8 @@ enum action_kind {
 
 struct action {
 	enum action_kind kind;
-	const struct log_file *file;       /* ROTATE, ARCHIVE_IDLE, SKIP: the source (borrowed from scan) */
+	const struct log_file *file;       /* the source (borrowed from scan); for PRUNE, the source
+	                                      whose archive it is */
 	const struct log_policy *policy;   /* the source's effective policy (borrowed from the config) */
 	char *stem;                        /* archive name stem of the source, see plan_archive_stem */
 	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir */

@@ -2,32 +2,14 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "exitcode.h"
+#include "plan.h"
 #include "report.h"
 #include "units.h"
 #include "xalloc.h"
-
-void report_init(struct report *r, const struct inventory *inv)
-{
-	r->v = xcalloc(inv->n, sizeof(*r->v));
-	r->n = inv->n;
-	for (size_t i = 0; i < inv->n; i++)
-		r->v[i].ctr = &inv->v[i];
-}
-
-void report_free(struct report *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->v[i].scanned)
-			scan_free(&r->v[i].scan);
-		free(r->v[i].error);
-	}
-	free(r->v);
-	r->v = NULL;
-	r->n = 0;
-}
 
 char *report_escape(const char *s)
 {
@@ -50,19 +32,6 @@ char *report_escape(const char *s)
 	return out;
 }
 
-static int container_has_error(const struct report_container *rc)
-{
-	return rc->ctr->state == CTR_FAILED || rc->error != NULL || (rc->scanned && rc->scan.errors.n > 0);
-}
-
-int report_exit_code(const struct report *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (container_has_error(&r->v[i]))
-			return EXIT_ROTD_PARTIAL;
-	return EXIT_ROTD_OK;
-}
-
 /* ---- text ---------------------------------------------------------------- */
 
 static void print_escaped(FILE *out, const char *s)
@@ -75,6 +44,7 @@ static void print_escaped(FILE *out, const char *s)
 
 static void print_log_file(FILE *out, const struct role_policy *role, const struct log_file *f)
 {
+	const struct log_policy *pol = &role->log_policies[f->glob_index];
 	char size[32];
 
 	fputs("    ", out);
@@ -87,17 +57,64 @@ static void print_log_file(FILE *out, const struct role_policy *role, const stru
 		return;
 	}
 	fprintf(out, "  %s", units_format_size(f->size, size, sizeof(size)));
-	if (f->size > role->size) {
+	if (f->size > pol->size) {
 		char limit[32];
 
-		fprintf(out, "  over %s", units_format_size(role->size, limit, sizeof(limit)));
+		fprintf(out, "  over %s", units_format_size(pol->size, limit, sizeof(limit)));
 	}
 	fputc('\n', out);
 }
 
-static void print_running(FILE *out, const struct report_container *rc)
+static void print_line(FILE *out, const char *prefix, const char *text)
 {
-	const struct container *c = rc->ctr;
+	fputs(prefix, out);
+	print_escaped(out, text);
+	fputc('\n', out);
+}
+
+/* "rotate /var/log/whatsapp/web.log (25.0 MiB > 20.0 MiB)" and, after a real pass, what happened. */
+static void print_action(FILE *out, const struct action *a, const struct rotate_outcome *o, int dry_run)
+{
+	char b1[32], b2[32], b3[32];
+
+	if (a->kind == ACTION_SKIP)
+		return;
+	fprintf(out, "    %s%s ", dry_run ? "would " : "", plan_action_name(a->kind));
+	print_escaped(out, a->kind == ACTION_PRUNE ? a->archive : a->file->path);
+	fputs(" (", out);
+	print_escaped(out, a->reason);
+	fputc(')', out);
+	if (o == NULL) {
+		fputc('\n', out);
+		return;
+	}
+	if (o->error) {
+		fputs(": FAILED: ", out);
+		print_escaped(out, o->error);
+	} else if (o->note) {
+		fputs(": not done: ", out);
+		print_escaped(out, o->note);
+	} else if (a->kind == ACTION_PRUNE) {
+		fputs(o->pruned ? ": removed" : ": already gone", out);
+	} else if (o->done) {
+		fputs(": archived ", out);
+		fputs(units_format_size(o->archived, b1, sizeof(b1)), out);
+		fputs(" into ", out);
+		print_escaped(out, o->archive);
+		fprintf(out, " (%s), %s left", units_format_size(o->compressed, b2, sizeof(b2)),
+			units_format_size(o->size_after, b3, sizeof(b3)));
+		if (o->fallback)
+			fprintf(out, "; collapse unsupported, copied then truncated: %ju bytes may be lost",
+				(uintmax_t)o->maybe_lost);
+	} else {
+		fputs(": not done", out);
+	}
+	fputc('\n', out);
+}
+
+static void print_running(FILE *out, const struct pass *p, const struct pass_container *pc)
+{
+	const struct container *c = pc->ctr;
 
 	fprintf(out, "  pid %ld", (long)c->pid);
 	if (c->project || c->service) {
@@ -114,39 +131,36 @@ static void print_running(FILE *out, const struct report_container *rc)
 		print_escaped(out, c->mounts[m].destination);
 		fprintf(out, " (%s)\n", c->mounts[m].type ? c->mounts[m].type : "mount");
 	}
-	if (rc->error) {
-		fputs("    error: ", out);
-		print_escaped(out, rc->error);
-		fputc('\n', out);
+	for (size_t i = 0; i < pc->errors.n; i++)
+		print_line(out, "    error: ", pc->errors.v[i]);
+	for (size_t i = 0; i < pc->recovered.n; i++)
+		print_line(out, "    recovered: ", pc->recovered.v[i]);
+	if (!pc->scanned)
 		return;
-	}
-	if (!rc->scanned)
-		return;
-	for (size_t i = 0; i < rc->scan.n; i++)
-		print_log_file(out, c->role, &rc->scan.files[i]);
-	for (size_t i = 0; i < rc->scan.absent.n; i++)
-		fprintf(out, "    %s  no such directory\n", rc->scan.absent.v[i]);
-	for (size_t i = 0; i < rc->scan.errors.n; i++) {
-		fputs("    error: ", out);
-		print_escaped(out, rc->scan.errors.v[i]);
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < pc->scan.n; i++)
+		print_log_file(out, c->role, &pc->scan.files[i]);
+	for (size_t i = 0; i < pc->scan.absent.n; i++)
+		fprintf(out, "    %s  no such directory\n", pc->scan.absent.v[i]);
+	for (size_t i = 0; i < pc->scan.errors.n; i++)
+		print_line(out, "    error: ", pc->scan.errors.v[i]);
+	for (size_t i = 0; i < pc->plan.n; i++)
+		print_action(out, &pc->plan.v[i], pc->outcomes ? &pc->outcomes[i] : NULL, p->dry_run);
 }
 
-void report_print_text(FILE *out, const struct report *r)
+void report_print_text(FILE *out, const struct pass *p)
 {
 	size_t counts[CTR_FAILED + 1] = { 0 };
 
-	for (size_t i = 0; i < r->n; i++)
-		counts[r->v[i].ctr->state]++;
-	fprintf(out, "%sengine unix://%s (API %s), config %s\n", r->dry_run ? "dry run: nothing changed. " : "",
-		r->socket, r->api_version, r->config_path);
+	for (size_t i = 0; i < p->n; i++)
+		counts[p->v[i].ctr->state]++;
+	fprintf(out, "%sengine unix://%s (API %s), config %s\n", p->dry_run ? "dry run: nothing changed. " : "",
+		p->socket, p->api_version, p->config_path);
 	fprintf(out, "%zu containers: %zu running with a role, %zu stopped, %zu ignored, %zu vanished, %zu failed\n",
-		r->n, counts[CTR_RUNNING], counts[CTR_STOPPED], counts[CTR_IGNORED], counts[CTR_VANISHED],
+		p->n, counts[CTR_RUNNING], counts[CTR_STOPPED], counts[CTR_IGNORED], counts[CTR_VANISHED],
 		counts[CTR_FAILED]);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct report_container *rc = &r->v[i];
-		const struct container *c = rc->ctr;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pass_container *pc = &p->v[i];
+		const struct container *c = pc->ctr;
 
 		fputc('\n', out);
 		print_escaped(out, c->name);
@@ -159,7 +173,7 @@ void report_print_text(FILE *out, const struct report *r)
 		}
 		fputc('\n', out);
 		if (c->state == CTR_RUNNING)
-			print_running(out, rc);
+			print_running(out, p, pc);
 	}
 }
 
@@ -193,7 +207,8 @@ static json_t *json_log_file(const struct role_policy *role, const struct log_fi
 	json_object_set_new(o, "mtime", json_integer((json_int_t)f->mtime));
 	json_object_set_new(o, "links", json_integer((json_int_t)f->nlink));
 	json_object_set_new(o, "rotatable", json_boolean(f->kind == CTRFS_REGULAR));
-	json_object_set_new(o, "over_size", json_boolean(f->kind == CTRFS_REGULAR && f->size > role->size));
+	json_object_set_new(o, "over_size", json_boolean(f->kind == CTRFS_REGULAR &&
+							 f->size > role->log_policies[f->glob_index].size));
 	return o;
 }
 
@@ -206,10 +221,36 @@ static json_t *json_strlist(const struct strlist *l)
 	return a;
 }
 
-static json_t *json_container(const struct report_container *rc)
+static json_t *json_action(const struct action *a, const struct rotate_outcome *o)
 {
-	const struct container *c = rc->ctr;
-	json_t *o = json_object(), *mounts = json_array(), *errors = json_array();
+	json_t *j = json_object();
+
+	json_object_set_new(j, "action", json_string(plan_action_name(a->kind)));
+	json_object_set_new(j, "path", a->file ? jstr(a->file->path) : json_null());
+	json_object_set_new(j, "archive", jstr(a->kind == ACTION_PRUNE ? a->archive : (o ? o->archive : NULL)));
+	json_object_set_new(j, "reason", jstr(a->reason));
+	if (o == NULL || a->kind == ACTION_SKIP)
+		return j;
+	json_object_set_new(j, "done", json_boolean(a->kind == ACTION_PRUNE ? o->pruned > 0 : o->done));
+	if (a->kind == ACTION_PRUNE) {
+		json_object_set_new(j, "bytes_freed", json_integer((json_int_t)o->pruned_bytes));
+	} else {
+		json_object_set_new(j, "bytes_before", json_integer((json_int_t)o->size_before));
+		json_object_set_new(j, "bytes_archived", json_integer((json_int_t)o->archived));
+		json_object_set_new(j, "bytes_compressed", json_integer((json_int_t)o->compressed));
+		json_object_set_new(j, "bytes_after", json_integer((json_int_t)o->size_after));
+		json_object_set_new(j, "fallback", json_boolean(o->fallback));
+		json_object_set_new(j, "maybe_lost", json_integer((json_int_t)o->maybe_lost));
+	}
+	json_object_set_new(j, "note", jstr(o->note));
+	json_object_set_new(j, "error", jstr(o->error));
+	return j;
+}
+
+static json_t *json_container(const struct pass_container *pc)
+{
+	const struct container *c = pc->ctr;
+	json_t *o = json_object(), *mounts = json_array(), *errors = json_strlist(&pc->errors);
 
 	json_object_set_new(o, "name", jstr(c->name));
 	json_object_set_new(o, "role", c->role ? json_string(c->role->name) : json_null());
@@ -231,37 +272,40 @@ static json_t *json_container(const struct report_container *rc)
 		json_array_append_new(mounts, mo);
 	}
 	json_object_set_new(o, "mounts", mounts);
-	if (rc->scanned) {
-		json_t *logs = json_array();
+	json_object_set_new(o, "recovered", json_strlist(&pc->recovered));
+	if (pc->scanned) {
+		json_t *logs = json_array(), *actions = json_array();
 
-		for (size_t i = 0; i < rc->scan.n; i++)
-			json_array_append_new(logs, json_log_file(c->role, &rc->scan.files[i]));
+		for (size_t i = 0; i < pc->scan.n; i++)
+			json_array_append_new(logs, json_log_file(c->role, &pc->scan.files[i]));
 		json_object_set_new(o, "logs", logs);
-		json_object_set_new(o, "absent", json_strlist(&rc->scan.absent));
-		for (size_t i = 0; i < rc->scan.errors.n; i++)
-			json_array_append_new(errors, jstr(rc->scan.errors.v[i]));
+		json_object_set_new(o, "absent", json_strlist(&pc->scan.absent));
+		for (size_t i = 0; i < pc->scan.errors.n; i++)
+			json_array_append_new(errors, jstr(pc->scan.errors.v[i]));
+		for (size_t i = 0; i < pc->plan.n; i++)
+			json_array_append_new(actions, json_action(&pc->plan.v[i], pc->outcomes ? &pc->outcomes[i] : NULL));
+		json_object_set_new(o, "actions", actions);
 	}
-	if (rc->error)
-		json_array_append_new(errors, jstr(rc->error));
 	if (c->state == CTR_FAILED)
 		json_array_append_new(errors, jstr(c->detail));
 	json_object_set_new(o, "errors", errors);
 	return o;
 }
 
-void report_print_json(FILE *out, const struct report *r)
+void report_print_json(FILE *out, const struct pass *p)
 {
 	json_t *root = json_object(), *engine = json_object(), *ctrs = json_array();
 
-	json_object_set_new(engine, "socket", jstr(r->socket));
-	json_object_set_new(engine, "api_version", jstr(r->api_version));
+	json_object_set_new(engine, "socket", jstr(p->socket));
+	json_object_set_new(engine, "api_version", jstr(p->api_version));
 	json_object_set_new(root, "engine", engine);
-	json_object_set_new(root, "config", jstr(r->config_path));
-	json_object_set_new(root, "dry_run", json_boolean(r->dry_run));
-	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(ctrs, json_container(&r->v[i]));
+	json_object_set_new(root, "config", jstr(p->config_path));
+	json_object_set_new(root, "dry_run", json_boolean(p->dry_run));
+	json_object_set_new(root, "time", json_integer((json_int_t)p->now));
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(ctrs, json_container(&p->v[i]));
 	json_object_set_new(root, "containers", ctrs);
-	json_object_set_new(root, "exit_code", json_integer(report_exit_code(r)));
+	json_object_set_new(root, "exit_code", json_integer(pass_exit_code(p)));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fputc('\n', out);
 	json_decref(root);

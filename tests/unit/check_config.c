@@ -24,6 +24,15 @@
 #define SIZE "  size = 20M\n"
 #define ADIR "  archive-dir = /var/log/whatsapp/archive\n"
 #define END "}\n"
+/* A log section for LOGS' pattern: its first line and its closing line. */
+#define WLOG "  log \"/var/log/whatsapp/*.log\" {\n"
+#define LEND "  }\n"
+/* Two patterns, and a section for each, for the per-pattern overrides. */
+#define GLOB_A "/var/log/a/*.log"
+#define GLOB_B "/var/log/b/*.log"
+#define LOGS2 "  logs = {\"" GLOB_A "\", \"" GLOB_B "\"}\n"
+#define LOG_A "  log \"" GLOB_A "\" {\n"
+#define LOG_B "  log \"" GLOB_B "\" {\n"
 
 /* End expect_errors' and assert_list's lists; typed, because a bare NULL in varargs need not be a pointer. */
 #define NO_MORE_ERRORS ((const char *)NULL)
@@ -112,6 +121,78 @@ static void assert_same_role(const struct role_policy *a, const struct role_poli
 	ck_assert_int_eq(a->method, b->method);
 	assert_same_list(&a->postrotate, &b->postrotate);
 	ck_assert_uint_eq(a->idle_after, b->idle_after);
+	for (size_t i = 0; i < a->logs.n; i++) {
+		const struct log_policy *p = &a->log_policies[i], *q = &b->log_policies[i];
+
+		ck_assert_str_eq(p->glob, q->glob);
+		ck_assert_uint_eq(p->size, q->size);
+		ck_assert_uint_eq(p->keep, q->keep);
+		ck_assert_int_eq(p->compress, q->compress);
+		ck_assert_int_eq(p->compress_level, q->compress_level);
+		ck_assert_str_eq(p->archive_dir, q->archive_dir);
+		ck_assert_int_eq(p->method, q->method);
+		assert_same_list(&p->postrotate, &q->postrotate);
+		ck_assert_uint_eq(p->idle_after, q->idle_after);
+	}
+}
+
+/* What a log_policy should hold, field by field. */
+struct want_policy {
+	const char *glob;
+	uint64_t size;
+	unsigned keep;
+	enum compress_kind compress;
+	int compress_level;
+	const char *archive_dir;
+	enum rotate_method method;
+	size_t n_postrotate;
+	uint64_t idle_after;
+};
+
+static void assert_policy(const struct log_policy *p, const struct want_policy *w)
+{
+	ck_assert_str_eq(p->glob, w->glob);
+	ck_assert_uint_eq(p->size, w->size);
+	ck_assert_uint_eq(p->keep, w->keep);
+	ck_assert_int_eq(p->compress, w->compress);
+	ck_assert_int_eq(p->compress_level, w->compress_level);
+	ck_assert_str_eq(p->archive_dir, w->archive_dir);
+	ck_assert_int_eq(p->method, w->method);
+	ck_assert_uint_eq(p->postrotate.n, w->n_postrotate);
+	ck_assert_uint_eq(p->idle_after, w->idle_after);
+}
+
+/* The policies of HEAD LOGS2 SIZE ADIR with nothing overridden. */
+static const struct want_policy plain_a = {
+	GLOB_A, 20 * MiB, 30, COMPRESS_GZIP, 6, "/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600
+};
+static const struct want_policy plain_b = {
+	GLOB_B, 20 * MiB, 30, COMPRESS_GZIP, 6, "/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600
+};
+
+/* Loads a role with patterns GLOB_A and GLOB_B whose GLOB_A section holds body,
+ * asserts that pattern B and the role kept the plain values, and returns the
+ * config with roles[0].log_policies[0] for the caller to check. */
+static struct rotd_config *load_override(const char *body)
+{
+	char text[1024];
+	struct rotd_config *cfg;
+	const struct role_policy *r;
+
+	snprintf(text, sizeof(text), "%s%s%s%s%s%s%s%s", HEAD, LOGS2, SIZE, ADIR, LOG_A, body, LEND, END);
+	cfg = expect_ok(text);
+	r = &cfg->roles[0];
+	assert_list(&r->logs, GLOB_A, GLOB_B, END_OF_LIST);
+	assert_policy(&r->log_policies[1], &plain_b);
+	ck_assert_uint_eq(r->size, 20 * MiB);
+	ck_assert_uint_eq(r->keep, 30);
+	ck_assert_int_eq(r->compress, COMPRESS_GZIP);
+	ck_assert_int_eq(r->compress_level, 6);
+	ck_assert_str_eq(r->archive_dir, "/var/log/whatsapp/archive");
+	ck_assert_int_eq(r->method, METHOD_COPYTRUNCATE);
+	ck_assert_uint_eq(r->postrotate.n, 0);
+	ck_assert_uint_eq(r->idle_after, 3600);
+	return cfg;
 }
 
 /* ---- the shipped file and the built-in defaults ------------------------ */
@@ -158,12 +239,46 @@ START_TEST(test_shipped_whatsapp_policies)
 		ck_assert_str_eq(r->archive_dir, "/var/log/whatsapp/archive");
 		ck_assert_int_eq(r->method, METHOD_COPYTRUNCATE);
 		ck_assert_uint_eq(r->postrotate.n, 0);
-		ck_assert_uint_eq(r->idle_after, 3600);
+		ck_assert_uint_eq(r->idle_after, 0);
 		ck_assert_uint_eq(r->n_matches, 2);
 	}
 	assert_list(&cfg->roles[0].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", END_OF_LIST);
 	assert_list(&cfg->roles[1].logs, "/usr/local/waent/logs/*.log", "/var/log/whatsapp/*.log", END_OF_LIST);
 	assert_list(&cfg->roles[2].logs, "/var/log/whatsapp/*.log", "/var/log/lighttpd/*.log", END_OF_LIST);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_shipped_log_policies)
+{
+	static const struct want_policy waent = {
+		"/usr/local/waent/logs/*.log", 15 * MiB, 30, COMPRESS_GZIP, 6,
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600
+	};
+	static const struct want_policy core_whatsapp = {
+		"/var/log/whatsapp/*.log", 15 * MiB, 30, COMPRESS_GZIP, 6,
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0
+	};
+	static const struct want_policy web_whatsapp = {
+		"/var/log/whatsapp/*.log", 20 * MiB, 30, COMPRESS_GZIP, 6,
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0
+	};
+	static const struct want_policy web_lighttpd = {
+		"/var/log/lighttpd/*.log", 20 * MiB, 30, COMPRESS_GZIP, 6,
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0
+	};
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+
+	ck_assert_ptr_nonnull(cfg);
+	for (size_t i = 0; i < 2; i++) {
+		/* master, then core: the app's rolled and crash files go after an hour,
+		 * /var/log/whatsapp files are never archived whole. */
+		assert_policy(&cfg->roles[i].log_policies[0], &waent);
+		assert_policy(&cfg->roles[i].log_policies[1], &core_whatsapp);
+	}
+	assert_policy(&cfg->roles[2].log_policies[0], &web_whatsapp);
+	assert_policy(&cfg->roles[2].log_policies[1], &web_lighttpd);
 	config_free(cfg);
 }
 END_TEST
@@ -362,6 +477,189 @@ START_TEST(test_quoted_and_unquoted_values)
 }
 END_TEST
 
+START_TEST(test_idle_after_zero_accepted)
+{
+	struct rotd_config *cfg = expect_ok(
+		HEAD LOGS SIZE ADIR "  idle-after = 0\n" END
+		"role b {\n  logs = {\"/b/*.log\"}\n  size = 1M\n  archive-dir = /b\n  idle-after = 0h\n}\n");
+
+	ck_assert_uint_eq(cfg->roles[0].idle_after, 0);
+	ck_assert_uint_eq(cfg->roles[0].log_policies[0].idle_after, 0);
+	ck_assert_uint_eq(cfg->roles[1].idle_after, 0);
+	ck_assert_uint_eq(cfg->roles[1].log_policies[0].idle_after, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/* ---- per-pattern overrides --------------------------------------------- */
+
+START_TEST(test_log_policies_without_sections)
+{
+	struct rotd_config *cfg = expect_ok(HEAD LOGS2 SIZE ADIR END);
+
+	assert_policy(&cfg->roles[0].log_policies[0], &plain_a);
+	assert_policy(&cfg->roles[0].log_policies[1], &plain_b);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_size)
+{
+	struct rotd_config *cfg = load_override("    size = 5M\n");
+	struct want_policy w = plain_a;
+
+	w.size = 5 * MiB;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_keep)
+{
+	struct rotd_config *cfg = load_override("    keep = 3\n");
+	struct want_policy w = plain_a;
+
+	w.keep = 3;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_compress)
+{
+	/* No level anywhere: the pattern gets zstd's default, not the role's 6. */
+	struct rotd_config *cfg = load_override("    compress = zstd\n");
+	struct want_policy w = plain_a;
+
+	w.compress = COMPRESS_ZSTD;
+	w.compress_level = 3;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_compress_level)
+{
+	struct rotd_config *cfg = load_override("    compress-level = 9\n");
+	struct want_policy w = plain_a;
+
+	w.compress_level = 9;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_archive_dir)
+{
+	struct rotd_config *cfg = load_override("    archive-dir = \"/var/log/a/old\"\n");
+	struct want_policy w = plain_a;
+
+	w.archive_dir = "/var/log/a/old";
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_method_and_postrotate)
+{
+	struct rotd_config *cfg = load_override(
+		"    method = rename\n    postrotate = {\"/bin/kill\", \"-USR1\", \"1\"}\n");
+	struct want_policy w = plain_a;
+
+	w.method = METHOD_RENAME;
+	w.n_postrotate = 3;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	assert_list(&cfg->roles[0].log_policies[0].postrotate, "/bin/kill", "-USR1", "1", END_OF_LIST);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_idle_after)
+{
+	struct rotd_config *cfg = load_override("    idle-after = 2h\n");
+	struct want_policy w = plain_a;
+
+	w.idle_after = 7200;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+	cfg = load_override("    idle-after = 0\n");
+	w.idle_after = 0;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_everything)
+{
+	struct rotd_config *cfg = load_override(
+		"    size = 1G\n    keep = 10000\n    compress = zstd\n    compress-level = 19\n"
+		"    archive-dir = /a\n    method = rename\n    postrotate = {\"/bin/true\"}\n"
+		"    idle-after = 1w\n");
+	static const struct want_policy w = {
+		GLOB_A, 1024 * MiB, 10000, COMPRESS_ZSTD, 19, "/a", METHOD_RENAME, 1, 7 * 86400
+	};
+
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_postrotate_inherited_and_replaced)
+{
+	/* The role renames; b inherits its command, a replaces it, and c goes back
+	 * to copytruncate with no command. */
+	struct rotd_config *cfg = expect_ok(
+		HEAD "  logs = {\"/a/*.log\", \"/b/*.log\", \"/c/*.log\"}\n" SIZE ADIR
+		"  method = rename\n  postrotate = {\"/bin/kill\", \"-HUP\", \"1\"}\n"
+		"  log \"/c/*.log\" {\n    method = copytruncate\n    postrotate = {}\n  }\n"
+		"  log \"/a/*.log\" {\n    postrotate = {\"/usr/bin/reopen\"}\n  }\n" END);
+	const struct log_policy *p = cfg->roles[0].log_policies;
+
+	ck_assert_str_eq(p[0].glob, "/a/*.log");
+	ck_assert_int_eq(p[0].method, METHOD_RENAME);
+	assert_list(&p[0].postrotate, "/usr/bin/reopen", END_OF_LIST);
+	ck_assert_str_eq(p[1].glob, "/b/*.log");
+	ck_assert_int_eq(p[1].method, METHOD_RENAME);
+	assert_list(&p[1].postrotate, "/bin/kill", "-HUP", "1", END_OF_LIST);
+	ck_assert_str_eq(p[2].glob, "/c/*.log");
+	ck_assert_int_eq(p[2].method, METHOD_COPYTRUNCATE);
+	ck_assert_uint_eq(p[2].postrotate.n, 0);
+	assert_list(&cfg->roles[0].postrotate, "/bin/kill", "-HUP", "1", END_OF_LIST);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_level_inherited_with_other_compressor)
+{
+	/* The role's explicit level carries over when a pattern switches compressor. */
+	struct rotd_config *cfg = expect_ok(
+		HEAD LOGS2 SIZE ADIR "  compress-level = 9\n" LOG_B "    compress = zstd\n" LEND END);
+
+	ck_assert_int_eq(cfg->roles[0].log_policies[0].compress, COMPRESS_GZIP);
+	ck_assert_int_eq(cfg->roles[0].log_policies[0].compress_level, 9);
+	ck_assert_int_eq(cfg->roles[0].log_policies[1].compress, COMPRESS_ZSTD);
+	ck_assert_int_eq(cfg->roles[0].log_policies[1].compress_level, 9);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_sections_in_any_order_and_roles)
+{
+	/* Sections before the logs list, in another order, in two roles. */
+	struct rotd_config *cfg = expect_ok(
+		HEAD LOG_B "    size = 2M\n" LEND LOG_A "    size = 1M\n" LEND LOGS2 SIZE ADIR END
+		"role core {\n" LOG_A "    keep = 5\n" LEND LOGS2 SIZE ADIR END);
+
+	ck_assert_uint_eq(cfg->roles[0].log_policies[0].size, 1 * MiB);
+	ck_assert_uint_eq(cfg->roles[0].log_policies[1].size, 2 * MiB);
+	ck_assert_uint_eq(cfg->roles[0].log_policies[0].keep, 30);
+	ck_assert_uint_eq(cfg->roles[1].log_policies[0].size, 20 * MiB);
+	ck_assert_uint_eq(cfg->roles[1].log_policies[0].keep, 5);
+	ck_assert_uint_eq(cfg->roles[1].log_policies[1].keep, 30);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_zstd_level_default_and_max)
 {
 	struct rotd_config *cfg = expect_ok(
@@ -503,16 +801,16 @@ END_TEST
 START_TEST(test_err_idle_after_not_a_duration)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = 1y\n" END,
-		      "5: role web: idle-after '1y' is not a duration greater than 0 "
-		      "(examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
+		      "5: role web: idle-after '1y' is not a duration "
+		      "(examples: 1h, 30m, 2d; 0 never archives idle files whole)", NO_MORE_ERRORS);
 }
 END_TEST
 
-START_TEST(test_err_idle_after_zero)
+START_TEST(test_err_idle_after_negative)
 {
-	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = 0s\n" END,
-		      "5: role web: idle-after '0s' is not a duration greater than 0 "
-		      "(examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "  idle-after = -1h\n" END,
+		      "5: role web: idle-after '-1h' is not a duration "
+		      "(examples: 1h, 30m, 2d; 0 never archives idle files whole)", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1010,6 +1308,226 @@ START_TEST(test_err_semantic_then_syntax)
 }
 END_TEST
 
+/* ---- log sections ------------------------------------------------------ */
+
+START_TEST(test_err_log_not_a_pattern)
+{
+	/* The title must be one of the role's logs patterns, written the same way. */
+	expect_errors(HEAD LOGS SIZE ADIR "  log \"/var/log/other/*.log\" {\n    size = 5M\n" LEND
+		      "  log \"/var/log/whatsapp//*.log\" {\n" LEND END,
+		      "5: role web: log \"/var/log/other/*.log\" is not one of the role's logs patterns",
+		      "8: role web: log \"/var/log/whatsapp//*.log\" is not one of the role's logs patterns",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_pattern_of_another_role)
+{
+	expect_errors(ROLE_WEB "role core {\n" LOGS2 SIZE ADIR WLOG LEND END,
+		      "10: role core: log \"/var/log/whatsapp/*.log\" is not one of the role's logs patterns",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_duplicate)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    size = 5M\n" LEND WLOG "    keep = 3\n" LEND END,
+		      "8: role web: log \"/var/log/whatsapp/*.log\" has a second section (first on line 5); "
+		      "put its options in one section", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_without_title)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  log {\n" LEND END,
+		      "5: role web: missing title for section 'log'", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_unknown_option)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    logs = {\"/var/log/x.log\"}\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": no such option 'logs'", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_option_set_twice)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    size = 5M\n    size = 6M\n" LEND END,
+		      "7: role web: log \"/var/log/whatsapp/*.log\": 'size' is already set on line 6",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_size)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    size = 20X\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": size '20X' is not a size "
+		      "(examples: 20M, 15MB, 512K)", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    size = 0\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": size '0' must be more than 0 "
+		      "(examples: 20M, 15MB, 512K)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_keep)
+{
+	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR WLOG "    keep = 0\n" LEND END,
+		      "11: role core: log \"/var/log/whatsapp/*.log\": keep '0' must be a whole number "
+		      "from 1 to 10000", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_compress)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    compress = bzip2\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": compress 'bzip2' must be gzip or zstd",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_level_not_a_number)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    compress-level = best\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": compress-level 'best' must be a whole "
+		      "number (gzip 1 to 9, zstd 1 to 19)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_level_for_role_compressor)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    compress-level = 12\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": compress-level '12' is out of range "
+		      "for gzip (1 to 9)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_level_for_own_compressor)
+{
+	/* The level comes before the compressor: the check waits for the role's end. */
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    compress-level = 20\n    compress = zstd\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": compress-level '20' is out of range "
+		      "for zstd (1 to 19)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_compressor_against_role_level)
+{
+	/* Fine for the role's zstd; the section's gzip makes it wrong. */
+	expect_errors(HEAD LOGS SIZE ADIR "  compress = zstd\n  compress-level = 15\n"
+		      WLOG "    compress = gzip\n" LEND END,
+		      "8: role web: log \"/var/log/whatsapp/*.log\": the role's compress-level '15' is out "
+		      "of range for gzip (1 to 9); set compress-level in this section too", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_role_level_reported_once)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  compress-level = 10\n" WLOG "    compress-level = 5\n" LEND END,
+		      "5: role web: compress-level '10' is out of range for gzip (1 to 9)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_archive_dir)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    archive-dir = archive\n" LEND
+		      "  log \"/var/log/lighttpd/*.log\" {\n    archive-dir = \"/var/../etc\"\n" LEND
+		      "  logs += {\"/var/log/lighttpd/*.log\"}\n" END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": archive-dir 'archive' must be an "
+		      "absolute path",
+		      "9: role web: log \"/var/log/lighttpd/*.log\": archive-dir '/var/../etc' must not "
+		      "contain a '..' component", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_method)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    method = move\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": method 'move' must be copytruncate "
+		      "or rename", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_rename_without_postrotate)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    keep = 3\n    method = rename\n" LEND END,
+		      "7: role web: log \"/var/log/whatsapp/*.log\": method 'rename' needs a postrotate "
+		      "command that makes the app reopen its logs (or use method copytruncate)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_postrotate_without_rename)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    postrotate = {\"/bin/true\"}\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": postrotate is only run with method "
+		      "rename; set method = rename or remove postrotate", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_copytruncate_with_role_postrotate)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  method = rename\n  postrotate = {\"/bin/true\"}\n"
+		      WLOG "    method = copytruncate\n" LEND END,
+		      "8: role web: log \"/var/log/whatsapp/*.log\": method 'copytruncate' never runs the "
+		      "role's postrotate; set postrotate = {} in this section, or use method rename",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_empty_postrotate_with_role_rename)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  method = rename\n  postrotate = {\"/bin/true\"}\n"
+		      WLOG "    postrotate = {}\n" LEND END,
+		      "7: role web: log \"/var/log/whatsapp/*.log\": postrotate is empty, but the role's "
+		      "method 'rename' needs a command that makes the app reopen its logs (or set method = "
+		      "copytruncate in this section)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_postrotate_empty_argument)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    method = rename\n    postrotate = {\"\"}\n" LEND END,
+		      "7: role web: log \"/var/log/whatsapp/*.log\": postrotate '' must not be empty",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_idle_after)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    idle-after = -1h\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": idle-after '-1h' is not a duration "
+		      "(examples: 1h, 30m, 2d; 0 never archives idle files whole)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_does_not_satisfy_required)
+{
+	expect_errors(HEAD LOGS WLOG "    size = 5M\n    archive-dir = /a\n" LEND END,
+		      "1: role web: required option 'size' is missing",
+		      "1: role web: required option 'archive-dir' is missing", NO_MORE_ERRORS);
+	expect_errors(HEAD SIZE ADIR WLOG LEND END,
+		      "1: role web: required option 'logs' is missing",
+		      "4: role web: log \"/var/log/whatsapp/*.log\" is not one of the role's logs patterns",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_errors_with_the_rest_in_order)
+{
+	expect_errors(
+		"jobs = many\n"
+		HEAD LOGS SIZE ADIR WLOG "    keep = 0\n    method = rename\n" LEND "  keep = 0\n" END
+		"role core {\n" LOGS SIZE ADIR "  log \"/x.log\" {\n" LEND END,
+		"1: jobs 'many' must be a whole number from 0 to 256 (0 = one per CPU)",
+		"7: role web: log \"/var/log/whatsapp/*.log\": keep '0' must be a whole number from 1 to 10000",
+		"8: role web: log \"/var/log/whatsapp/*.log\": method 'rename' needs a postrotate command "
+		"that makes the app reopen its logs (or use method copytruncate)",
+		"10: role web: keep '0' must be a whole number from 1 to 10000",
+		"16: role core: log \"/x.log\" is not one of the role's logs patterns", NO_MORE_ERRORS);
+}
+END_TEST
+
 /* ---- syntax ------------------------------------------------------------ */
 
 START_TEST(test_err_unknown_option)
@@ -1131,6 +1649,7 @@ Suite *unit_suite(void)
 	tcase_add_test(ok, test_shipped_conf_loads);
 	tcase_add_test(ok, test_shipped_roles_in_order);
 	tcase_add_test(ok, test_shipped_whatsapp_policies);
+	tcase_add_test(ok, test_shipped_log_policies);
 	tcase_add_test(ok, test_shipped_matching_rules);
 	tcase_add_test(ok, test_shipped_jobs_media_watermarks);
 	tcase_add_test(ok, test_builtin_defaults_equal_file);
@@ -1151,13 +1670,26 @@ Suite *unit_suite(void)
 	tcase_add_test(ok, test_jobs_upper_bound_accepted);
 	tcase_add_test(ok, test_logs_dots_inside_names_accepted);
 	tcase_add_test(ok, test_role_name_characters_accepted);
+	tcase_add_test(ok, test_idle_after_zero_accepted);
+	tcase_add_test(ok, test_log_policies_without_sections);
+	tcase_add_test(ok, test_log_override_size);
+	tcase_add_test(ok, test_log_override_keep);
+	tcase_add_test(ok, test_log_override_compress);
+	tcase_add_test(ok, test_log_override_compress_level);
+	tcase_add_test(ok, test_log_override_archive_dir);
+	tcase_add_test(ok, test_log_override_method_and_postrotate);
+	tcase_add_test(ok, test_log_override_idle_after);
+	tcase_add_test(ok, test_log_override_everything);
+	tcase_add_test(ok, test_log_postrotate_inherited_and_replaced);
+	tcase_add_test(ok, test_log_level_inherited_with_other_compressor);
+	tcase_add_test(ok, test_log_sections_in_any_order_and_roles);
 	suite_add_tcase(s, ok);
 
 	tcase_add_test(bad, test_err_size_not_a_size);
 	tcase_add_test(bad, test_err_size_zero);
 	tcase_add_test(bad, test_err_size_overflow);
 	tcase_add_test(bad, test_err_idle_after_not_a_duration);
-	tcase_add_test(bad, test_err_idle_after_zero);
+	tcase_add_test(bad, test_err_idle_after_negative);
 	tcase_add_test(bad, test_err_window_start_equals_end);
 	tcase_add_test(bad, test_err_window_bad_hour);
 	tcase_add_test(bad, test_err_percent);
@@ -1230,6 +1762,30 @@ Suite *unit_suite(void)
 	tcase_add_test(bad, test_err_missing_file);
 	tcase_add_test(bad, test_err_path_is_a_folder);
 	tcase_add_test(bad, test_err_nul_byte);
+	tcase_add_test(bad, test_err_log_not_a_pattern);
+	tcase_add_test(bad, test_err_log_pattern_of_another_role);
+	tcase_add_test(bad, test_err_log_duplicate);
+	tcase_add_test(bad, test_err_log_without_title);
+	tcase_add_test(bad, test_err_log_unknown_option);
+	tcase_add_test(bad, test_err_log_option_set_twice);
+	tcase_add_test(bad, test_err_log_size);
+	tcase_add_test(bad, test_err_log_keep);
+	tcase_add_test(bad, test_err_log_compress);
+	tcase_add_test(bad, test_err_log_level_not_a_number);
+	tcase_add_test(bad, test_err_log_level_for_role_compressor);
+	tcase_add_test(bad, test_err_log_level_for_own_compressor);
+	tcase_add_test(bad, test_err_log_compressor_against_role_level);
+	tcase_add_test(bad, test_err_log_role_level_reported_once);
+	tcase_add_test(bad, test_err_log_archive_dir);
+	tcase_add_test(bad, test_err_log_method);
+	tcase_add_test(bad, test_err_log_rename_without_postrotate);
+	tcase_add_test(bad, test_err_log_postrotate_without_rename);
+	tcase_add_test(bad, test_err_log_copytruncate_with_role_postrotate);
+	tcase_add_test(bad, test_err_log_empty_postrotate_with_role_rename);
+	tcase_add_test(bad, test_err_log_postrotate_empty_argument);
+	tcase_add_test(bad, test_err_log_idle_after);
+	tcase_add_test(bad, test_err_log_does_not_satisfy_required);
+	tcase_add_test(bad, test_err_log_errors_with_the_rest_in_order);
 	suite_add_tcase(s, bad);
 	return s;
 }

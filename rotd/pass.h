@@ -1,0 +1,59 @@
+/* pass: one full pass over the inventory — for each running container with a
+ * role: finish interrupted rotations, scan its logs, plan, and (unless a dry run)
+ * apply the plan; then the report prints the pass. */
+#ifndef ROTD_PASS_H
+#define ROTD_PASS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "ctrfs.h"
+#include "inventory.h"
+#include "plan.h"
+#include "rotate.h"
+#include "scan.h"
+#include "strlist.h"
+
+/* One archive folder of one container. */
+struct pass_archive_dir {
+	const char *path;              /* borrowed from the config */
+	int fd;                        /* -1 when missing or refused */
+	struct strlist names;          /* its entries */
+};
+
+struct pass_container {
+	const struct container *ctr;   /* borrowed from the inventory */
+	struct ctrfs *fs;              /* NULL unless the container is running and opened */
+	struct rotate_target target;
+	int scanned;                   /* scan and plan are filled */
+	struct scan_result scan;
+	struct plan plan;
+	struct rotate_outcome *outcomes;  /* parallel to plan.v; NULL in a dry run */
+	struct pass_archive_dir *dirs;    /* distinct archive folders of the role */
+	size_t n_dirs;
+	struct strlist recovered;      /* what finishing interrupted rotations did (or would do) */
+	struct strlist errors;         /* container-level problems */
+};
+
+struct pass {
+	const char *socket;
+	const char *api_version;
+	const char *config_path;
+	int dry_run;
+	time_t now;
+	struct pass_container *v;      /* inventory order */
+	size_t n;
+};
+
+/* Runs the pass over inv: reads every running container with a role, plans, and
+ * unless dry_run applies the plans on jobs workers (0: one per CPU). */
+void pass_run(struct pass *p, const struct rotd_config *cfg, const struct inventory *inv, int dry_run, time_t now);
+
+/* Frees what p owns (closes the containers' files). */
+void pass_free(struct pass *p);
+
+/* EXIT_ROTD_OK, or EXIT_ROTD_PARTIAL when any container, file or step failed. */
+int pass_exit_code(const struct pass *p);
+
+#endif

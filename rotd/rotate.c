@@ -1,0 +1,534 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "compress.h"
+#include "holders.h"
+#include "journal.h"
+#include "rotate.h"
+#include "xalloc.h"
+
+/* How many same-second collisions we try before giving up on a name. */
+#define MAX_NAME_SEQ 1000
+
+static void set_error(struct rotate_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_error(struct rotate_outcome *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = xstrdup("out of memory formatting an error");
+	va_end(ap);
+	free(o->error);
+	o->error = s;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return (slash == NULL || slash == path) ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create, char **err)
+{
+	int fd = ctrfs_open_path(fs, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	char *parent;
+	struct stat pst;
+	int pfd;
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ELOOP || errno == ENOTDIR) {
+		*err = xasprintf("archive folder %s is a symlink or not a folder: refused", path);
+		return -1;
+	}
+	if (errno != ENOENT) {
+		*err = xasprintf("archive folder %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!create) {
+		*err = NULL;
+		return -1;
+	}
+	parent = dir_of(path);
+	pfd = ctrfs_open_path(fs, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (pfd < 0 || fstat(pfd, &pst) < 0) {
+		*err = xasprintf("cannot create archive folder %s: its parent %s: %s", path, parent, strerror(errno));
+		free(parent);
+		if (pfd >= 0)
+			close(pfd);
+		return -1;
+	}
+	free(parent);
+	if (mkdirat(pfd, base_of(path), 0750) < 0 && errno != EEXIST) {
+		*err = xasprintf("cannot create archive folder %s: %s", path, strerror(errno));
+		close(pfd);
+		return -1;
+	}
+	fd = openat(pfd, base_of(path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchown(fd, pst.st_uid, pst.st_gid) < 0 || fchmod(fd, 0750) < 0 || fsync(pfd) < 0) {
+		*err = xasprintf("cannot set up archive folder %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		close(pfd);
+		return -1;
+	}
+	close(pfd);
+	return fd;
+}
+
+/* Opens a source log and checks it is still a single-link regular file. */
+static int open_source(const struct ctrfs *fs, const char *path, int flags, struct stat *st, char **why)
+{
+	int fd = ctrfs_open_path(fs, path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+
+	if (fd < 0) {
+		*why = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		*why = xasprintf("cannot stat %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (ctrfs_classify(st) != CTRFS_REGULAR) {
+		*why = xasprintf("%s is now a %s: refused", path, ctrfs_kind_name(ctrfs_classify(st)));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Whether FALLOC_FL_COLLAPSE_RANGE works in the folder holding the log: tried on
+ * an O_TMPFILE there, which never becomes visible. */
+static int collapse_supported(const struct ctrfs *fs, const char *log_path, unsigned long block)
+{
+	char *dir = dir_of(log_path);
+	int dfd = ctrfs_open_path(fs, dir, O_RDONLY | O_DIRECTORY, 0);
+	int tfd, ok = 0;
+
+	free(dir);
+	if (dfd < 0)
+		return 0;
+	tfd = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	close(dfd);
+	if (tfd < 0)
+		return 0;
+	if (fallocate(tfd, 0, 0, (off_t)(2 * block)) == 0 &&
+	    fallocate(tfd, FALLOC_FL_COLLAPSE_RANGE, 0, (off_t)block) == 0)
+		ok = 1;
+	close(tfd);
+	return ok;
+}
+
+/* Compresses [0, length) of src into a new O_TMPFILE in dir_fd owned and moded
+ * like the source, fsynced. Returns the tmp fd, or -1 with o->error set. */
+static int write_archive_tmp(const struct action *a, int src, const struct stat *st, uint64_t length, int dir_fd,
+			     struct compress_result *res, struct rotate_outcome *o)
+{
+	int tfd = openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	char *err = NULL;
+
+	if (tfd < 0) {
+		set_error(o, "%s: cannot create a temporary archive in %s: %s", a->file->path,
+			  a->policy->archive_dir, strerror(errno));
+		return -1;
+	}
+	if (compress_range(src, length, tfd, a->policy->compress, a->policy->compress_level, res, &err) < 0) {
+		set_error(o, "%s: compressing into %s: %s", a->file->path, a->policy->archive_dir, err);
+		free(err);
+		close(tfd);
+		return -1;
+	}
+	if (fchown(tfd, st->st_uid, st->st_gid) < 0 || fchmod(tfd, st->st_mode & 0777) < 0 || fsync(tfd) < 0) {
+		set_error(o, "%s: finishing the archive in %s: %s", a->file->path, a->policy->archive_dir,
+			  strerror(errno));
+		close(tfd);
+		return -1;
+	}
+	return tfd;
+}
+
+/* Journals and links tmp into dir_fd under a free name for stem at now. Returns 0
+ * with o->archive set, or -1 with o->error set (nothing left behind). */
+static int link_archive(const struct action *a, struct journal_record *rec, int tfd, int dir_fd, time_t now,
+			struct rotate_outcome *o)
+{
+	char fdpath[64];
+
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
+	for (unsigned seq = 0; seq < MAX_NAME_SEQ; seq++) {
+		char *name = plan_archive_name(a->stem, now, seq, compress_suffix(a->policy->compress));
+		struct stat st;
+
+		if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			free(name);
+			continue;
+		}
+		rec->archive = name;
+		if (journal_write(dir_fd, rec) < 0) {
+			if (errno == EEXIST) {
+				rec->archive = NULL;
+				free(name);
+				continue;
+			}
+			set_error(o, "%s: cannot write the journal record in %s: %s", a->file->path,
+				  a->policy->archive_dir, strerror(errno));
+			rec->archive = NULL;
+			free(name);
+			return -1;
+		}
+		if (linkat(AT_FDCWD, fdpath, dir_fd, name, AT_SYMLINK_FOLLOW) < 0) {
+			int saved = errno;
+
+			journal_remove(dir_fd, name);
+			rec->archive = NULL;
+			free(name);
+			if (saved == EEXIST)
+				continue;
+			set_error(o, "%s: cannot link the archive into %s: %s", a->file->path, a->policy->archive_dir,
+				  strerror(saved));
+			return -1;
+		}
+		if (fsync(dir_fd) < 0) {
+			set_error(o, "%s: fsync of %s: %s", a->file->path, a->policy->archive_dir, strerror(errno));
+			unlinkat(dir_fd, name, 0);
+			journal_remove(dir_fd, name);
+			rec->archive = NULL;
+			free(name);
+			return -1;
+		}
+		o->archive = xstrdup(name);
+		return 0;
+	}
+	set_error(o, "%s: no free archive name for %s in %s", a->file->path, a->stem, a->policy->archive_dir);
+	return -1;
+}
+
+/* Takes a linked archive back out (the source was left as it was). */
+static void withdraw_archive(int dir_fd, struct rotate_outcome *o)
+{
+	unlinkat(dir_fd, o->archive, 0);
+	journal_remove(dir_fd, o->archive);
+	free(o->archive);
+	o->archive = NULL;
+}
+
+/* Unlinks path if it still names the inode st describes. */
+static int remove_source(const struct ctrfs *fs, const char *path, const struct stat *st)
+{
+	char *dir = dir_of(path);
+	int dfd = ctrfs_open_path(fs, dir, O_RDONLY | O_DIRECTORY, 0);
+	struct stat now;
+	int rc = -1;
+
+	free(dir);
+	if (dfd < 0)
+		return -1;
+	if (fstatat(dfd, base_of(path), &now, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (now.st_dev == st->st_dev && now.st_ino == st->st_ino)
+			rc = unlinkat(dfd, base_of(path), 0);
+		else
+			errno = ESTALE;
+	}
+	if (rc == 0)
+		rc = fsync(dfd);
+	close(dfd);
+	return rc;
+}
+
+static int run_copytruncate(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
+			    struct rotate_outcome *o)
+{
+	struct journal_record rec;
+	struct compress_result res;
+	struct statvfs vfs;
+	struct stat st;
+	uint64_t length;
+	char *why = NULL;
+	int src, tfd, rc = -1;
+
+	src = open_source(t->fs, a->file->path, O_RDWR, &st, &why);
+	if (src < 0) {
+		set_error(o, "%s", why);
+		free(why);
+		return -1;
+	}
+	o->size_before = (uint64_t)st.st_size;
+	if (fstatvfs(src, &vfs) < 0 || vfs.f_bsize == 0) {
+		set_error(o, "%s: statvfs: %s", a->file->path, strerror(errno));
+		goto out;
+	}
+	o->fallback = !collapse_supported(t->fs, a->file->path, vfs.f_bsize);
+	/* Collapse removes whole blocks only, and never up to the end of the file:
+	 * archive the block-aligned prefix short of EOF and leave the tail live, so no
+	 * byte is in both places. */
+	length = (uint64_t)st.st_size;
+	if (!o->fallback) {
+		length -= length % vfs.f_bsize;
+		if (length == (uint64_t)st.st_size && length > 0)
+			length -= vfs.f_bsize;
+	}
+	if (length == 0) {
+		o->note = xasprintf("%s is smaller than one filesystem block: left for later", a->file->path);
+		rc = 0;
+		goto out;
+	}
+	tfd = write_archive_tmp(a, src, &st, length, dir_fd, &res, o);
+	if (tfd < 0)
+		goto out;
+	memset(&rec, 0, sizeof(rec));
+	rec.cut = o->fallback ? JOURNAL_TRUNCATE : JOURNAL_COLLAPSE;
+	rec.source = a->file->path;
+	rec.dev = st.st_dev;
+	rec.ino = st.st_ino;
+	rec.length = length;
+	rec.digest = res.digest;
+	rc = link_archive(a, &rec, tfd, dir_fd, now, o);
+	close(tfd);
+	free(rec.archive);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	if (!o->fallback) {
+		if (fallocate(src, FALLOC_FL_COLLAPSE_RANGE, 0, (off_t)length) < 0) {
+			set_error(o, "%s: collapse refused (%s): archive withdrawn, log left as it was", a->file->path,
+				  strerror(errno));
+			withdraw_archive(dir_fd, o);
+			goto out;
+		}
+	} else {
+		struct stat before_cut;
+
+		if (fstat(src, &before_cut) < 0 || ftruncate(src, 0) < 0) {
+			set_error(o, "%s: truncate after copy: %s", a->file->path, strerror(errno));
+			goto out; /* the journal finishes the cut on the next pass */
+		}
+		o->maybe_lost = (uint64_t)before_cut.st_size > length ? (uint64_t)before_cut.st_size - length : 0;
+	}
+	if (fdatasync(src) < 0) {
+		set_error(o, "%s: fdatasync after the cut: %s", a->file->path, strerror(errno));
+		goto out;
+	}
+	journal_remove(dir_fd, o->archive);
+	if (fstat(src, &st) == 0)
+		o->size_after = (uint64_t)st.st_size;
+	o->archived = length;
+	o->compressed = res.bytes_out;
+	o->done = 1;
+	rc = 0;
+out:
+	close(src);
+	return rc;
+}
+
+static int run_archive_idle(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
+			    struct rotate_outcome *o)
+{
+	struct journal_record rec;
+	struct compress_result res;
+	struct stat st, after;
+	char *why = NULL;
+	pid_t holder = 0;
+	int src, tfd, held, rc = -1;
+
+	src = open_source(t->fs, a->file->path, O_RDONLY, &st, &why);
+	if (src < 0) {
+		set_error(o, "%s", why);
+		free(why);
+		return -1;
+	}
+	o->size_before = (uint64_t)st.st_size;
+	held = holders_find(t->pid, st.st_dev, st.st_ino, &holder);
+	if (held != 0) {
+		o->note = held > 0 ? xasprintf("%s is open by pid %ld: kept", a->file->path, (long)holder)
+				   : xasprintf("%s: cannot tell who holds it open (%s): kept", a->file->path,
+					       strerror(errno));
+		rc = 0;
+		goto out;
+	}
+	tfd = write_archive_tmp(a, src, &st, (uint64_t)st.st_size, dir_fd, &res, o);
+	if (tfd < 0)
+		goto out;
+	memset(&rec, 0, sizeof(rec));
+	rec.cut = JOURNAL_REMOVE;
+	rec.source = a->file->path;
+	rec.dev = st.st_dev;
+	rec.ino = st.st_ino;
+	rec.length = (uint64_t)st.st_size;
+	rec.digest = res.digest;
+	rc = link_archive(a, &rec, tfd, dir_fd, now, o);
+	close(tfd);
+	free(rec.archive);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	if (fstat(src, &after) < 0 || after.st_size != st.st_size || after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != st.st_mtim.tv_nsec) {
+		o->note = xasprintf("%s was written to while being archived: archive withdrawn, kept", a->file->path);
+		withdraw_archive(dir_fd, o);
+		rc = 0;
+		goto out;
+	}
+	if (remove_source(t->fs, a->file->path, &st) < 0) {
+		set_error(o, "%s: cannot remove it after archiving: %s", a->file->path, strerror(errno));
+		goto out; /* the journal finishes the removal on the next pass */
+	}
+	journal_remove(dir_fd, o->archive);
+	o->archived = (uint64_t)st.st_size;
+	o->compressed = res.bytes_out;
+	o->size_after = 0;
+	o->done = 1;
+	rc = 0;
+out:
+	close(src);
+	return rc;
+}
+
+int rotate_run(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
+	       struct rotate_outcome *o)
+{
+	if (a->kind == ACTION_ARCHIVE_IDLE)
+		return run_archive_idle(t, a, dir_fd, now, o);
+	if (a->kind == ACTION_ROTATE && a->policy->method == METHOD_COPYTRUNCATE)
+		return run_copytruncate(t, a, dir_fd, now, o);
+	set_error(o, "%s: method %s is not supported by this version of rotd", a->file->path,
+		  a->policy->method == METHOD_RENAME ? "rename" : "?");
+	return -1;
+}
+
+int rotate_prune(int dir_fd, const char *name, struct rotate_outcome *o)
+{
+	struct stat st;
+
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		set_error(o, "archive %s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_error(o, "archive %s is not a regular file: left alone", name);
+		return -1;
+	}
+	if (unlinkat(dir_fd, name, 0) < 0) {
+		set_error(o, "cannot remove archive %s: %s", name, strerror(errno));
+		return -1;
+	}
+	o->pruned++;
+	o->pruned_bytes += (uint64_t)st.st_size;
+	return 0;
+}
+
+/* Whether the first length bytes of fd still hash to digest. */
+static int prefix_unchanged(int fd, const struct stat *st, const struct journal_record *r)
+{
+	uint64_t digest;
+
+	if ((uint64_t)st->st_size < r->length)
+		return 0;
+	if (compress_digest_file(fd, r->length, &digest) < 0)
+		return -1;
+	return digest == r->digest;
+}
+
+/* Finishes the cut of a record whose archive exists. */
+static int finish_cut(const struct rotate_target *t, const struct journal_record *r, char **what)
+{
+	int flags = r->cut == JOURNAL_REMOVE ? O_RDONLY : O_RDWR;
+	struct stat st;
+	char *why = NULL;
+	int fd = open_source(t->fs, r->source, flags, &st, &why), same, rc = 0;
+
+	if (fd < 0) {
+		*what = xasprintf("%s: archive %s is complete; the log is gone or changed (%s)", r->source, r->archive,
+				  why);
+		free(why);
+		return 0;
+	}
+	same = (st.st_dev == r->dev && st.st_ino == r->ino) ? prefix_unchanged(fd, &st, r) : 0;
+	if (same < 0) {
+		*what = xasprintf("%s: cannot read it to finish an interrupted rotation: %s", r->source,
+				  strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!same) {
+		*what = xasprintf("%s: interrupted rotation into %s had already finished", r->source, r->archive);
+	} else if (r->cut == JOURNAL_COLLAPSE) {
+		rc = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, (off_t)r->length) == 0 ? fdatasync(fd) : -1;
+		*what = rc == 0 ? xasprintf("%s: finished an interrupted rotation into %s (collapsed %ju bytes)",
+					    r->source, r->archive, (uintmax_t)r->length)
+				: xasprintf("%s: cannot finish the collapse into %s: %s", r->source, r->archive,
+					    strerror(errno));
+	} else if (r->cut == JOURNAL_TRUNCATE) {
+		uint64_t lost = (uint64_t)st.st_size - r->length;
+
+		rc = ftruncate(fd, 0) == 0 ? fdatasync(fd) : -1;
+		*what = rc == 0 ? xasprintf("%s: finished an interrupted copy-then-truncate into %s (%ju bytes "
+					    "written since the copy may be lost)",
+					    r->source, r->archive, (uintmax_t)lost)
+				: xasprintf("%s: cannot finish the truncate: %s", r->source, strerror(errno));
+	} else {
+		rc = (uint64_t)st.st_size == r->length ? remove_source(t->fs, r->source, &st) : 0;
+		*what = rc == 0 ? xasprintf("%s: finished removing an idle log archived into %s", r->source,
+					    r->archive)
+				: xasprintf("%s: cannot remove it: %s", r->source, strerror(errno));
+	}
+	close(fd);
+	return rc;
+}
+
+int rotate_recover(const struct rotate_target *t, int dir_fd, const char *record, char **what)
+{
+	struct journal_record r;
+	struct stat st;
+	int rc = 0;
+
+	if (journal_read(dir_fd, record, &r) < 0) {
+		*what = xasprintf("journal record %s is unreadable (%s): removed", record, strerror(errno));
+		unlinkat(dir_fd, record, 0);
+		return 0;
+	}
+	if (fstatat(dir_fd, r.archive, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		*what = xasprintf("%s: interrupted before its archive %s existed; nothing to finish", r.source,
+				  r.archive);
+	else
+		rc = finish_cut(t, &r, what);
+	if (rc == 0 && journal_remove(dir_fd, r.archive) < 0) {
+		free(*what);
+		*what = xasprintf("cannot remove journal record %s: %s", record, strerror(errno));
+		rc = -1;
+	}
+	journal_record_free(&r);
+	return rc;
+}
+
+void rotate_outcome_free(struct rotate_outcome *o)
+{
+	free(o->archive);
+	free(o->note);
+	free(o->error);
+	memset(o, 0, sizeof(*o));
+}
