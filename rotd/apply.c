@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "crashpoint.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -26,9 +27,12 @@ static void run_unit(struct apply_unit *u, time_t now)
 		if (!u->main_outcome->done)
 			return;
 	}
-	for (size_t i = 0; i < u->n_prunes; i++)
+	for (size_t i = 0; i < u->n_prunes; i++) {
+		if (i == 1)
+			crashpoint("pruning");
 		if (rotate_prune(u->dir_fd, u->prunes[i]->archive, u->prune_outcomes[i]) < 0)
 			log_errorx("container %s: %s", u->target->container, u->prune_outcomes[i]->error);
+	}
 }
 
 static void *worker(void *arg)

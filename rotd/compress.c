@@ -148,6 +148,7 @@ struct sink {
 	int fd;
 	uint64_t written;
 	int error;      /* errno of the failed write(2); 0 if none failed */
+	int discard;    /* set on failure: write nothing more to fd */
 };
 
 static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size_t len)
@@ -156,6 +157,10 @@ static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size
 	const char *p = buf;
 	size_t left = len;
 
+	if (s->discard) {
+		archive_set_error(a, ECANCELED, "compression abandoned");
+		return -1;
+	}
 	while (left > 0) {
 		ssize_t n = write(s->fd, p, left);
 
@@ -183,6 +188,16 @@ static char *archive_failure(struct archive *a, const struct sink *s, const char
 		return xasprintf("writing the archive: %s", strerror(s->error));
 	text = archive_error_string(a);
 	return xasprintf("%s: %s", step, text != NULL ? text : "unknown libarchive error");
+}
+
+/* Releases a writer after a failure. Closing (not archive_write_fail) is what
+ * frees the compressor's state (zlib's deflateEnd runs only in close); the sink
+ * refuses the trailer it would flush, so dst_fd gets nothing more. */
+static void writer_abandon(struct archive *a, struct sink *s)
+{
+	s->discard = 1;
+	(void)archive_write_close(a);
+	archive_write_free(a);
 }
 
 /* Creates the libarchive writer for kind and level, writing into *s. Returns it,
@@ -257,15 +272,14 @@ static struct archive *writer_open(enum compress_kind kind, int level, struct si
 	return a;
 
 fail:
-	archive_write_fail(a);
-	archive_write_free(a);
+	writer_abandon(a, s);
 	return NULL;
 }
 
 int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind kind, int level,
 		   struct compress_result *res, char **err)
 {
-	struct sink s = { .fd = dst_fd, .written = 0, .error = 0 };
+	struct sink s = { .fd = dst_fd, .written = 0, .error = 0, .discard = 0 };
 	struct compress_digest d;
 	struct archive *a;
 	unsigned char *buf;
@@ -307,8 +321,7 @@ int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind k
 	free(buf);
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		*err = archive_failure(a, &s, "finishing the archive");
-		archive_write_fail(a);
-		archive_write_free(a);
+		writer_abandon(a, &s);
 		return -1;
 	}
 	archive_write_free(a);
@@ -319,7 +332,6 @@ int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind k
 
 fail:
 	free(buf);
-	archive_write_fail(a);  /* so that free does not flush a trailer into dst_fd */
-	archive_write_free(a);
+	writer_abandon(a, &s);
 	return -1;
 }

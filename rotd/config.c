@@ -708,7 +708,9 @@ static void check_log_method(struct load_ctx *ctx, cfg_t *role, cfg_t *log, cons
 	enum rotate_method method;
 	int line;
 
-	if ((name == NULL && !own_post) || parse_method(name ? name : cfg_getstr(role, "method"), &method) < 0)
+	if (name == NULL && !own_post)
+		return;
+	if (parse_method(name ? name : cfg_getstr(role, "method"), &method) < 0)
 		return;
 	if (method == METHOD_RENAME && n_post == 0) {
 		line = option_line(ctx, log, "method");
@@ -725,8 +727,9 @@ static void check_log_method(struct load_ctx *ctx, cfg_t *role, cfg_t *log, cons
 			add_error(ctx, line ? line : start, "%spostrotate is only run with method rename; "
 				  "set method = rename or remove postrotate", label);
 		else
-			add_error(ctx, line ? line : start, "%smethod 'copytruncate' never runs the role's "
-				  "postrotate; set postrotate = {} in this section, or use method rename", label);
+			add_error(ctx, line ? line : start, "%smethod 'copytruncate' never runs the "
+				  "role's postrotate; set postrotate = {} in this section, or use "
+				  "method rename", label);
 	}
 }
 

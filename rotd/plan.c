@@ -85,7 +85,7 @@ char *plan_archive_name(const char *stem, time_t t, unsigned seq, const char *su
 		gmtime_r(&zero, &tm);
 	}
 	if (seq > 0)
-		return xasprintf("%s-%04d%02d%02dT%02d%02d%02dZ-%u%s", stem, tm.tm_year + 1900,
+		return xasprintf("%s-%04d%02d%02dT%02d%02d%02dZ_%03u%s", stem, tm.tm_year + 1900,
 				 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, seq, suffix);
 	return xasprintf("%s-%04d%02d%02dT%02d%02d%02dZ%s", stem, tm.tm_year + 1900, tm.tm_mon + 1,
 			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, suffix);
@@ -128,15 +128,13 @@ int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsig
 	if (year < 0 || mon < 0 || day < 0 || hour < 0 || min < 0 || sec < 0)
 		return 0;
 	p += TS_LEN;
-	if (*p == '-') {
-		p++;
-		if (*p < '1' || *p > '9')
-			return 0; /* no leading zero, and seq 0 is written without a suffix */
-		for (; *p >= '0' && *p <= '9'; p++) {
-			n = n * 10 + (unsigned long)(*p - '0');
-			if (n > UINT32_MAX)
-				return 0;
-		}
+	if (*p == '_') {
+		int v = digits(p + 1, 3);
+
+		if (v < 1)
+			return 0; /* exactly three digits, 001 to 999 */
+		n = (unsigned long)v;
+		p += 4;
 	}
 	if (strcmp(p, ".gz") != 0 && strcmp(p, ".zst") != 0)
 		return 0;
@@ -276,6 +274,7 @@ static struct action *push(struct plan *p, size_t *cap, enum action_kind kind, c
 		p->v = xreallocarray(p->v, *cap, sizeof(*p->v));
 	}
 	a = &p->v[p->n++];
+	memset(a, 0, sizeof(*a));
 	a->kind = kind;
 	a->file = f;
 	a->policy = pol;
@@ -309,6 +308,14 @@ static void plan_prunes(struct plan *p, size_t *cap, const struct log_file *f, c
 	for (i = 0; i < n; i++)
 		if (uniq == 0 || strcmp(arch[uniq - 1].name, arch[i].name) != 0)
 			arch[uniq++] = arch[i];
+	if (adding && uniq > 0) {
+		/* The new archive must sort after every archive of its stem. */
+		struct action *main_action = &p->v[p->n - 1];
+
+		main_action->has_newest = 1;
+		main_action->newest_t = arch[uniq - 1].t;
+		main_action->newest_seq = arch[uniq - 1].seq;
+	}
 	drop = uniq + (adding ? 1 : 0);
 	drop = drop > pol->keep ? drop - pol->keep : 0;
 	for (i = 0; i < drop && i < uniq; i++) {

@@ -31,6 +31,9 @@ struct action {
 	char *stem;                        /* archive name stem of the source, see plan_archive_stem */
 	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir */
 	char *reason;                      /* one line for the report, e.g. "25.0 MiB > 20.0 MiB" */
+	int has_newest;                    /* ROTATE, ARCHIVE_IDLE: the stem has archives already, */
+	time_t newest_t;                   /* and this is the newest one's time */
+	unsigned newest_seq;               /* and collision number */
 };
 
 struct plan {
@@ -45,11 +48,12 @@ struct plan {
 char *plan_archive_stem(const char *source_path, const char *archive_dir);
 
 /* The archive name for stem at time t (UTC): "<stem>-<yyyymmddThhmmssZ><suffix>",
- * or with seq > 0 "<stem>-<yyyymmddThhmmssZ>-<seq><suffix>" for a collision in the
- * same second. New string. */
+ * or with seq 1..999 "<stem>-<yyyymmddThhmmssZ>_<seq as 3 digits><suffix>" for a
+ * collision in the same second. Names of one stem sort by name in the order they
+ * were made ('_' sorts after '.'), so `zcat web.log-*` reads them in order. New string. */
 char *plan_archive_name(const char *stem, time_t t, unsigned seq, const char *suffix);
 
-/* Parses an archive name: when name is "<stem>-<ts>[-<seq>].gz|.zst" for this stem,
+/* Parses an archive name: when name is "<stem>-<ts>[_<seq>].gz|.zst" for this stem,
  * returns 1 and sets *t and *seq; else 0. */
 int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsigned *seq);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compress.h"
+#include "crashpoint.h"
 #include "holders.h"
 #include "journal.h"
 #include "rotate.h"
@@ -177,8 +178,16 @@ static int link_archive(const struct action *a, struct journal_record *rec, int 
 {
 	char fdpath[64];
 
+	unsigned first_seq = 0;
+
+	/* Names must sort in the order archives were made, even if the clock went
+	 * back or this second already has one: never name before the newest. */
+	if (a->has_newest && a->newest_t >= now) {
+		now = a->newest_t;
+		first_seq = a->newest_seq + 1;
+	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
-	for (unsigned seq = 0; seq < MAX_NAME_SEQ; seq++) {
+	for (unsigned seq = first_seq; seq < MAX_NAME_SEQ; seq++) {
 		char *name = plan_archive_name(a->stem, now, seq, compress_suffix(a->policy->compress));
 		struct stat st;
 
@@ -187,6 +196,7 @@ static int link_archive(const struct action *a, struct journal_record *rec, int 
 			continue;
 		}
 		rec->archive = name;
+		crashpoint("archive-written");
 		if (journal_write(dir_fd, rec) < 0) {
 			if (errno == EEXIST) {
 				rec->archive = NULL;
@@ -199,6 +209,7 @@ static int link_archive(const struct action *a, struct journal_record *rec, int 
 			free(name);
 			return -1;
 		}
+		crashpoint("journal-written");
 		if (linkat(AT_FDCWD, fdpath, dir_fd, name, AT_SYMLINK_FOLLOW) < 0) {
 			int saved = errno;
 
@@ -220,6 +231,7 @@ static int link_archive(const struct action *a, struct journal_record *rec, int 
 			return -1;
 		}
 		o->archive = xstrdup(name);
+		crashpoint("archive-linked");
 		return 0;
 	}
 	set_error(o, "%s: no free archive name for %s in %s", a->file->path, a->stem, a->policy->archive_dir);
@@ -331,6 +343,7 @@ static int run_copytruncate(const struct rotate_target *t, const struct action *
 		set_error(o, "%s: fdatasync after the cut: %s", a->file->path, strerror(errno));
 		goto out;
 	}
+	crashpoint("source-cut");
 	journal_remove(dir_fd, o->archive);
 	if (fstat(src, &st) == 0)
 		o->size_after = (uint64_t)st.st_size;
@@ -395,6 +408,7 @@ static int run_archive_idle(const struct rotate_target *t, const struct action *
 		set_error(o, "%s: cannot remove it after archiving: %s", a->file->path, strerror(errno));
 		goto out; /* the journal finishes the removal on the next pass */
 	}
+	crashpoint("source-cut");
 	journal_remove(dir_fd, o->archive);
 	o->archived = (uint64_t)st.st_size;
 	o->compressed = res.bytes_out;

@@ -68,7 +68,7 @@ gate asan-ubsan-unit sh -c "cd '$src/build-asan' && '$src/configure' --enable-we
 # it; ctrfs's unit tests get leak checking from LeakSanitizer in the ASan build.
 for t in $unit_tests; do
 	[ "$(basename "$t")" = check_ctrfs ] && continue
-	gate "valgrind-$(basename "$t")" env CK_FORK=no valgrind --quiet --leak-check=full \
+	gate "valgrind-$(basename "$t")" env CK_FORK=no ROTD_TEST_QUICK=1 valgrind --quiet --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=1 "$out/$t"
 done
 

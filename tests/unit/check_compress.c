@@ -222,6 +222,23 @@ static void compress_to_temp(int src_fd, uint64_t len, enum compress_kind kind, 
 	ck_assert_int_eq(close(dst), 0);
 }
 
+/* The file ends exactly with the gzip trailer (no block padding): its last 4
+ * bytes are ISIZE, the input length mod 2^32, little-endian. */
+static void assert_gzip_ends_with_trailer(const char *path, uint64_t len)
+{
+	unsigned char t[4];
+	int fd = open(path, O_RDONLY);
+	uint64_t size;
+
+	ck_assert_int_ge(fd, 0);
+	size = file_size(fd);
+	ck_assert_uint_ge(size, 18);
+	ck_assert_int_eq(pread(fd, t, 4, (off_t)(size - 4)), 4);
+	ck_assert_uint_eq((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+			  (uint32_t)t[3] << 24, (uint32_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
 static void roundtrip(enum compress_kind kind, uint64_t len)
 {
 	int src = anon_file();
@@ -236,6 +253,8 @@ static void roundtrip(enum compress_kind kind, uint64_t len)
 	else
 		assert_decompresses_empty(kind, dst);
 	assert_cli(kind, "-t", dst, -1);
+	if (kind == COMPRESS_GZIP)
+		assert_gzip_ends_with_trailer(dst, len);
 	ck_assert_int_eq(compress_digest_file(src, len, &digest), 0);
 	ck_assert_uint_eq(res.digest, digest);
 	ck_assert_int_eq(unlink(dst), 0);
@@ -329,6 +348,7 @@ START_TEST(test_source_shorter)
 
 	fill_log(src, 1000);
 	assert_fails_with(src, 5000, dst, kind, 3, "1000 bytes", "5000");
+	ck_assert_uint_eq(file_size(dst), 0);  /* no trailer flushed after the failure */
 	fill_log(src, 300001);  /* EOF inside the second read */
 	assert_fails_with(src, 600000, dst, kind, 3, "300001 bytes", "600000");
 	ck_assert_int_eq(close(dst), 0);

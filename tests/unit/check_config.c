@@ -606,13 +606,14 @@ END_TEST
 
 START_TEST(test_log_postrotate_inherited_and_replaced)
 {
-	/* The role renames; b inherits its command, a replaces it, and c goes back
-	 * to copytruncate with no command. */
+	/* The role renames; b inherits its command (its section changes only keep),
+	 * a replaces it, and c goes back to copytruncate with no command. */
 	struct rotd_config *cfg = expect_ok(
 		HEAD "  logs = {\"/a/*.log\", \"/b/*.log\", \"/c/*.log\"}\n" SIZE ADIR
 		"  method = rename\n  postrotate = {\"/bin/kill\", \"-HUP\", \"1\"}\n"
 		"  log \"/c/*.log\" {\n    method = copytruncate\n    postrotate = {}\n  }\n"
-		"  log \"/a/*.log\" {\n    postrotate = {\"/usr/bin/reopen\"}\n  }\n" END);
+		"  log \"/a/*.log\" {\n    postrotate = {\"/usr/bin/reopen\"}\n  }\n"
+		"  log \"/b/*.log\" {\n    keep = 3\n  }\n" END);
 	const struct log_policy *p = cfg->roles[0].log_policies;
 
 	ck_assert_str_eq(p[0].glob, "/a/*.log");
@@ -620,6 +621,7 @@ START_TEST(test_log_postrotate_inherited_and_replaced)
 	assert_list(&p[0].postrotate, "/usr/bin/reopen", END_OF_LIST);
 	ck_assert_str_eq(p[1].glob, "/b/*.log");
 	ck_assert_int_eq(p[1].method, METHOD_RENAME);
+	ck_assert_uint_eq(p[1].keep, 3);
 	assert_list(&p[1].postrotate, "/bin/kill", "-HUP", "1", END_OF_LIST);
 	ck_assert_str_eq(p[2].glob, "/c/*.log");
 	ck_assert_int_eq(p[2].method, METHOD_COPYTRUNCATE);

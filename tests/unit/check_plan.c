@@ -213,13 +213,13 @@ START_TEST(test_archive_name)
 	ck_assert_str_eq(s, "web.log-20261122T010203Z.gz");
 	free(s);
 	s = plan_archive_name("web.log", t, 2, ".gz");
-	ck_assert_str_eq(s, "web.log-20261122T010203Z-2.gz");
+	ck_assert_str_eq(s, "web.log-20261122T010203Z_002.gz");
 	free(s);
 	s = plan_archive_name("lighttpd_error.log", t, 0, ".zst");
 	ck_assert_str_eq(s, "lighttpd_error.log-20261122T010203Z.zst");
 	free(s);
 	s = plan_archive_name("a", utc(1999, 1, 2, 23, 59, 59), 17, ".zst");
-	ck_assert_str_eq(s, "a-19990102T235959Z-17.zst");
+	ck_assert_str_eq(s, "a-19990102T235959Z_017.zst");
 	free(s);
 }
 END_TEST
@@ -228,7 +228,7 @@ START_TEST(test_parse_round_trips)
 {
 	static const char *const stems[] = { "web.log", "wa-service-1a2b-crash.log", "logs_2024-01.log",
 					     "x-20261122T010203Z.gz" };
-	static const unsigned seqs[] = { 0, 1, 2, 10, 4294967295u };
+	static const unsigned seqs[] = { 0, 1, 2, 10, 999 };
 	static const char *const suffixes[] = { ".gz", ".zst" };
 	time_t times[] = { utc(2026, 11, 22, 1, 2, 3), utc(1970, 1, 1, 0, 0, 0), utc(2000, 2, 29, 23, 59, 59) };
 	size_t a, b, c, d;
@@ -255,16 +255,16 @@ START_TEST(test_parse_stem_with_dashes_and_digits)
 	time_t t = 0;
 	unsigned seq = 0;
 
-	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z-3.zst",
+	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
 						 "wa-service-1a2b-crash.log", &t, &seq),
 			 1);
 	ck_assert_int_eq(t, utc(2026, 11, 22, 1, 2, 3));
 	ck_assert_uint_eq(seq, 3);
 	/* A shorter stem that is a prefix up to a '-' is another log. */
-	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z-3.zst",
+	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
 						 "wa-service-1a2b", &t, &seq),
 			 0);
-	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z-3.zst",
+	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
 						 "wa-service-1a2b-crash", &t, &seq),
 			 0);
 }
@@ -289,13 +289,14 @@ START_TEST(test_parse_rejects_near_misses)
 		"web.log20261122T010203Z.gz",
 		"web.log_20261122T010203Z.gz",
 		"web.log--20261122T010203Z.gz",
-		"web.log-20261122T010203Z-02.gz",
-		"web.log-20261122T010203Z-0.gz",
-		"web.log-20261122T010203Z-.gz",
-		"web.log-20261122T010203Z--2.gz",
-		"web.log-20261122T010203Z-2x.gz",
-		"web.log-20261122T010203Z-+2.gz",
-		"web.log-20261122T010203Z-99999999999999999999.gz",
+		"web.log-20261122T010203Z_02.gz",
+		"web.log-20261122T010203Z_000.gz",
+		"web.log-20261122T010203Z_.gz",
+		"web.log-20261122T010203Z__002.gz",
+		"web.log-20261122T010203Z_002x.gz",
+		"web.log-20261122T010203Z_+02.gz",
+		"web.log-20261122T010203Z_1000.gz",
+		"web.log-20261122T010203Z-2.gz",
 		"web.log-20261122T010203Z",
 		"web.log-20261122T010203Z.",
 		"web.log-20261122T010203Z.gzip",
@@ -833,15 +834,15 @@ START_TEST(test_prune_orders_by_time_then_seq_across_suffixes)
 	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 2, 0, WA_ARCHIVE);
 	fx_reg(&fx, g, "/var/log/whatsapp/web.log", 1, NOW);
 	fx_archive(&fx, g, "web.log-20261122T010204Z.gz");
-	fx_archive(&fx, g, "web.log-20261122T010203Z-10.zst");
-	fx_archive(&fx, g, "web.log-20261122T010203Z-2.gz");
+	fx_archive(&fx, g, "web.log-20261122T010203Z_010.zst");
+	fx_archive(&fx, g, "web.log-20261122T010203Z_002.gz");
 	fx_archive(&fx, g, "web.log-20261122T010203Z.zst");
-	fx_archive(&fx, g, "web.log-20261122T010203Z-9.gz");
-	fx_archive(&fx, g, "web.log-20261122T010203Z-2.gz"); /* listed twice: one file */
+	fx_archive(&fx, g, "web.log-20261122T010203Z_009.gz");
+	fx_archive(&fx, g, "web.log-20261122T010203Z_002.gz"); /* listed twice: one file */
 	fx_plan(&fx, NOW);
 	EXPECT(&fx, { ACTION_PRUNE, "web.log-20261122T010203Z.zst", "beyond keep 2" },
-	       { ACTION_PRUNE, "web.log-20261122T010203Z-2.gz", "beyond keep 2" },
-	       { ACTION_PRUNE, "web.log-20261122T010203Z-9.gz", "beyond keep 2" });
+	       { ACTION_PRUNE, "web.log-20261122T010203Z_002.gz", "beyond keep 2" },
+	       { ACTION_PRUNE, "web.log-20261122T010203Z_009.gz", "beyond keep 2" });
 	fx_free(&fx);
 }
 END_TEST
@@ -883,7 +884,7 @@ static void order_fixture(struct fx *fx, int reverse)
 		"web.log-20261119T000000Z.gz",
 		"access.log-20261118T000000Z.gz",
 		"access.log-20261117T000000Z.gz",
-		"access.log-20261119T000000Z-2.gz",
+		"access.log-20261119T000000Z_002.gz",
 		"lighttpd_error.log-20261101T000000Z.gz",
 		"lighttpd_error.log-20261102T000000Z.zst",
 	};
