@@ -15,7 +15,7 @@
 #define JOURNAL_MAGIC "rotd-journal 1"
 #define JOURNAL_MAX 16384
 
-static const char *const cut_names[] = { "collapse", "truncate", "remove" };
+static const char *const cut_names[] = { "collapse", "truncate", "remove", "rename" };
 
 const char *journal_cut_name(enum journal_cut cut)
 {
@@ -89,9 +89,10 @@ int journal_write(int dir_fd, const struct journal_record *r)
 {
 	char *name = record_name(r->archive);
 	char *src = hex_encode(r->source), *arc = hex_encode(r->archive);
-	char *text = xasprintf("%s\ncut %s\nsource %s\narchive %s\ndev %ju\nino %ju\nlength %" PRIu64
+	char *ren = r->renamed ? hex_encode(r->renamed) : xstrdup("-");
+	char *text = xasprintf("%s\ncut %s\nsource %s\narchive %s\nrenamed %s\ndev %ju\nino %ju\nlength %" PRIu64
 			       "\ndigest %016" PRIx64 "\nend\n",
-			       JOURNAL_MAGIC, journal_cut_name(r->cut), src, arc, (uintmax_t)r->dev,
+			       JOURNAL_MAGIC, journal_cut_name(r->cut), src, arc, ren, (uintmax_t)r->dev,
 			       (uintmax_t)r->ino, r->length, r->digest);
 	int fd, rc = -1, saved = 0;
 
@@ -107,6 +108,7 @@ int journal_write(int dir_fd, const struct journal_record *r)
 	free(text);
 	free(src);
 	free(arc);
+	free(ren);
 	free(name);
 	return rc;
 }
@@ -152,7 +154,7 @@ static int parse_record(const char *text, struct journal_record *r)
 {
 	char *cut = field(text, "cut"), *src = field(text, "source"), *arc = field(text, "archive");
 	char *dev = field(text, "dev"), *ino = field(text, "ino"), *len = field(text, "length");
-	char *dig = field(text, "digest");
+	char *dig = field(text, "digest"), *ren = field(text, "renamed");
 	uint64_t v_dev, v_ino;
 	int ok = 0;
 
@@ -167,13 +169,18 @@ static int parse_record(const char *text, struct journal_record *r)
 			r->cut = JOURNAL_TRUNCATE;
 		else if (strcmp(cut, "remove") == 0)
 			r->cut = JOURNAL_REMOVE;
+		else if (strcmp(cut, "rename") == 0)
+			r->cut = JOURNAL_RENAME;
 		else
 			ok = 0;
 		r->source = hex_decode(src);
 		r->archive = hex_decode(arc);
 		r->dev = (dev_t)v_dev;
 		r->ino = (ino_t)v_ino;
-		if (r->source == NULL || r->archive == NULL || strchr(r->archive, '/') != NULL)
+		if (r->cut == JOURNAL_RENAME)
+			r->renamed = ren ? hex_decode(ren) : NULL;
+		if (r->source == NULL || r->archive == NULL || strchr(r->archive, '/') != NULL ||
+		    (r->cut == JOURNAL_RENAME && (r->renamed == NULL || strchr(r->renamed, '/') != NULL)))
 			ok = 0;
 	}
 	free(cut);
@@ -183,6 +190,7 @@ static int parse_record(const char *text, struct journal_record *r)
 	free(ino);
 	free(len);
 	free(dig);
+	free(ren);
 	if (!ok) {
 		journal_record_free(r);
 		errno = EINVAL;
@@ -221,5 +229,6 @@ void journal_record_free(struct journal_record *r)
 {
 	free(r->source);
 	free(r->archive);
-	r->source = r->archive = NULL;
+	free(r->renamed);
+	r->source = r->archive = r->renamed = NULL;
 }

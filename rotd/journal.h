@@ -18,16 +18,21 @@ enum journal_cut {
 	JOURNAL_COLLAPSE,   /* remove [0, length) with FALLOC_FL_COLLAPSE_RANGE */
 	JOURNAL_TRUNCATE,   /* copy-then-truncate fallback: truncate to 0 */
 	JOURNAL_REMOVE,     /* idle file archived whole: unlink it */
+	JOURNAL_RENAME,     /* method rename: the log was renamed to `renamed`, to be
+	                       archived whole into `archive` and then unlinked */
 };
 
 struct journal_record {
 	enum journal_cut cut;
 	char *source;       /* path inside the container */
 	char *archive;      /* archive file name in the archive folder */
+	char *renamed;      /* JOURNAL_RENAME: the renamed log's name in the source's
+	                       folder; NULL otherwise */
 	dev_t dev;          /* the source's identity when archived */
 	ino_t ino;
-	uint64_t length;    /* bytes of the source the archive holds, from offset 0 */
-	uint64_t digest;    /* compress digest of those bytes */
+	uint64_t length;    /* bytes of the source the archive holds, from offset 0
+	                       (JOURNAL_RENAME: 0, the archive holds the whole file) */
+	uint64_t digest;    /* compress digest of those bytes (JOURNAL_RENAME: 0) */
 };
 
 /* Writes the record for r->archive into the archive folder dir_fd with O_EXCL,
@@ -46,7 +51,7 @@ int journal_read(int dir_fd, const char *name, struct journal_record *r);
 /* Frees what r owns. */
 void journal_record_free(struct journal_record *r);
 
-/* "collapse", "truncate", "remove". */
+/* "collapse", "truncate", "remove", "rename". */
 const char *journal_cut_name(enum journal_cut cut);
 
 #endif

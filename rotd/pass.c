@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "docker.h"
+#include "lines.h"
 #include "exitcode.h"
 #include "journal.h"
 #include "log.h"
@@ -149,8 +151,62 @@ static void make_plan(struct pass_container *pc, time_t now)
 	free(counts);
 }
 
+struct exec_output {
+	const char *container;
+	struct lines out;
+	struct lines err;
+};
+
+static int log_output_line(const char *line, size_t len, int truncated, void *arg)
+{
+	const struct exec_output *x = arg;
+
+	(void)len;
+	log_info("container %s: postrotate: %s%s", x->container, line, truncated ? " [cut]" : "");
+	return 0;
+}
+
+static int log_exec_output(enum demux_stream stream, const char *data, size_t len, void *arg)
+{
+	struct exec_output *x = arg;
+
+	return lines_feed(stream == DEMUX_STDERR ? &x->err : &x->out, data, len, log_output_line, x);
+}
+
+/* rotate_exec_fn for method rename: one engine connection per call, so worker
+ * threads never share a curl handle. */
+static int exec_postrotate(const struct rotate_target *t, const char *const argv[], char **err)
+{
+	const struct pass_exec *pe = t->exec_ctx;
+	struct docker *d = docker_new(pe->socket, NULL);
+	struct docker_exec_result res = { -1 };
+	struct exec_output x;
+	int st;
+
+	x.container = t->container;
+	lines_init(&x.out, 4096);
+	lines_init(&x.err, 4096);
+	st = docker_ping(d);
+	if (st == DOCKER_OK)
+		st = docker_exec(d, pe->container_id, argv, pe->timeout_ms, log_exec_output, &x, &res);
+	lines_flush(&x.out, log_output_line, &x);
+	lines_flush(&x.err, log_output_line, &x);
+	lines_free(&x.out);
+	lines_free(&x.err);
+	if (st != DOCKER_OK) {
+		*err = xstrdup(docker_error(d));
+		docker_free(d);
+		return -1;
+	}
+	docker_free(d);
+	if (res.exit_code != 0)
+		log_warnx("container %s: postrotate exited %d", t->container, res.exit_code);
+	return res.exit_code;
+}
+
 /* Reads one running container: opens its root, recovers, scans and plans. */
-static void read_container(struct pass_container *pc, int dry_run, time_t now)
+static void read_container(struct pass_container *pc, const char *socket, unsigned timeout_ms, int dry_run,
+			   time_t now)
 {
 	const struct container *c = pc->ctr;
 
@@ -163,6 +219,11 @@ static void read_container(struct pass_container *pc, int dry_run, time_t now)
 	pc->target.fs = pc->fs;
 	pc->target.pid = c->pid;
 	pc->target.container = c->name;
+	pc->target.exec = exec_postrotate;
+	pc->target.exec_ctx = &pc->exec;
+	pc->exec.socket = socket;
+	pc->exec.container_id = c->id;
+	pc->exec.timeout_ms = timeout_ms;
 	open_archive_dirs(pc);
 	recover(pc, dry_run);
 	scan_logs(pc->fs, c->role, &pc->scan);
@@ -250,7 +311,7 @@ void pass_run(struct pass *p, const struct rotd_config *cfg, const struct invent
 		p->v[i].ctr = &inv->v[i];
 		if (inv->v[i].state != CTR_RUNNING)
 			continue;
-		read_container(&p->v[i], dry_run, now);
+		read_container(&p->v[i], p->socket, cfg->docker_timeout_ms, dry_run, now);
 		if (!dry_run && p->v[i].scanned)
 			prepare_dirs(&p->v[i]);
 		total_actions += p->v[i].plan.n;

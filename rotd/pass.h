@@ -22,8 +22,16 @@ struct pass_archive_dir {
 	struct strlist names;          /* its entries */
 };
 
+/* What method rename's postrotate needs to run a command in the container. */
+struct pass_exec {
+	const char *socket;            /* engine socket */
+	const char *container_id;
+	unsigned timeout_ms;
+};
+
 struct pass_container {
 	const struct container *ctr;   /* borrowed from the inventory */
+	struct pass_exec exec;
 	struct ctrfs *fs;              /* NULL unless the container is running and opened */
 	struct rotate_target target;
 	int scanned;                   /* scan and plan are filled */

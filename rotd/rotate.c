@@ -143,94 +143,121 @@ static int collapse_supported(const struct ctrfs *fs, const char *log_path, unsi
 	return ok;
 }
 
-/* Compresses [0, length) of src into a new O_TMPFILE in dir_fd owned and moded
- * like the source, fsynced. Returns the tmp fd, or -1 with o->error set. */
-static int write_archive_tmp(const struct action *a, int src, const struct stat *st, uint64_t length, int dir_fd,
-			     struct compress_result *res, struct rotate_outcome *o)
+/* Compresses [0, length) of src (the log at path) into a new O_TMPFILE in dir_fd,
+ * owned and moded like the source, fsynced. Returns the tmp fd, or -1 with
+ * o->error set. */
+static int write_archive_tmp(const char *path, const struct log_policy *pol, int src, const struct stat *st,
+			     uint64_t length, int dir_fd, struct compress_result *res, struct rotate_outcome *o)
 {
 	int tfd = openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	char *err = NULL;
 
 	if (tfd < 0) {
-		set_error(o, "%s: cannot create a temporary archive in %s: %s", a->file->path,
-			  a->policy->archive_dir, strerror(errno));
+		set_error(o, "%s: cannot create a temporary archive in %s: %s", path, pol->archive_dir,
+			  strerror(errno));
 		return -1;
 	}
-	if (compress_range(src, length, tfd, a->policy->compress, a->policy->compress_level, res, &err) < 0) {
-		set_error(o, "%s: compressing into %s: %s", a->file->path, a->policy->archive_dir, err);
+	if (compress_range(src, length, tfd, pol->compress, pol->compress_level, res, &err) < 0) {
+		set_error(o, "%s: compressing into %s: %s", path, pol->archive_dir, err);
 		free(err);
 		close(tfd);
 		return -1;
 	}
 	if (fchown(tfd, st->st_uid, st->st_gid) < 0 || fchmod(tfd, st->st_mode & 0777) < 0 || fsync(tfd) < 0) {
-		set_error(o, "%s: finishing the archive in %s: %s", a->file->path, a->policy->archive_dir,
-			  strerror(errno));
+		set_error(o, "%s: finishing the archive in %s: %s", path, pol->archive_dir, strerror(errno));
 		close(tfd);
 		return -1;
 	}
 	return tfd;
 }
 
-/* Journals and links tmp into dir_fd under a free name for stem at now. Returns 0
- * with o->archive set, or -1 with o->error set (nothing left behind). */
-static int link_archive(const struct action *a, struct journal_record *rec, int tfd, int dir_fd, time_t now,
-			struct rotate_outcome *o)
+/* Links tmp into dir_fd as name and fsyncs the folder. Returns 0; or -1 with errno
+ * when nothing was linked (EEXIST: the name is taken); or -1 with errno after
+ * taking the link back out when the folder could not be fsynced. */
+static int link_tmp(int tfd, int dir_fd, const char *name)
 {
 	char fdpath[64];
+	int saved;
 
-	unsigned first_seq = 0;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
+	if (linkat(AT_FDCWD, fdpath, dir_fd, name, AT_SYMLINK_FOLLOW) < 0)
+		return -1;
+	if (fsync(dir_fd) == 0)
+		return 0;
+	saved = errno;
+	unlinkat(dir_fd, name, 0);
+	errno = saved;
+	return -1;
+}
 
+/* The first name for a's archive, at or after *seq, that sorts after the stem's
+ * newest archive and is free in dir_fd; *seq is left at the name's number.
+ * NULL when the names of that second are exhausted. */
+static char *next_free_name(const struct action *a, int dir_fd, time_t now, unsigned *seq)
+{
 	/* Names must sort in the order archives were made, even if the clock went
 	 * back or this second already has one: never name before the newest. */
 	if (a->has_newest && a->newest_t >= now) {
 		now = a->newest_t;
-		first_seq = a->newest_seq + 1;
+		if (*seq <= a->newest_seq)
+			*seq = a->newest_seq + 1;
 	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", tfd);
-	for (unsigned seq = first_seq; seq < MAX_NAME_SEQ; seq++) {
-		char *name = plan_archive_name(a->stem, now, seq, compress_suffix(a->policy->compress));
+	for (; *seq < MAX_NAME_SEQ; (*seq)++) {
+		char *name = plan_archive_name(a->stem, now, *seq, compress_suffix(a->policy->compress));
+		char *record = xasprintf("%s%s", JOURNAL_PREFIX, name);
 		struct stat st;
+		int taken = fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+			    fstatat(dir_fd, record, &st, AT_SYMLINK_NOFOLLOW) == 0;
 
-		if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			free(name);
-			continue;
-		}
+		free(record);
+		if (!taken)
+			return name;
+		free(name);
+	}
+	return NULL;
+}
+
+/* Journals and links tmp into dir_fd under a free name for the stem at now.
+ * Returns 0 with o->archive set, or -1 with o->error set (nothing left behind). */
+static int link_archive(const struct action *a, struct journal_record *rec, int tfd, int dir_fd, time_t now,
+			struct rotate_outcome *o)
+{
+	unsigned seq = 0;
+	char *name;
+
+	while ((name = next_free_name(a, dir_fd, now, &seq)) != NULL) {
 		rec->archive = name;
 		crashpoint("archive-written");
 		if (journal_write(dir_fd, rec) < 0) {
-			if (errno == EEXIST) {
-				rec->archive = NULL;
-				free(name);
+			int saved = errno;
+
+			rec->archive = NULL;
+			free(name);
+			if (saved == EEXIST) {
+				seq++;
 				continue;
 			}
 			set_error(o, "%s: cannot write the journal record in %s: %s", a->file->path,
-				  a->policy->archive_dir, strerror(errno));
-			rec->archive = NULL;
-			free(name);
+				  a->policy->archive_dir, strerror(saved));
 			return -1;
 		}
 		crashpoint("journal-written");
-		if (linkat(AT_FDCWD, fdpath, dir_fd, name, AT_SYMLINK_FOLLOW) < 0) {
+		if (link_tmp(tfd, dir_fd, name) < 0) {
 			int saved = errno;
 
 			journal_remove(dir_fd, name);
 			rec->archive = NULL;
 			free(name);
-			if (saved == EEXIST)
+			if (saved == EEXIST) {
+				seq++;
 				continue;
+			}
 			set_error(o, "%s: cannot link the archive into %s: %s", a->file->path, a->policy->archive_dir,
 				  strerror(saved));
 			return -1;
 		}
-		if (fsync(dir_fd) < 0) {
-			set_error(o, "%s: fsync of %s: %s", a->file->path, a->policy->archive_dir, strerror(errno));
-			unlinkat(dir_fd, name, 0);
-			journal_remove(dir_fd, name);
-			rec->archive = NULL;
-			free(name);
-			return -1;
-		}
-		o->archive = xstrdup(name);
+		rec->archive = NULL;
+		o->archive = name;
 		crashpoint("archive-linked");
 		return 0;
 	}
@@ -307,7 +334,7 @@ static int run_copytruncate(const struct rotate_target *t, const struct action *
 		rc = 0;
 		goto out;
 	}
-	tfd = write_archive_tmp(a, src, &st, length, dir_fd, &res, o);
+	tfd = write_archive_tmp(a->file->path, a->policy, src, &st, length, dir_fd, &res, o);
 	if (tfd < 0)
 		goto out;
 	memset(&rec, 0, sizeof(rec));
@@ -319,7 +346,6 @@ static int run_copytruncate(const struct rotate_target *t, const struct action *
 	rec.digest = res.digest;
 	rc = link_archive(a, &rec, tfd, dir_fd, now, o);
 	close(tfd);
-	free(rec.archive);
 	if (rc < 0)
 		goto out;
 	rc = -1;
@@ -381,7 +407,7 @@ static int run_archive_idle(const struct rotate_target *t, const struct action *
 		rc = 0;
 		goto out;
 	}
-	tfd = write_archive_tmp(a, src, &st, (uint64_t)st.st_size, dir_fd, &res, o);
+	tfd = write_archive_tmp(a->file->path, a->policy, src, &st, (uint64_t)st.st_size, dir_fd, &res, o);
 	if (tfd < 0)
 		goto out;
 	memset(&rec, 0, sizeof(rec));
@@ -393,7 +419,6 @@ static int run_archive_idle(const struct rotate_target *t, const struct action *
 	rec.digest = res.digest;
 	rc = link_archive(a, &rec, tfd, dir_fd, now, o);
 	close(tfd);
-	free(rec.archive);
 	if (rc < 0)
 		goto out;
 	rc = -1;
@@ -420,16 +445,213 @@ out:
 	return rc;
 }
 
+/* How long a renamed log may stay open after postrotate before it is left for
+ * the next pass. */
+#define REOPEN_WAIT_MS 5000
+#define REOPEN_POLL_MS 100
+
+/* Waits until no container process holds (dev, ino). Returns 0, or the holder's pid
+ * (or -1 when holders cannot be read) once the wait is over. */
+static pid_t wait_released(const struct rotate_target *t, dev_t dev, ino_t ino, unsigned wait_ms)
+{
+	for (unsigned waited = 0;; waited += REOPEN_POLL_MS) {
+		pid_t holder = 0;
+		int held = holders_find(t->pid, dev, ino, &holder);
+
+		if (held == 0)
+			return 0;
+		if (held < 0)
+			return -1;
+		if (waited >= wait_ms)
+			return holder;
+		usleep(REOPEN_POLL_MS * 1000);
+	}
+}
+
+/* Archives the renamed log (in dfd as renamed, identity st) into dir_fd as
+ * archive, then unlinks it. Returns 0, or -1 with o->error set. */
+static int archive_renamed(const char *path, const struct log_policy *pol, int dfd, const char *renamed, const struct stat *st, int dir_fd, const char *archive,
+			   struct rotate_outcome *o)
+{
+	struct compress_result res;
+	struct stat now;
+	int src = openat(dfd, renamed, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int tfd, rc = -1;
+
+	if (src < 0 || fstat(src, &now) < 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
+		set_error(o, "%s: the renamed log %s changed under us: left alone", path, renamed);
+		if (src >= 0)
+			close(src);
+		return -1;
+	}
+	tfd = write_archive_tmp(path, pol, src, &now, (uint64_t)now.st_size, dir_fd, &res, o);
+	if (tfd >= 0) {
+		if (link_tmp(tfd, dir_fd, archive) < 0) {
+			set_error(o, "%s: cannot link the archive %s: %s", path, archive, strerror(errno));
+		} else {
+			crashpoint("archive-linked");
+			if (unlinkat(dfd, renamed, 0) < 0 || fsync(dfd) < 0) {
+				set_error(o, "%s: cannot remove the renamed log %s: %s", path, renamed, strerror(errno));
+			} else {
+				o->archived = (uint64_t)now.st_size;
+				o->compressed = res.bytes_out;
+				rc = 0;
+			}
+		}
+		close(tfd);
+	}
+	close(src);
+	return rc;
+}
+
+static int run_rename(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
+		      struct rotate_outcome *o)
+{
+	const char *base = base_of(a->file->path);
+	char *dir = dir_of(a->file->path), *renamed = xasprintf(".%s.rotd-rotating", base), *why = NULL;
+	struct journal_record rec;
+	struct stat st, moved;
+	unsigned seq = 0;
+	int src, dfd = -1, rc = -1;
+	pid_t holder;
+
+	o->postrotate_status = -1;
+	src = open_source(t->fs, a->file->path, O_RDONLY, &st, &why);
+	if (src < 0) {
+		set_error(o, "%s", why);
+		goto out;
+	}
+	o->size_before = (uint64_t)st.st_size;
+	close(src);
+	dfd = ctrfs_open_path(t->fs, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (dfd < 0) {
+		set_error(o, "%s: cannot open its folder: %s", a->file->path, strerror(errno));
+		goto out;
+	}
+	if (t->exec == NULL) {
+		set_error(o, "%s: method rename needs to run postrotate in the container, which is not possible here",
+			  a->file->path);
+		goto out;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.cut = JOURNAL_RENAME;
+	rec.source = a->file->path;
+	rec.renamed = renamed;
+	rec.dev = st.st_dev;
+	rec.ino = st.st_ino;
+	rec.archive = next_free_name(a, dir_fd, now, &seq);
+	if (rec.archive == NULL || journal_write(dir_fd, &rec) < 0) {
+		set_error(o, "%s: cannot journal the rename in %s: %s", a->file->path, a->policy->archive_dir,
+			  rec.archive ? strerror(errno) : "no free archive name");
+		free(rec.archive);
+		goto out;
+	}
+	o->archive = rec.archive;
+	crashpoint("journal-written");
+	if (renameat2(dfd, base, dfd, renamed, RENAME_NOREPLACE) < 0) {
+		set_error(o, "%s: cannot rename it to %s: %s", a->file->path, renamed, strerror(errno));
+		journal_remove(dir_fd, o->archive);
+		free(o->archive);
+		o->archive = NULL;
+		goto out;
+	}
+	if (fstatat(dfd, renamed, &moved, AT_SYMLINK_NOFOLLOW) < 0 || moved.st_dev != st.st_dev ||
+	    moved.st_ino != st.st_ino) {
+		/* Swapped between our open and the rename: put it back untouched. */
+		renameat2(dfd, renamed, dfd, base, RENAME_NOREPLACE);
+		set_error(o, "%s was replaced while being renamed: put back, not rotated", a->file->path);
+		journal_remove(dir_fd, o->archive);
+		free(o->archive);
+		o->archive = NULL;
+		goto out;
+	}
+	fsync(dfd);
+	crashpoint("renamed");
+	o->postrotate_status = t->exec(t, (const char *const *)a->policy->postrotate.v, &why);
+	if (o->postrotate_status < 0) {
+		o->note = xasprintf("%s: postrotate could not run (%s); the renamed log is archived once "
+				    "nothing holds it",
+				    a->file->path, why);
+		free(why);
+		why = NULL;
+	}
+	holder = wait_released(t, st.st_dev, st.st_ino, REOPEN_WAIT_MS);
+	if (holder != 0) {
+		free(o->note);
+		o->note = xasprintf("%s: renamed to %s, but pid %ld still holds it after postrotate: left for the "
+				    "next pass",
+				    a->file->path, renamed, (long)holder);
+		rc = 0; /* the journal keeps it for the next pass */
+		goto out;
+	}
+	if (archive_renamed(a->file->path, a->policy, dfd, renamed, &st, dir_fd, o->archive, o) < 0)
+		goto out;
+	crashpoint("source-cut");
+	journal_remove(dir_fd, o->archive);
+	o->size_after = 0;
+	o->done = 1;
+	rc = 0;
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(why);
+	free(dir);
+	free(renamed);
+	return rc;
+}
+
+/* Finishes an interrupted rename rotation. Returns 0 (journal done), 1 (keep the
+ * journal: still held), or -1 with *what set to the error. */
+static int recover_rename(const struct rotate_target *t, int dir_fd, const struct journal_record *r, char **what)
+{
+	char *dir = dir_of(r->source);
+	int dfd = ctrfs_open_path(t->fs, dir, O_RDONLY | O_DIRECTORY, 0), archived, rc = 0;
+	struct rotate_outcome o;
+	struct log_policy pol;
+	struct stat st, ast;
+	pid_t holder;
+
+	free(dir);
+	memset(&o, 0, sizeof(o));
+	archived = fstatat(dir_fd, r->archive, &ast, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(ast.st_mode);
+	if (dfd < 0 || fstatat(dfd, r->renamed, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != r->dev ||
+	    st.st_ino != r->ino) {
+		*what = xasprintf(archived ? "%s: interrupted rename rotation into %s had already finished"
+					   : "%s: interrupted before the rename; nothing to finish",
+				  r->source, r->archive);
+	} else if (archived) {
+		rc = unlinkat(dfd, r->renamed, 0) == 0 ? fsync(dfd) : -1;
+		*what = rc == 0 ? xasprintf("%s: removed the renamed log already archived into %s", r->source,
+					    r->archive)
+				: xasprintf("%s: cannot remove the renamed log: %s", r->source, strerror(errno));
+	} else if ((holder = wait_released(t, st.st_dev, st.st_ino, 0)) != 0) {
+		*what = xasprintf("%s: the renamed log is still held by pid %ld: left for the next pass", r->source,
+				  (long)holder);
+		rc = 1;
+	} else {
+		/* The archive's compression is the suffix's; the level is the default. */
+		memset(&pol, 0, sizeof(pol));
+		pol.compress = strstr(r->archive, ".zst") ? COMPRESS_ZSTD : COMPRESS_GZIP;
+		pol.compress_level = pol.compress == COMPRESS_ZSTD ? 3 : 6;
+		pol.archive_dir = (char *)"the archive folder";
+		rc = archive_renamed(r->source, &pol, dfd, r->renamed, &st, dir_fd, r->archive, &o);
+		*what = rc == 0 ? xasprintf("%s: finished an interrupted rename rotation into %s", r->source, r->archive)
+				: xstrdup(o.error);
+	}
+	rotate_outcome_free(&o);
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
+}
+
 int rotate_run(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
 	       struct rotate_outcome *o)
 {
 	if (a->kind == ACTION_ARCHIVE_IDLE)
 		return run_archive_idle(t, a, dir_fd, now, o);
-	if (a->kind == ACTION_ROTATE && a->policy->method == METHOD_COPYTRUNCATE)
-		return run_copytruncate(t, a, dir_fd, now, o);
-	set_error(o, "%s: method %s is not supported by this version of rotd", a->file->path,
-		  a->policy->method == METHOD_RENAME ? "rename" : "?");
-	return -1;
+	if (a->policy->method == METHOD_RENAME)
+		return run_rename(t, a, dir_fd, now, o);
+	return run_copytruncate(t, a, dir_fd, now, o);
 }
 
 int rotate_prune(int dir_fd, const char *name, struct rotate_outcome *o)
@@ -525,7 +747,9 @@ int rotate_recover(const struct rotate_target *t, int dir_fd, const char *record
 		unlinkat(dir_fd, record, 0);
 		return 0;
 	}
-	if (fstatat(dir_fd, r.archive, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+	if (r.cut == JOURNAL_RENAME)
+		rc = recover_rename(t, dir_fd, &r, what);
+	else if (fstatat(dir_fd, r.archive, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		*what = xasprintf("%s: interrupted before its archive %s existed; nothing to finish", r.source,
 				  r.archive);
 	else

@@ -14,11 +14,19 @@
 #include "ctrfs.h"
 #include "plan.h"
 
+struct rotate_target;
+
+/* Runs argv inside the target container (method rename's postrotate). Returns the
+ * command's exit code, or -1 with *err set to a new message when it could not run. */
+typedef int (*rotate_exec_fn)(const struct rotate_target *t, const char *const argv[], char **err);
+
 /* Where the operations happen. */
 struct rotate_target {
 	const struct ctrfs *fs;
 	pid_t pid;                 /* the container's init, for the open-file check */
 	const char *container;     /* name, for messages */
+	rotate_exec_fn exec;       /* NULL: postrotate cannot run (method rename fails) */
+	const void *exec_ctx;      /* for exec's use */
 };
 
 /* What one ROTATE or ARCHIVE_IDLE (and the PRUNEs of its stem) did. */
@@ -31,6 +39,7 @@ struct rotate_outcome {
 	uint64_t size_after;       /* source size after the cut (0 when removed) */
 	int fallback;              /* collapse unsupported: copied then truncated */
 	uint64_t maybe_lost;       /* fallback: bytes written between copy and truncate */
+	int postrotate_status;     /* method rename: postrotate's exit code; -1 not run */
 	unsigned pruned;           /* archives removed beyond keep */
 	uint64_t pruned_bytes;
 	char *note;                /* why nothing was done although planned, or NULL */
@@ -43,7 +52,7 @@ struct rotate_outcome {
  * 0; or -1 with *err set to a new one-line message. */
 int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create, char **err);
 
-/* Carries out action a (ROTATE with copytruncate, or ARCHIVE_IDLE) into the
+/* Carries out action a (ROTATE by copytruncate or rename, or ARCHIVE_IDLE) into the
  * archive folder dir_fd, naming the archive for time now. Fills *o; returns 0
  * when done or deliberately left alone (o->note), -1 on error (o->error). */
 int rotate_run(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
@@ -54,8 +63,9 @@ int rotate_run(const struct rotate_target *t, const struct action *a, int dir_fd
 int rotate_prune(int dir_fd, const char *name, struct rotate_outcome *o);
 
 /* Completes or discards the journal record named record in dir_fd (see journal.h).
- * Returns 0 and sets *what to a new one-line description of what was done, or -1
- * with *what set to the error. */
+ * Returns 0 (record done and removed) or 1 (record kept: a renamed log is still
+ * held open) and sets *what to a new one-line description, or -1 with *what set to
+ * the error. */
 int rotate_recover(const struct rotate_target *t, int dir_fd, const char *record, char **what);
 
 /* Frees what o owns. */

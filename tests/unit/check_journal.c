@@ -40,9 +40,11 @@ static void put_raw(const char *name, const char *text)
 
 START_TEST(round_trip_with_a_hostile_path)
 {
-	struct journal_record w = { JOURNAL_COLLAPSE, (char *)"/var/log/we\nird \xff name.log",
-				    (char *)"web.log-20261122T010203Z.gz", 2049, 123456789, 4096 * 3,
-				    0x0123456789abcdefULL };
+	struct journal_record w = { .cut = JOURNAL_COLLAPSE,
+				    .source = (char *)"/var/log/we\nird \xff name.log",
+				    .archive = (char *)"web.log-20261122T010203Z.gz",
+				    .dev = 2049, .ino = 123456789, .length = 4096 * 3,
+				    .digest = 0x0123456789abcdefULL };
 	struct journal_record r;
 
 	ck_assert_int_eq(journal_write(dfd, &w), 0);
@@ -62,11 +64,14 @@ END_TEST
 
 START_TEST(every_cut_kind_round_trips)
 {
-	enum journal_cut cuts[] = { JOURNAL_COLLAPSE, JOURNAL_TRUNCATE, JOURNAL_REMOVE };
+	enum journal_cut cuts[] = { JOURNAL_COLLAPSE, JOURNAL_TRUNCATE, JOURNAL_REMOVE, JOURNAL_RENAME };
+	static const char *const names[] = { "collapse", "truncate", "remove", "rename" };
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		char name[64];
-		struct journal_record w = { cuts[i], (char *)"/a.log", name, 1, 2, 3, 4 };
+		struct journal_record w = { .cut = cuts[i], .source = (char *)"/a.log", .archive = name,
+					    .renamed = cuts[i] == JOURNAL_RENAME ? (char *)".a.log.rotd-rotating" : NULL,
+					    .dev = 1, .ino = 2, .length = 3, .digest = 4 };
 		struct journal_record r;
 		char rec[96];
 
@@ -75,7 +80,11 @@ START_TEST(every_cut_kind_round_trips)
 		ck_assert_int_eq(journal_write(dfd, &w), 0);
 		ck_assert_int_eq(journal_read(dfd, rec, &r), 0);
 		ck_assert_int_eq(r.cut, cuts[i]);
-		ck_assert_str_eq(journal_cut_name(r.cut), i == 0 ? "collapse" : i == 1 ? "truncate" : "remove");
+		ck_assert_str_eq(journal_cut_name(r.cut), names[i]);
+		if (cuts[i] == JOURNAL_RENAME)
+			ck_assert_str_eq(r.renamed, ".a.log.rotd-rotating");
+		else
+			ck_assert_ptr_null(r.renamed);
 		journal_record_free(&r);
 		ck_assert_int_eq(journal_remove(dfd, name), 0);
 	}
@@ -84,7 +93,8 @@ END_TEST
 
 START_TEST(write_is_exclusive_and_remove_tolerates_absence)
 {
-	struct journal_record w = { JOURNAL_REMOVE, (char *)"/a.log", (char *)"a.log-x.gz", 1, 2, 3, 4 };
+	struct journal_record w = { .cut = JOURNAL_REMOVE, .source = (char *)"/a.log",
+				    .archive = (char *)"a.log-x.gz", .dev = 1, .ino = 2, .length = 3, .digest = 4 };
 
 	ck_assert_int_eq(journal_write(dfd, &w), 0);
 	ck_assert_int_eq(journal_write(dfd, &w), -1);
@@ -107,6 +117,8 @@ START_TEST(malformed_records_are_refused)
 		"rotd-journal 1\ncut collapse\nsource 2f61\narchive 61\ndev 1\nino 2\nlength -3\ndigest 4\nend\n",
 		"rotd-journal 1\ncut collapse\nsource 2f0061\narchive 61\ndev 1\nino 2\nlength 3\ndigest 4\nend\n",
 		"rotd-journal 1\ncut collapse\nsource 2f61\narchive 61\ndev 1\nino 2\nlength 3\ndigest 4\n",
+		"rotd-journal 1\ncut rename\nsource 2f61\narchive 61\nrenamed -\ndev 1\nino 2\nlength 0\ndigest 0\nend\n",
+		"rotd-journal 1\ncut rename\nsource 2f61\narchive 61\nrenamed 2f62\ndev 1\nino 2\nlength 0\ndigest 0\nend\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
