@@ -795,7 +795,8 @@ static int on_log_end(cfg_t *parent, cfg_opt_t *opt)
 
 static int on_match_end(cfg_t *parent, cfg_opt_t *opt)
 {
-	static const char *const lists[] = { "image", "service", "name", "env", "not-env" };
+	/* not-env only excludes, so it cannot make a block select anything. */
+	static const char *const lists[] = { "image", "service", "name", "env" };
 	struct load_ctx *ctx = current;
 	cfg_t *match = last_section(opt);
 	char label[256];
@@ -807,8 +808,8 @@ static int on_match_end(cfg_t *parent, cfg_opt_t *opt)
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		if (cfg_size(match, lists[i]) > 0)
 			return 0;
-	add_error(ctx, start, "%sthe block has no condition and would match every container; "
-		  "give image, service, name, env or not-env",
+	add_error(ctx, start, "%sthe block has no condition that selects containers (not-env only excludes); "
+		  "give image, service, name or env",
 		  section_label(ctx, match, label, sizeof(label)));
 	return 0;
 }

@@ -94,10 +94,12 @@ int journal_write(int dir_fd, const struct journal_record *r)
 			       "\ndigest %016" PRIx64 "\nend\n",
 			       JOURNAL_MAGIC, journal_cut_name(r->cut), src, arc, ren, (uintmax_t)r->dev,
 			       (uintmax_t)r->ino, r->length, r->digest);
-	int fd, rc = -1, saved = 0;
+	int fd, rc = -1;
 
 	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0) {
+		int saved;
+
 		rc = (write_all(fd, text, strlen(text)) == 0 && fsync(fd) == 0 && fsync(dir_fd) == 0) ? 0 : -1;
 		saved = errno;
 		close(fd);

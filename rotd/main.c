@@ -137,6 +137,25 @@ static int check_config(const char *path)
 	return EXIT_ROTD_OK;
 }
 
+/* The engine's name filter is a regular expression: match exactly this name,
+ * with every regex metacharacter escaped. New string. */
+static char *exact_name_regex(const char *name)
+{
+	char *out = xmalloc(strlen(name) * 2 + 4);
+	size_t o = 0;
+
+	out[o++] = '^';
+	out[o++] = '/';
+	for (const char *p = name; *p; p++) {
+		if (strchr(".[]()*+?{}|^$\\", *p) != NULL)
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o++] = '$';
+	out[o] = '\0';
+	return out;
+}
+
 /* Connects and negotiates; on failure logs one line and returns NULL. */
 static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_code)
 {
@@ -177,7 +196,7 @@ static int run_pass(const struct options *o, const struct rotd_config *cfg)
 	if (o->containers.n > 0) {
 		filters = docker_filters_new();
 		for (size_t i = 0; i < o->containers.n; i++) {
-			char *exact = xasprintf("^/%s$", o->containers.v[i]);
+			char *exact = exact_name_regex(o->containers.v[i]);
 
 			docker_filters_add(filters, "name", exact);
 			free(exact);

@@ -690,7 +690,7 @@ static int prefix_unchanged(int fd, const struct stat *st, const struct journal_
 }
 
 /* Finishes the cut of a record whose archive exists. */
-static int finish_cut(const struct rotate_target *t, const struct journal_record *r, char **what)
+static int finish_cut(const struct rotate_target *t, int dir_fd, const struct journal_record *r, char **what)
 {
 	int flags = r->cut == JOURNAL_REMOVE ? O_RDONLY : O_RDWR;
 	struct stat st;
@@ -726,8 +726,14 @@ static int finish_cut(const struct rotate_target *t, const struct journal_record
 					    "written since the copy may be lost)",
 					    r->source, r->archive, (uintmax_t)lost)
 				: xasprintf("%s: cannot finish the truncate: %s", r->source, strerror(errno));
+	} else if ((uint64_t)st.st_size != r->length) {
+		/* Written to since: the archive holds its old content, so it may not go;
+		 * take the archive back so nothing is kept twice. */
+		unlinkat(dir_fd, r->archive, 0);
+		*what = xasprintf("%s: written to since it was archived into %s: archive withdrawn, log kept",
+				  r->source, r->archive);
 	} else {
-		rc = (uint64_t)st.st_size == r->length ? remove_source(t->fs, r->source, &st) : 0;
+		rc = remove_source(t->fs, r->source, &st);
 		*what = rc == 0 ? xasprintf("%s: finished removing an idle log archived into %s", r->source,
 					    r->archive)
 				: xasprintf("%s: cannot remove it: %s", r->source, strerror(errno));
@@ -753,7 +759,7 @@ int rotate_recover(const struct rotate_target *t, int dir_fd, const char *record
 		*what = xasprintf("%s: interrupted before its archive %s existed; nothing to finish", r.source,
 				  r.archive);
 	else
-		rc = finish_cut(t, &r, what);
+		rc = finish_cut(t, dir_fd, &r, what);
 	if (rc == 0 && journal_remove(dir_fd, r.archive) < 0) {
 		free(*what);
 		*what = xasprintf("cannot remove journal record %s: %s", record, strerror(errno));

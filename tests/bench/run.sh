@@ -52,7 +52,7 @@ WORK=$(mktemp -d /tmp/rotd-bench.XXXXXX) || die "mktemp failed"
 . "$REPO/tests/harness/engine.sh"
 cleanup() {
 	set +e
-	engine_stop
+	engine_stop 2>/dev/null # quiet about processes that exit while it looks
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -96,10 +96,15 @@ sed -e 's/^  compress = gzip$/  compress = zstd/' -e 's/^  compress-level = 6$/ 
 if [ "$(grep -c '^  compress = zstd$' "$CONF_ZS")" -lt 3 ] || [ "$(grep -c '^  compress-level = 3$' "$CONF_ZS")" -lt 3 ]; then
 	die "could not switch conf/rotd.conf to zstd -3 (its compress lines changed?)"
 fi
+# One worker: the compressor's own cost, without two threads sharing the machine.
+CONF_GZ1=$WORK/rotd-gzip-j1.conf CONF_ZS1=$WORK/rotd-zstd-j1.conf
+sed 's/^jobs = 0$/jobs = 1/' "$CONF_GZ" >"$CONF_GZ1"
+sed 's/^jobs = 0$/jobs = 1/' "$CONF_ZS" >"$CONF_ZS1"
+grep -q '^jobs = 1$' "$CONF_GZ1" || die "could not set jobs = 1 (conf/rotd.conf has no 'jobs = 0' line?)"
 # The web role rotates at > 20 MiB; the RSS runs also rotate a 10 MiB log.
 sed 's/^  size = 20M$/  size = 1M/' conf/rotd.conf >"$CONF_RSS"
 grep -q '^  size = 1M$' "$CONF_RSS" || die "could not lower the web role's size in conf/rotd.conf"
-for f in "$CONF_GZ" "$CONF_ZS" "$CONF_RSS"; do
+for f in "$CONF_GZ" "$CONF_ZS" "$CONF_GZ1" "$CONF_ZS1" "$CONF_RSS"; do
 	"$ROTD" --config "$f" --check-config >/dev/null 2>&1 || die "rotd --check-config rejects $f"
 done
 
@@ -134,15 +139,30 @@ restore() {
 	sync
 }
 
+# busy_ticks: CPU ticks the whole machine spent not idle, from /proc/stat.
+busy_ticks() {
+	local cpu user nice sys idle iowait irq softirq steal
+	read -r cpu user nice sys idle iowait irq softirq steal _ </proc/stat
+	: "$cpu" "$idle" "$iowait"
+	echo $((user + nice + sys + irq + softirq + steal))
+}
+HZ=$(getconf CLK_TCK)
+
 # timed OUT CMD...: runs CMD under /usr/bin/time; sets T_WALL T_CPU (user+sys,
-# children included) T_RSS (KiB, the largest process). Returns CMD's status.
+# children included) T_RSS (KiB, the largest process) and T_BG (CPUs that
+# other processes on the machine used meanwhile). Returns CMD's status.
 timed() {
-	local out=$1 rc
+	local out=$1 rc b0 b1 u s
 	shift
+	b0=$(busy_ticks)
 	/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.out" "$@" >"$out" 2>&1
 	rc=$?
+	b1=$(busy_ticks)
 	read -r T_WALL u s T_RSS < <(tail -n 1 "$WORK/time.out")
 	T_CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+	T_BG=$(awk -v b=$((b1 - b0)) -v hz="$HZ" -v c="$T_CPU" -v w="$T_WALL" \
+		'BEGIN { x = w > 0 ? (b / hz - c) / w : 0; printf "%.2f", x < 0 ? 0 : x }')
+	record bg "$T_BG"
 	return $rc
 }
 
@@ -174,6 +194,7 @@ verify_pass() {
 	[ $bad = 0 ] || die "$name did not rotate every log correctly (output: $WORK/out.$name)"
 }
 
+calc() { awk "BEGIN { printf \"%.${1}f\", $2 }"; }
 declare -A V # V[metric] = "run1 run2 ..."
 record() { V[$1]="${V[$1]:-} $2"; }
 median() {
@@ -191,7 +212,7 @@ run_rotd() { # run_rotd NAME CONF EXT
 		{ sed 's/^/    /' "$WORK/out.$name"; die "$name exited with status $?"; }
 	verify_pass "$name" "$ext"
 	record "$name.wall" "$T_WALL"; record "$name.cpu" "$T_CPU"; record "$name.arch" "$ARCH_BYTES"
-	say "  $name: wall ${T_WALL}s cpu ${T_CPU}s rss ${T_RSS}KiB archives $ARCH_BYTES bytes, 15/15 verified"
+	say "  $name: wall ${T_WALL}s cpu ${T_CPU}s rss ${T_RSS}KiB archives $ARCH_BYTES bytes, 15/15 verified; other load ${T_BG} CPUs"
 }
 
 run_logrotate() {
@@ -201,7 +222,7 @@ run_logrotate() {
 		{ sed 's/^/    /' "$WORK/out.logrotate"; die "logrotate exited with status $?"; }
 	verify_pass logrotate .gz
 	record logrotate.wall "$T_WALL"; record logrotate.cpu "$T_CPU"; record logrotate.arch "$ARCH_BYTES"
-	say "  logrotate: wall ${T_WALL}s cpu ${T_CPU}s archives $ARCH_BYTES bytes, 15/15 verified"
+	say "  logrotate: wall ${T_WALL}s cpu ${T_CPU}s archives $ARCH_BYTES bytes, 15/15 verified; other load ${T_BG} CPUs"
 }
 
 # The CLIs over the same 15 files, one after another (restore() has just put them back).
@@ -213,7 +234,23 @@ run_cli() { # run_cli NAME COMPRESSOR...
 	timed "$WORK/out.$name" sh -c 'cmd=$1; shift; for f; do $cmd -c "$f" >/dev/null || exit 1; done' sh "$*" "${files[@]}" ||
 		die "$name failed"
 	record "$name.cpu" "$T_CPU"
-	say "  $name: wall ${T_WALL}s cpu ${T_CPU}s"
+	say "  $name: wall ${T_WALL}s cpu ${T_CPU}s; other load ${T_BG} CPUs"
+}
+
+# What two CPUs give here: gzip -6 of two logs one after the other, then both at
+# once. On an idle 2-CPU machine the speedup is close to 2; a shared or
+# hyperthreaded VM gives less, and so does every parallel tool in this run.
+# shellcheck disable=SC2016 # expanded by the inner sh
+run_calibrate() {
+	local ser par
+	timed "$WORK/out.cal" sh -c 'gzip -6 -c "$1" >/dev/null && gzip -6 -c "$2" >/dev/null' sh "$SRC/web.log" "$SRC/access.log" ||
+		die "calibration failed"
+	ser=$T_WALL
+	timed "$WORK/out.cal" sh -c 'gzip -6 -c "$1" >/dev/null & gzip -6 -c "$2" >/dev/null & wait' sh "$SRC/web.log" "$SRC/access.log" ||
+		die "calibration failed"
+	par=$T_WALL
+	record speedup "$(calc 2 "$ser / $par")"
+	say "  2 x gzip -6: serial ${ser}s, parallel ${par}s, speedup $(calc 2 "$ser / $par"); other load ${T_BG} CPUs"
 }
 
 # ---------------------------------------------------------------- passes
@@ -224,6 +261,9 @@ for r in $(seq "$RUNS"); do
 	run_rotd rotd-gzip "$CONF_GZ" .gz
 	run_logrotate
 	run_rotd rotd-zstd "$CONF_ZS" .zst
+	run_rotd rotd-gzip-j1 "$CONF_GZ1" .gz
+	run_rotd rotd-zstd-j1 "$CONF_ZS1" .zst
+	run_calibrate
 	restore
 	run_cli gzip-6 gzip -6
 	run_cli zstd-3 zstd -q -3
@@ -264,10 +304,9 @@ done
 
 # ---------------------------------------------------------------- table
 M() { median "$1"; }
-calc() { awk "BEGIN { printf \"%.${1}f\", $2 }"; }
 # verdict VALUE OP LIMIT
 verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? v <= l : v < l; print ok ? "met" : "MISSED" }'; }
-row() { printf '%-30s %-11s %-11s %-7s %-26s %s\n' "$@"; }
+row() { printf '%-32s %-11s %-11s %-7s %-27s %s\n' "$@"; }
 
 rg_w=$(M rotd-gzip.wall) lr_w=$(M logrotate.wall) rz_w=$(M rotd-zstd.wall)
 rg_c=$(M rotd-gzip.cpu) lr_c=$(M logrotate.cpu) rz_c=$(M rotd-zstd.cpu)
@@ -283,16 +322,20 @@ r_zb=$(calc 2 "$rz_c / $z_c")
 r_ga=$(calc 3 "$rg_a / $lr_a")
 
 say ""
-say "medians of $RUNS runs; $INPUT_BYTES input bytes per pass (15 logs); $(nproc) CPUs, rotd jobs = 0"
+say "medians of $RUNS runs (ns/B = CPU seconds per input byte x 1e9); $INPUT_BYTES input bytes per pass (15 logs); $(nproc) CPUs, rotd jobs = 0"
 row what rotd peer ratio target verdict
 row "gzip pass wall (s)" "$rg_w" "$lr_w" "$r_gw" "<= 0.60 x logrotate" "$(verdict "$r_gw" "<=" 0.60)"
 row "  same, later target" "" "" "" "<= 0.50 x logrotate" "$(verdict "$r_gw" "<=" 0.50)"
 row "gzip pass CPU (s)" "$rg_c" "$lr_c" "$r_gc" "(info)" ""
+row "gzip pass CPUs busy (CPU/wall)" "$(calc 2 "$rg_c / $rg_w")" "$(calc 2 "$lr_c / $lr_w")" "" "(info: machine speedup $(M speedup))" ""
 row "gzip CPU per byte (ns/B)" "$(ns "$rg_c")" "$(ns "$g_c")" "$r_gb" "<= 1.10 x gzip -6" "$(verdict "$r_gb" "<=" 1.10)"
+row "  same, rotd jobs = 1" "$(ns "$(M rotd-gzip-j1.cpu)")" "$(ns "$g_c")" "$(calc 2 "$(M rotd-gzip-j1.cpu) / $g_c")" "(info)" ""
+row "gzip pass wall, jobs = 1 (s)" "$(M rotd-gzip-j1.wall)" "$lr_w" "$(calc 2 "$(M rotd-gzip-j1.wall) / $lr_w")" "(info)" ""
 row "gzip archives (bytes)" "$rg_a" "$lr_a" "$r_ga" "(info: same level)" ""
 row "zstd pass wall (s)" "$rz_w" "$lr_w" "$r_zw" "<= 0.15 x logrotate gzip" "$(verdict "$r_zw" "<=" 0.15)"
 row "  same, later target" "" "" "" "<= 0.12 x logrotate gzip" "$(verdict "$r_zw" "<=" 0.12)"
 row "zstd CPU per byte (ns/B)" "$(ns "$rz_c")" "$(ns "$z_c")" "$r_zb" "<= 1.10 x zstd -3" "$(verdict "$r_zb" "<=" 1.10)"
+row "  same, rotd jobs = 1" "$(ns "$(M rotd-zstd-j1.cpu)")" "$(ns "$z_c")" "$(calc 2 "$(M rotd-zstd-j1.cpu) / $z_c")" "(info)" ""
 row "zstd archives (bytes)" "$rz_a" "" "" "(info)" ""
 first='' last=''
 for sz in $RSS_SIZES; do
@@ -303,3 +346,9 @@ for sz in $RSS_SIZES; do
 done
 r_flat=$(calc 2 "$last / $first")
 row "RSS largest / smallest log" "" "" "$r_flat" "flat: <= 1.10" "$(verdict "$r_flat" "<=" 1.10)"
+row "machine: 2 x gzip -6 speedup" "" "" "$(M speedup)" "(info: 2.00 = 2 free CPUs)" ""
+row "machine: other load (CPUs)" "" "" "$(M bg)" "(info: 0 = idle machine)" ""
+if [ "$(calc 0 "($(M bg) >= 0.25 || $(M speedup) < 1.7)")" = 1 ]; then
+	say "WARNING: the machine was not idle (other processes used $(M bg) CPUs; 2 x gzip -6 speedup $(M speedup)):"
+	say "WARNING: parallel results (rotd jobs = 0) are pessimistic; rerun on an idle machine."
+fi

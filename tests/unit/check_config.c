@@ -1199,8 +1199,16 @@ END_TEST
 START_TEST(test_err_match_without_condition)
 {
 	expect_errors(HEAD LOGS SIZE ADIR "  match {\n  }\n" END,
-		      "5: role web: match: the block has no condition and would match every container; "
-		      "give image, service, name, env or not-env", NO_MORE_ERRORS);
+		      "5: role web: match: the block has no condition that selects containers (not-env only "
+		      "excludes); give image, service, name or env", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_match_with_only_not_env)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  match {\n    not-env = {\"A=1\"}\n  }\n" END,
+		      "5: role web: match: the block has no condition that selects containers (not-env only "
+		      "excludes); give image, service, name or env", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1740,6 +1748,7 @@ Suite *unit_suite(void)
 	tcase_add_test(bad, test_err_role_named_none);
 	tcase_add_test(bad, test_err_role_name_characters);
 	tcase_add_test(bad, test_err_match_without_condition);
+	tcase_add_test(bad, test_err_match_with_only_not_env);
 	tcase_add_test(bad, test_err_match_empty_pattern);
 	tcase_add_test(bad, test_err_env_key_starts_with_digit);
 	tcase_add_test(bad, test_err_env_without_key);

@@ -3,6 +3,13 @@ json=$("$ROTD" --now --dry-run --json --container biz_waweb_1)
 tap_is "--container keeps exactly that container" \
 	"$(printf '%s' "$json" | jq -r '[.containers[].name] | join(",")')" biz_waweb_1
 
+engine_docker run -d --network none --name a.b busybox:test sleep 1000000 >/dev/null
+engine_docker run -d --network none --name aXb busybox:test sleep 1000000 >/dev/null
+json=$("$ROTD" --now --dry-run --json --container a.b)
+tap_is "--container takes the name literally, not as a pattern" \
+	"$(printf '%s' "$json" | jq -r '[.containers[].name] | join(",")')" a.b
+engine_docker rm -f a.b aXb >/dev/null
+
 engine_docker run -d --network none --name custom_app --label rotd.role=web busybox:test sleep 1000000 >/dev/null
 engine_docker run -d --network none --name biz_waweb_9 --label rotd.role=none docker.whatsapp.biz/web:v2.x sleep 1000000 >/dev/null
 json=$("$ROTD" --now --dry-run --json)
