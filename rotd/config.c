@@ -99,14 +99,13 @@ static void add_error(struct load_ctx *ctx, int line, const char *fmt, ...)
 	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	ctx->errs = grow(ctx->errs, &ctx->cap_errs, ctx->n_errs, sizeof(*ctx->errs));
 	e = &ctx->errs[ctx->n_errs];
 	e->line = line;
 	e->seq = ctx->n_errs++;
-	e->text = xasprintf("%s:%d: %s", ctx->name, line, msg ? msg : "out of memory");
+	e->text = xasprintf("%s:%d: %s", ctx->name, line, msg);
 	free(msg);
 }
 

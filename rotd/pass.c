@@ -26,8 +26,7 @@ static void container_error(struct pass_container *pc, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup("out of memory");
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	log_errorx("container %s: %s", pc->ctr->name, s);
 	strlist_take(&pc->errors, s);

@@ -30,8 +30,7 @@ static void set_error(struct rotate_outcome *o, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup("out of memory formatting an error");
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(o->error);
 	o->error = s;

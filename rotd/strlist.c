@@ -29,10 +29,7 @@ void strlist_addf(struct strlist *l, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		fputs("rotd: out of memory\n", stderr);
-		abort();
-	}
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	strlist_take(l, s);
 }

@@ -15,6 +15,10 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 /* strndup(s, n); never returns NULL. */
 char *xstrndup(const char *s, size_t n);
+#include <stdarg.h>
+
+/* vprintf into a new string; never returns NULL. */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* printf into a new string; never returns NULL. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -212,6 +212,7 @@ run_rotd() { # run_rotd NAME CONF EXT
 		{ sed 's/^/    /' "$WORK/out.$name"; die "$name exited with status $?"; }
 	verify_pass "$name" "$ext"
 	record "$name.wall" "$T_WALL"; record "$name.cpu" "$T_CPU"; record "$name.arch" "$ARCH_BYTES"
+	record "$name.rss" "$T_RSS"
 	say "  $name: wall ${T_WALL}s cpu ${T_CPU}s rss ${T_RSS}KiB archives $ARCH_BYTES bytes, 15/15 verified; other load ${T_BG} CPUs"
 }
 
@@ -346,6 +347,8 @@ for sz in $RSS_SIZES; do
 done
 r_flat=$(calc 2 "$last / $first")
 row "RSS largest / smallest log" "" "" "$r_flat" "flat: <= 1.10" "$(verdict "$r_flat" "<=" 1.10)"
+row "peak RSS, gzip pass (KiB)" "$(M rotd-gzip.rss)" "" "" "(info: 2 workers)" ""
+row "peak RSS, zstd pass (KiB)" "$(M rotd-zstd.rss)" "" "" "(info: 2 workers)" ""
 row "machine: 2 x gzip -6 speedup" "" "" "$(M speedup)" "(info: 2.00 = 2 free CPUs)" ""
 row "machine: other load (CPUs)" "" "" "$(M bg)" "(info: 0 = idle machine)" ""
 if [ "$(calc 0 "($(M bg) >= 0.25 || $(M speedup) < 1.7)")" = 1 ]; then
