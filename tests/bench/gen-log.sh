@@ -8,7 +8,7 @@
 # (one JSON object per request) or audit (key=value audit trail). Fields vary
 # line by line (timestamps advance by random steps, request ids, wa_ids,
 # message ids, latencies, paths, statuses), so the text compresses like a real
-# log (gzip -6 about 4-7x) rather than like a repeated constant. The same
+# log (gzip -6 about 4-8x) rather than like a repeated constant. The same
 # KIND and SEED always give the same bytes.
 set -eu
 

@@ -109,7 +109,7 @@ engine_stop() {
 	for p in /proc/[0-9]*; do
 		pid=${p#/proc/}
 		[ "$pid" = "$$" ] && continue
-		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$ENGINE_DIR/"; then
+		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$ENGINE_DIR/"; then
 			kill -KILL "$pid" 2>/dev/null
 		fi
 	done
