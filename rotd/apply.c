@@ -1,21 +1,12 @@
 #include "autoconf.h"
 
-#include <pthread.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "apply.h"
 #include "crashpoint.h"
 #include "log.h"
+#include "pool.h"
 #include "xalloc.h"
-
-struct pool {
-	struct apply_unit *units;
-	size_t n;
-	size_t next;          /* the next unit to hand out; guarded by lock */
-	time_t now;
-	pthread_mutex_t lock;
-};
 
 static void run_unit(struct apply_unit *u, time_t now)
 {
@@ -35,45 +26,21 @@ static void run_unit(struct apply_unit *u, time_t now)
 	}
 }
 
-static void *worker(void *arg)
+struct apply_batch {
+	struct apply_unit *units;
+	time_t now;
+};
+
+static void run_unit_task(size_t i, void *arg)
 {
-	struct pool *p = arg;
+	const struct apply_batch *b = arg;
 
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&p->lock);
-		i = p->next < p->n ? p->next++ : p->n;
-		pthread_mutex_unlock(&p->lock);
-		if (i == p->n)
-			return NULL;
-		run_unit(&p->units[i], p->now);
-	}
+	run_unit(&b->units[i], b->now);
 }
 
 void apply_run(struct apply_unit *units, size_t n, unsigned jobs, time_t now)
 {
-	struct pool p = { units, n, 0, now, PTHREAD_MUTEX_INITIALIZER };
-	pthread_t *threads;
-	size_t started = 0;
+	struct apply_batch b = { units, now };
 
-	if (n == 0)
-		return;
-	if (jobs == 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		jobs = cpus > 0 ? (unsigned)cpus : 1;
-	}
-	if (jobs > n)
-		jobs = (unsigned)n;
-	threads = xcalloc(jobs, sizeof(*threads));
-	for (unsigned i = 0; i < jobs; i++)
-		if (pthread_create(&threads[started], NULL, worker, &p) == 0)
-			started++;
-	if (started == 0)
-		worker(&p); /* no thread could start: do the work here */
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
-	pthread_mutex_destroy(&p.lock);
+	pool_run(n, jobs, run_unit_task, &b);
 }

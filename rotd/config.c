@@ -18,6 +18,8 @@
 
 #define MAX_CONF_BYTES (1024 * 1024)
 #define MAX_TIMEOUT_S 86400u
+#define MAX_GC_TIMEOUT_S 3600u
+#define DEFAULT_CLEANUP_COMMAND "/opt/whatsapp/bin/cleanup.sh"
 
 /* How the file is checked.
  *
@@ -73,6 +75,7 @@ struct load_ctx {
 	size_t n_titles, cap_titles;
 	int unclosed_line;              /* a section '{' never closed, or 0 */
 	int media_seen;
+	int cleanup_line, gc_line;      /* where the cleanup and gc sections open, or 0 */
 };
 
 /* libconfuse's callbacks carry no user pointer, and its lexer is global anyway:
@@ -454,6 +457,67 @@ static const char *check_timeout(const char *v)
 	return NULL;
 }
 
+static const char *check_gc_timeout(const char *v)
+{
+	uint64_t n;
+
+	if (units_parse_duration(v, &n) < 0 || n == 0 || n > MAX_GC_TIMEOUT_S)
+		return "is not a duration from 1s to 1h (examples: 60s, 2m)";
+	return NULL;
+}
+
+/* An absolute path of a file on the host (state-file, env-file, ca-file). */
+static const char *check_abs_file(const char *v)
+{
+	const char *why = check_abs_path(v);
+
+	if (why == NULL && v[strlen(v) - 1] == '/')
+		return "must name a file, not a folder";
+	return why;
+}
+
+/* Parses true/false (and libconfuse's yes/no, on/off). Returns 0 or -1. */
+static int parse_bool(const char *s, int *out)
+{
+	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 || strcmp(s, "on") == 0)
+		*out = 1;
+	else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 || strcmp(s, "off") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static const char *check_bool(const char *v)
+{
+	int b;
+
+	return parse_bool(v, &b) < 0 ? "must be true or false" : NULL;
+}
+
+static const char *check_concurrency(const char *v)
+{
+	unsigned n;
+
+	return parse_uint(v, 1, 64, &n) < 0 ? "must be a whole number from 1 to 64" : NULL;
+}
+
+static const char *check_endpoint(const char *v)
+{
+	size_t scheme = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
+
+	if (strcmp(v, "https:") == 0 || strcmp(v, "http:") == 0)
+		return "lost its '//...' to a comment; put the endpoint in double quotes "
+		       "(e.g. \"https://localhost:9090\")";
+	if (scheme == 0)
+		return "must start with https:// or http:// (e.g. \"https://localhost:9090\")";
+	if (strpbrk(v, " \t\r\n") != NULL)
+		return "must not contain spaces";
+	if (v[scheme] == '\0' || v[scheme] == '/')
+		return "has no host (e.g. \"https://localhost:9090\")";
+	return NULL;
+}
+
 static const char *check_window(const char *v)
 {
 	struct time_window w;
@@ -539,13 +603,49 @@ static const struct {
 	{ "globs", check_file_glob },
 	{ "high", check_percent },
 	{ "low", check_percent },
+	{ "state-file", check_abs_file },
+	{ "command", check_not_empty },
+	{ "concurrency", check_concurrency },
+	{ "enabled", check_bool },
+	{ "endpoint", check_endpoint },
+	{ "env-file", check_abs_file },
+	{ "ca-file", check_abs_file },
+	{ "verify-tls", check_bool },
 };
+
+/* The exceptions: an option whose check depends on its section. */
+static const struct {
+	const char *section;
+	const char *opt;
+	const char *(*check)(const char *value);
+} section_checks[] = {
+	{ "gc", "timeout", check_gc_timeout },
+};
+
+typedef const char *check_fn(const char *value);
+
+/* Returns the check for option opt in section sec, or NULL. */
+static check_fn *find_check(const cfg_t *sec, const char *opt)
+{
+	for (size_t i = 0; i < sizeof(section_checks) / sizeof(section_checks[0]); i++)
+		if (strcmp(section_checks[i].section, sec->name) == 0 &&
+		    strcmp(section_checks[i].opt, opt) == 0)
+			return section_checks[i].check;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (strcmp(checks[i].opt, opt) == 0)
+			return checks[i].check;
+	return NULL;
+}
+
+static void remember_title(struct load_ctx *ctx, const cfg_t *scope, const char *title, int line);
 
 /* libconfuse value callback for every option: checks the value, records any
  * problem at the value's line, and keeps the text so that parsing goes on. */
 static int on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	struct load_ctx *ctx = current;
+	check_fn *check;
+	const char *why;
 	char label[256];
 	int earlier;
 
@@ -556,17 +656,15 @@ static int on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	if (earlier != 0)
 		add_error(ctx, cfg->line, "%s'%s' is already set on line %d",
 			  section_label(ctx, cfg, label, sizeof(label)), opt->name, earlier);
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		const char *why;
-
-		if (strcmp(checks[i].opt, opt->name) != 0)
-			continue;
-		why = checks[i].check(value);
-		if (why != NULL)
-			add_error(ctx, cfg->line, "%s%s '%s' %s",
-				  section_label(ctx, cfg, label, sizeof(label)), opt->name, value, why);
-		break;
-	}
+	/* cleanup.roles can only be checked once every role is read: note the
+	 * line of each name for check_cleanup_roles(). */
+	if (strcmp(cfg->name, "cleanup") == 0 && strcmp(opt->name, "roles") == 0)
+		remember_title(ctx, cfg, value, cfg->line);
+	check = find_check(cfg, opt->name);
+	why = check != NULL ? check(value) : NULL;
+	if (why != NULL)
+		add_error(ctx, cfg->line, "%s%s '%s' %s",
+			  section_label(ctx, cfg, label, sizeof(label)), opt->name, value, why);
 	return 0;
 }
 
@@ -861,6 +959,105 @@ static int on_watermarks_end(cfg_t *parent, cfg_opt_t *opt)
 	return 0;
 }
 
+/* Notes where a section that may appear once opens (*first); a second one is an
+ * error. Returns where this one opens. */
+static int once_section(struct load_ctx *ctx, cfg_t *parent, const char *name, int *first)
+{
+	int start = section_start(ctx, parent->line);
+
+	if (*first != 0)
+		add_error(ctx, start, "%s: a second %s section (first on line %d); put its options "
+			  "in one section", name, name, *first);
+	else
+		*first = start;
+	return start;
+}
+
+static int on_cleanup_end(cfg_t *parent, cfg_opt_t *opt)
+{
+	struct load_ctx *ctx = current;
+	cfg_t *sec = last_section(opt);
+	const char *prog;
+	int start;
+
+	if (ctx == NULL)
+		return 0;
+	start = once_section(ctx, parent, "cleanup", &ctx->cleanup_line);
+	if (cfg_size(sec, "command") == 0) {
+		if (cfg_getopt(sec, "command")->flags & CFGF_MODIFIED)
+			add_error(ctx, start, "cleanup: 'command' is empty; give the program and its "
+				  "arguments, e.g. {\"" DEFAULT_CLEANUP_COMMAND "\"}");
+		return 0;
+	}
+	prog = cfg_getnstr(sec, "command", 0);
+	if (prog[0] != '\0' && prog[0] != '/') {
+		int line = option_line(ctx, sec, "command");
+
+		add_error(ctx, line ? line : start, "cleanup: command '%s' must start with the "
+			  "program's absolute path inside the container (e.g. "
+			  DEFAULT_CLEANUP_COMMAND ")", prog);
+	}
+	return 0;
+}
+
+static int on_gc_end(cfg_t *parent, cfg_opt_t *opt)
+{
+	struct load_ctx *ctx = current;
+	cfg_t *sec = last_section(opt);
+	int start, enabled;
+
+	if (ctx == NULL)
+		return 0;
+	start = once_section(ctx, parent, "gc", &ctx->gc_line);
+	if (parse_bool(cfg_getstr(sec, "enabled"), &enabled) == 0 && enabled &&
+	    cfg_getstr(sec, "endpoint") == NULL && cfg_getstr(sec, "env-file") == NULL)
+		add_error(ctx, start, "gc: enabled = true needs an endpoint, or an env-file "
+			  "with WA_WEB_ENDPOINT=");
+	return 0;
+}
+
+/* Checks, once every role is read, that cleanup.roles names defined roles, each
+ * once. */
+static void check_cleanup_roles(struct load_ctx *ctx, cfg_t *root)
+{
+	cfg_t *sec = cfg_getsec(root, "cleanup");
+	unsigned n_roles = cfg_size(root, "role");
+
+	if (n_roles == 0)
+		return;
+	for (unsigned i = 0; i < cfg_size(sec, "roles"); i++) {
+		const char *name = cfg_getnstr(sec, "roles", i);
+		size_t nth = 0;         /* earlier mentions of name in the list */
+		int line = 0;
+
+		for (unsigned j = 0; j < i; j++)
+			nth += strcmp(cfg_getnstr(sec, "roles", j), name) == 0;
+		for (size_t t = 0; t < ctx->n_titles && line == 0; t++)
+			if (ctx->titles[t].scope == sec && strcmp(ctx->titles[t].title, name) == 0 &&
+			    nth-- == 0)
+				line = ctx->titles[t].line;
+
+		if (cfg_gettsec(root, "role", name) == NULL) {
+			char known[512] = "";
+			size_t len = 0;
+
+			for (unsigned j = 0; j < n_roles && len < sizeof(known); j++)
+				len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s",
+							j ? ", " : "",
+							cfg_title(cfg_getnsec(root, "role", j)));
+			add_error(ctx, line ? line : ctx->cleanup_line, "cleanup: roles names '%s', "
+				  "which is not a defined role (defined: %s)", name, known);
+			continue;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(cfg_getnstr(sec, "roles", j), name) == 0) {
+				add_error(ctx, line ? line : ctx->cleanup_line,
+					  "cleanup: roles names '%s' twice", name);
+				break;
+			}
+	}
+}
+
 /* For sections with nothing to check: keeps the span order in step. */
 static int on_plain_end(cfg_t *parent, cfg_opt_t *opt)
 {
@@ -1003,6 +1200,42 @@ static void extract_media(struct rotd_config *c, cfg_t *media)
 	}
 }
 
+/* The cleanup section, or its defaults: the default roles are those of web, core
+ * and master that the file defines. */
+static void extract_cleanup(struct cleanup_policy *p, cfg_t *root)
+{
+	static const char *const default_roles[] = { "web", "core", "master" };
+	cfg_t *sec = cfg_getsec(root, "cleanup");
+
+	if (cfg_size(sec, "command") > 0)
+		copy_list(&p->command, sec, "command");
+	else
+		strlist_add(&p->command, DEFAULT_CLEANUP_COMMAND);
+	must(units_parse_duration(cfg_getstr(sec, "timeout"), &p->timeout), "timeout");
+	must(parse_uint(cfg_getstr(sec, "concurrency"), 1, 64, &p->concurrency), "concurrency");
+	if (cfg_getopt(sec, "roles")->flags & CFGF_MODIFIED) {
+		copy_list(&p->roles, sec, "roles");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(default_roles) / sizeof(default_roles[0]); i++)
+		if (cfg_gettsec(root, "role", default_roles[i]) != NULL)
+			strlist_add(&p->roles, default_roles[i]);
+}
+
+static void extract_gc(struct gc_policy *p, cfg_t *root)
+{
+	cfg_t *sec = cfg_getsec(root, "gc");
+
+	must(parse_bool(cfg_getstr(sec, "enabled"), &p->enabled), "enabled");
+	p->endpoint = xstrdup(cfg_getstr(sec, "endpoint"));
+	p->username = xstrdup(cfg_getstr(sec, "username"));
+	p->password = xstrdup(cfg_getstr(sec, "password"));
+	p->env_file = xstrdup(cfg_getstr(sec, "env-file"));
+	p->ca_file = xstrdup(cfg_getstr(sec, "ca-file"));
+	must(parse_bool(cfg_getstr(sec, "verify-tls"), &p->verify_tls), "verify-tls");
+	must(units_parse_duration(cfg_getstr(sec, "timeout"), &p->timeout), "timeout");
+}
+
 /* Converts a parsed, fully checked cfg into the struct the rest of rotd reads. */
 static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 {
@@ -1030,6 +1263,9 @@ static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 		extract_media(c, media);
 	must(units_parse_percent(cfg_getstr(wm, "high"), &c->high_watermark), "high");
 	must(units_parse_percent(cfg_getstr(wm, "low"), &c->low_watermark), "low");
+	extract_cleanup(&c->cleanup, cfg);
+	extract_gc(&c->gc, cfg);
+	c->state_file = xstrdup(cfg_getstr(cfg, "state-file"));
 	return c;
 }
 
@@ -1112,13 +1348,34 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_CB("low", "80%", CFGF_NONE, on_value),
 		CFG_END()
 	};
+	cfg_opt_t cleanup_opts[] = {
+		CFG_STR_LIST_CB("command", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("timeout", "10m", CFGF_NONE, on_value),
+		CFG_STR_CB("concurrency", "4", CFGF_NONE, on_value),
+		CFG_STR_LIST_CB("roles", 0, CFGF_NONE, on_value),
+		CFG_END()
+	};
+	cfg_opt_t gc_opts[] = {
+		CFG_STR_CB("enabled", "false", CFGF_NONE, on_value),
+		CFG_STR_CB("endpoint", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("username", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("password", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("env-file", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("ca-file", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("verify-tls", "true", CFGF_NONE, on_value),
+		CFG_STR_CB("timeout", "60s", CFGF_NONE, on_value),
+		CFG_END()
+	};
 	cfg_opt_t opts[] = {
+		CFG_STR_CB("state-file", "/var/lib/rotd/state.json", CFGF_NONE, on_value),
 		CFG_SEC("docker", docker_opts, CFGF_NONE),
 		CFG_STR_CB("jobs", "0", CFGF_NONE, on_value),
 		CFG_SEC("offpeak", offpeak_opts, CFGF_NONE),
 		CFG_SEC("role", role_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_SEC("media", media_opts, CFGF_NONE),
 		CFG_SEC("watermarks", watermark_opts, CFGF_NONE),
+		CFG_SEC("cleanup", cleanup_opts, CFGF_NONE),
+		CFG_SEC("gc", gc_opts, CFGF_NONE),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -1137,6 +1394,8 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	cfg_set_validate_func(cfg, "media", on_media_end);
 	cfg_set_validate_func(cfg, "media|rule", on_rule_end);
 	cfg_set_validate_func(cfg, "watermarks", on_watermarks_end);
+	cfg_set_validate_func(cfg, "cleanup", on_cleanup_end);
+	cfg_set_validate_func(cfg, "gc", on_gc_end);
 	ctx->root = cfg;
 	current = ctx;
 	rc = cfg_parse_buf(cfg, scanned);
@@ -1167,6 +1426,8 @@ struct rotd_config *config_load_buffer(const char *text, const char *name, struc
 	if (cfg != NULL && ctx.syntax.n == 0 && cfg_size(cfg, "role") == 0)
 		add_error(&ctx, 1, "no role is defined; rotd needs at least one "
 			  "'role NAME { match {...} logs = {...} size = ... archive-dir = ... }'");
+	if (cfg != NULL && ctx.syntax.n == 0)
+		check_cleanup_roles(&ctx, cfg);
 	if (ctx.n_errs > 1)
 		qsort(ctx.errs, ctx.n_errs, sizeof(*ctx.errs), by_line);
 	for (size_t i = 0; i < ctx.n_errs; i++) {
@@ -1304,6 +1565,16 @@ void config_free(struct rotd_config *cfg)
 	free(cfg->docker_socket);
 	free(cfg->timezone);
 	free(cfg->media_root);
+	strlist_free(&cfg->cleanup.command);
+	strlist_free(&cfg->cleanup.roles);
+	free(cfg->gc.endpoint);
+	free(cfg->gc.username);
+	if (cfg->gc.password != NULL)
+		explicit_bzero(cfg->gc.password, strlen(cfg->gc.password));
+	free(cfg->gc.password);
+	free(cfg->gc.env_file);
+	free(cfg->gc.ca_file);
+	free(cfg->state_file);
 	free(cfg);
 }
 

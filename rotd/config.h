@@ -67,6 +67,32 @@ struct media_rule {
 	uint64_t max_age;              /* seconds; files older than this are pruned */
 };
 
+/* The `cleanup { }` section: the image's own cleanup script, run off-peak. */
+struct cleanup_policy {
+	struct strlist command;        /* argv run through docker exec; default
+	                                  {"/opt/whatsapp/bin/cleanup.sh"} */
+	uint64_t timeout;              /* seconds one exec may take (> 0); default 10m */
+	unsigned concurrency;          /* containers at once, 1..64; default 4 */
+	struct strlist roles;          /* roles it runs in; default {"web", "core", "master"};
+	                                  each must name a defined role */
+};
+
+/* The `gc { }` section: the WhatsApp client's own message and media garbage
+ * collectors, called through its REST API off-peak. Off by default. */
+struct gc_policy {
+	int enabled;                   /* default 0 */
+	char *endpoint;                /* "https://host:port" (http:// allowed), or NULL */
+	char *username;                /* or NULL */
+	char *password;                /* or NULL */
+	char *env_file;                /* a file with WA_WEB_ENDPOINT=, WA_WEB_USERNAME=,
+	                                  WA_WEB_PASSWORD= lines, used for what is unset
+	                                  above; or NULL */
+	char *ca_file;                 /* PEM CA bundle for TLS verification, or NULL for
+	                                  the system store */
+	int verify_tls;                /* default 1 */
+	uint64_t timeout;              /* seconds per request (> 0); default 60 */
+};
+
 struct rotd_config {
 	char *path;                    /* file it was read from, or "<built-in>" */
 	char *docker_socket;           /* config's docker.socket, or NULL when not set */
@@ -81,6 +107,9 @@ struct rotd_config {
 	uint64_t media_floor;          /* seconds: never prune younger media */
 	struct media_rule *media_rules; /* in file order; none without a media section */
 	size_t n_media_rules;
+	struct cleanup_policy cleanup;
+	struct gc_policy gc;
+	char *state_file;              /* absolute host path; default /var/lib/rotd/state.json */
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
 };

@@ -17,6 +17,7 @@
 #include "inventory.h"
 #include "log.h"
 #include "report.h"
+#include "jobs.h"
 #include "pass.h"
 #include "xalloc.h"
 
@@ -26,6 +27,8 @@ struct options {
 	int now;
 	int dry_run;
 	int json;
+	int respect_window;        /* off-peak jobs only inside the window, once per window */
+	int skip_jobs;             /* --rotate-only: no off-peak jobs */
 	struct strlist containers; /* --container NAME: only these */
 };
 
@@ -33,7 +36,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rotd [--config FILE] --check-config\n"
-		"       rotd [--config FILE] --now [--dry-run] [--json] [--container NAME]... [-v]\n"
+		"       rotd [--config FILE] --now [--dry-run] [--json] [--respect-window | --rotate-only]\n"
+		"            [--container NAME]... [-v]\n"
 		"\n"
 		"  -c, --config FILE     read FILE instead of %s\n"
 		"      --check-config    validate the configuration and exit (0 OK, 2 errors)\n"
@@ -41,6 +45,9 @@ static void usage(FILE *out)
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
 		"      --json            print the report as JSON\n"
 		"      --container NAME  only this container (repeatable)\n"
+		"      --respect-window  run the off-peak jobs (cleanup.sh, media, gc) only inside\n"
+		"                        the window and once per window, as the daemon does\n"
+		"      --rotate-only     rotate logs; skip the off-peak jobs\n"
 		"  -v, --verbose         debug lines on stderr\n"
 		"  -h, --help            this text\n"
 		"  -V, --version         print the version\n"
@@ -52,7 +59,7 @@ static void usage(FILE *out)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER };
+	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER, OPT_RESPECT_WINDOW, OPT_ROTATE_ONLY };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
@@ -60,6 +67,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "respect-window", no_argument, NULL, OPT_RESPECT_WINDOW },
+		{ "rotate-only", no_argument, NULL, OPT_ROTATE_ONLY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -86,6 +95,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CONTAINER:
 			strlist_add(&o->containers, optarg);
+			break;
+		case OPT_RESPECT_WINDOW:
+			o->respect_window = 1;
+			break;
+		case OPT_ROTATE_ONLY:
+			o->skip_jobs = 1;
 			break;
 		case 'v':
 			log_set_verbose(1);
@@ -187,6 +202,8 @@ static int run_pass(const struct options *o, const struct rotd_config *cfg)
 	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
 	struct pass pass;
+	struct jobs jobs;
+	time_t now;
 	struct docker *d;
 	int code = EXIT_ROTD_OK, st;
 
@@ -213,12 +230,20 @@ static int run_pass(const struct options *o, const struct rotd_config *cfg)
 	pass.socket = docker_socket(d);
 	pass.api_version = docker_api_version(d);
 	pass.config_path = cfg->path;
-	pass_run(&pass, cfg, &inv, o->dry_run, time(NULL));
+	now = time(NULL);
+	pass_run(&pass, cfg, &inv, o->dry_run, now);
+	if (!o->skip_jobs)
+		jobs_run(&jobs, cfg, &pass, o->dry_run, o->respect_window, o->json ? NULL : stdout, now);
 	if (o->json)
-		report_print_json(stdout, &pass);
+		report_print_json(stdout, &pass, o->skip_jobs ? NULL : &jobs);
 	else
-		report_print_text(stdout, &pass);
+		report_print_text(stdout, &pass, o->skip_jobs ? NULL : &jobs);
 	code = pass_exit_code(&pass);
+	if (!o->skip_jobs) {
+		if (code == EXIT_ROTD_OK && jobs_failed(&jobs))
+			code = EXIT_ROTD_PARTIAL;
+		jobs_free(&jobs);
+	}
 	pass_free(&pass);
 	inventory_free(&inv);
 	docker_free(d);

@@ -147,7 +147,69 @@ static void print_running(FILE *out, const struct pass *p, const struct pass_con
 		print_action(out, &pc->plan.v[i], pc->outcomes ? &pc->outcomes[i] : NULL, p->dry_run);
 }
 
-void report_print_text(FILE *out, const struct pass *p)
+static void print_jobs(FILE *out, const struct jobs *j)
+{
+	char b1[32];
+
+	fprintf(out, "\noff-peak jobs: window %s%s\n", j->window_open ? "open" : "closed",
+		j->respect_window ? "" : " (not respected: rotd --now runs them regardless)");
+	for (size_t i = 0; i < j->n_cleanup; i++) {
+		const struct cleanup_task *t = &j->cleanup[i];
+
+		fputs("  cleanup ", out);
+		print_escaped(out, t->container);
+		if (j->cleanup_skip[i] != JOB_RUN)
+			fprintf(out, ": skipped, %s\n", jobs_skip_reason(j->cleanup_skip[i]));
+		else if (!t->present)
+			fputs(": not present\n", out);
+		else if (j->dry_run)
+			fputs(": would run\n", out);
+		else if (t->error) {
+			fputs(": FAILED: ", out);
+			print_escaped(out, t->error);
+			fputc('\n', out);
+		} else
+			fprintf(out, ": exit %d in %ld ms\n", t->exit_code, t->ms);
+		if (cleanup_failed(t))
+			for (size_t k = 0; k < t->tail.n; k++)
+				print_line(out, "    | ", t->tail.v[k]);
+	}
+	for (size_t i = 0; i < j->n_media; i++) {
+		const struct media_job *m = &j->media[i];
+
+		fputs("  media ", out);
+		print_escaped(out, m->key);
+		fputs(" (via ", out);
+		print_escaped(out, m->via);
+		fputc(')', out);
+		if (m->skip != JOB_RUN) {
+			fprintf(out, ": skipped, %s\n", jobs_skip_reason(m->skip));
+			continue;
+		}
+		fprintf(out, ": %s %ju files, %s", j->dry_run ? "would prune" : "pruned", (uintmax_t)m->result.files,
+			units_format_size(m->result.bytes, b1, sizeof(b1)));
+		fprintf(out, "; %ju emptied folders removed; %ju younger kept; %ju skipped; %ju errors\n",
+			(uintmax_t)m->result.dirs, (uintmax_t)m->result.kept_young, (uintmax_t)m->result.skipped,
+			(uintmax_t)m->result.n_errors);
+		for (size_t e = 0; e < m->result.errors.n; e++)
+			print_line(out, "    error: ", m->result.errors.v[e]);
+	}
+	if (j->gc_enabled) {
+		fputs("  gc: ", out);
+		if (j->gc_error)
+			print_line(out, "FAILED: ", j->gc_error);
+		else if (j->gc_skip != JOB_RUN)
+			fprintf(out, "skipped, %s\n", jobs_skip_reason(j->gc_skip));
+		else
+			fputs(j->dry_run ? "would call message and media gc\n" : "message and media gc done\n", out);
+	}
+	if (j->state_warning)
+		print_line(out, "  state: ", j->state_warning);
+	if (j->state_error)
+		print_line(out, "  state: FAILED: ", j->state_error);
+}
+
+void report_print_text(FILE *out, const struct pass *p, const struct jobs *j)
 {
 	size_t counts[CTR_FAILED + 1] = { 0 };
 
@@ -175,6 +237,8 @@ void report_print_text(FILE *out, const struct pass *p)
 		if (c->state == CTR_RUNNING)
 			print_running(out, p, pc);
 	}
+	if (j != NULL)
+		print_jobs(out, j);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -292,7 +356,62 @@ static json_t *json_container(const struct pass_container *pc)
 	return o;
 }
 
-void report_print_json(FILE *out, const struct pass *p)
+static json_t *json_jobs(const struct jobs *j)
+{
+	json_t *o = json_object(), *cl = json_array(), *media = json_array();
+
+	json_object_set_new(o, "window_open", json_boolean(j->window_open));
+	json_object_set_new(o, "respect_window", json_boolean(j->respect_window));
+	for (size_t i = 0; i < j->n_cleanup; i++) {
+		const struct cleanup_task *t = &j->cleanup[i];
+		json_t *c = json_object();
+
+		json_object_set_new(c, "container", jstr(t->container));
+		json_object_set_new(c, "skipped", j->cleanup_skip[i] ? json_string(jobs_skip_reason(j->cleanup_skip[i]))
+								  : json_null());
+		json_object_set_new(c, "present", json_boolean(t->present));
+		json_object_set_new(c, "ran", json_boolean(t->ran));
+		json_object_set_new(c, "exit_code", t->ran ? json_integer(t->exit_code) : json_null());
+		json_object_set_new(c, "timed_out", json_boolean(t->timed_out));
+		json_object_set_new(c, "error", jstr(t->error));
+		json_object_set_new(c, "ms", json_integer(t->ms));
+		json_object_set_new(c, "output_tail", json_strlist(&t->tail));
+		json_array_append_new(cl, c);
+	}
+	for (size_t i = 0; i < j->n_media; i++) {
+		const struct media_job *m = &j->media[i];
+		json_t *mo = json_object();
+
+		json_object_set_new(mo, "key", jstr(m->key));
+		json_object_set_new(mo, "via", jstr(m->via));
+		json_object_set_new(mo, "skipped", m->skip ? json_string(jobs_skip_reason(m->skip)) : json_null());
+		json_object_set_new(mo, "files", json_integer((json_int_t)m->result.files));
+		json_object_set_new(mo, "bytes", json_integer((json_int_t)m->result.bytes));
+		json_object_set_new(mo, "dirs_removed", json_integer((json_int_t)m->result.dirs));
+		json_object_set_new(mo, "kept_young", json_integer((json_int_t)m->result.kept_young));
+		json_object_set_new(mo, "skipped_entries", json_integer((json_int_t)m->result.skipped));
+		json_object_set_new(mo, "errors", json_strlist(&m->result.errors));
+		json_object_set_new(mo, "error_count", json_integer((json_int_t)m->result.n_errors));
+		if (j->dry_run)
+			json_object_set_new(mo, "would_prune_sample", json_strlist(&m->sample));
+		json_array_append_new(media, mo);
+	}
+	json_object_set_new(o, "cleanup", cl);
+	json_object_set_new(o, "media", media);
+	if (j->gc_enabled) {
+		json_t *g = json_object();
+
+		json_object_set_new(g, "skipped", j->gc_skip ? json_string(jobs_skip_reason(j->gc_skip)) : json_null());
+		json_object_set_new(g, "ran", json_boolean(j->gc_ran));
+		json_object_set_new(g, "error", jstr(j->gc_error));
+		json_object_set_new(o, "gc", g);
+	}
+	json_object_set_new(o, "state_warning", jstr(j->state_warning));
+	json_object_set_new(o, "state_error", jstr(j->state_error));
+	return o;
+}
+
+void report_print_json(FILE *out, const struct pass *p, const struct jobs *j)
 {
 	json_t *root = json_object(), *engine = json_object(), *ctrs = json_array();
 
@@ -305,7 +424,10 @@ void report_print_json(FILE *out, const struct pass *p)
 	for (size_t i = 0; i < p->n; i++)
 		json_array_append_new(ctrs, json_container(&p->v[i]));
 	json_object_set_new(root, "containers", ctrs);
-	json_object_set_new(root, "exit_code", json_integer(pass_exit_code(p)));
+	if (j != NULL)
+		json_object_set_new(root, "jobs", json_jobs(j));
+	json_object_set_new(root, "exit_code",
+			    json_integer(pass_exit_code(p) == 0 && (j == NULL || !jobs_failed(j)) ? 0 : 1));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fputc('\n', out);
 	json_decref(root);

@@ -5,13 +5,14 @@
 
 #include <stdio.h>
 
+#include "jobs.h"
 #include "pass.h"
 
-/* Writes the human summary of p. */
-void report_print_text(FILE *out, const struct pass *p);
+/* Writes the human summary of p and its off-peak jobs j (j may be NULL). */
+void report_print_text(FILE *out, const struct pass *p, const struct jobs *j);
 
-/* Writes p as one JSON object followed by a newline. */
-void report_print_json(FILE *out, const struct pass *p);
+/* Writes p and j (may be NULL) as one JSON object followed by a newline. */
+void report_print_json(FILE *out, const struct pass *p, const struct jobs *j);
 
 /* A copy of s fit for a terminal: bytes outside printable ASCII become \xNN and
  * '\\' becomes "\\\\". New string. */

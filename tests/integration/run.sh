@@ -18,6 +18,19 @@ trap 'exit 1' INT TERM HUP
 
 engine_start
 tap_result $? "a private dockerd starts and answers /_ping"
+# Every pass in the tests keeps its state file in the engine's temp folder: a
+# wrapper adds --config TEST_CONF unless the scenario gives its own config.
+TEST_CONF=$ENGINE_DIR/test.conf
+sed "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" "$srcdir/conf/rotd.conf" >"$TEST_CONF"
+REAL_ROTD=$ROTD
+ROTD=$ENGINE_DIR/rotd
+cat >"$ROTD" <<EOW
+#!/bin/sh
+for a in "\$@"; do case \$a in --config|-c|--config=*) exec "$REAL_ROTD" "\$@";; esac; done
+exec "$REAL_ROTD" --config "$TEST_CONF" "\$@"
+EOW
+chmod +x "$ROTD"
+export TEST_CONF
 [ "$TAP_FAILED" -eq 0 ] || tap_bail "no Docker engine: the integration tests cannot run"
 engine_build_images
 tap_result $? "WhatsApp-like images are imported from a busybox-static rootfs"
@@ -43,6 +56,7 @@ run_check_program() {
 
 run_check_program "$builddir/tests/integration/check_engine"
 run_check_program "$builddir/tests/integration/check_inventory_engine"
+run_check_program "$builddir/tests/integration/check_waclient"
 
 for scenario in "$here"/scenarios/[0-9]*.sh; do
 	tap_diag "scenario $(basename "$scenario")"

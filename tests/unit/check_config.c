@@ -365,6 +365,14 @@ START_TEST(test_builtin_defaults_equal_file)
 	}
 	ck_assert_uint_eq(def->high_watermark, file->high_watermark);
 	ck_assert_uint_eq(def->low_watermark, file->low_watermark);
+	assert_same_list(&def->cleanup.command, &file->cleanup.command);
+	ck_assert_uint_eq(def->cleanup.timeout, file->cleanup.timeout);
+	ck_assert_uint_eq(def->cleanup.concurrency, file->cleanup.concurrency);
+	assert_same_list(&def->cleanup.roles, &file->cleanup.roles);
+	ck_assert_int_eq(def->gc.enabled, file->gc.enabled);
+	ck_assert_int_eq(def->gc.verify_tls, file->gc.verify_tls);
+	ck_assert_uint_eq(def->gc.timeout, file->gc.timeout);
+	ck_assert_str_eq(def->state_file, file->state_file);
 	config_free(def);
 	config_free(file);
 }
@@ -1650,6 +1658,380 @@ START_TEST(test_err_nul_byte)
 }
 END_TEST
 
+/* ---- state file, cleanup and gc ---------------------------------------- */
+
+#define CLEANUP_CMD "/opt/whatsapp/bin/cleanup.sh"
+
+START_TEST(test_shipped_state_cleanup_gc)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(SHIPPED, &errors);
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->state_file, "/var/lib/rotd/state.json");
+	assert_list(&cfg->cleanup.command, CLEANUP_CMD, END_OF_LIST);
+	ck_assert_uint_eq(cfg->cleanup.timeout, 600);
+	ck_assert_uint_eq(cfg->cleanup.concurrency, 4);
+	assert_list(&cfg->cleanup.roles, "web", "core", "master", END_OF_LIST);
+	ck_assert_int_eq(cfg->gc.enabled, 0);
+	ck_assert_ptr_null(cfg->gc.endpoint);
+	ck_assert_ptr_null(cfg->gc.username);
+	ck_assert_ptr_null(cfg->gc.password);
+	ck_assert_ptr_null(cfg->gc.env_file);
+	ck_assert_ptr_null(cfg->gc.ca_file);
+	ck_assert_int_eq(cfg->gc.verify_tls, 1);
+	ck_assert_uint_eq(cfg->gc.timeout, 60);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_state_cleanup_gc_defaults)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB);
+
+	ck_assert_str_eq(cfg->state_file, "/var/lib/rotd/state.json");
+	assert_list(&cfg->cleanup.command, CLEANUP_CMD, END_OF_LIST);
+	ck_assert_uint_eq(cfg->cleanup.timeout, 600);
+	ck_assert_uint_eq(cfg->cleanup.concurrency, 4);
+	/* Only the default roles that the file defines. */
+	assert_list(&cfg->cleanup.roles, "web", END_OF_LIST);
+	ck_assert_int_eq(cfg->gc.enabled, 0);
+	ck_assert_ptr_null(cfg->gc.endpoint);
+	ck_assert_ptr_null(cfg->gc.env_file);
+	ck_assert_ptr_null(cfg->gc.ca_file);
+	ck_assert_int_eq(cfg->gc.verify_tls, 1);
+	ck_assert_uint_eq(cfg->gc.timeout, 60);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_default_cleanup_roles_in_default_order)
+{
+	struct rotd_config *cfg = expect_ok("role master {\n" LOGS SIZE ADIR END
+					    "role other {\n" LOGS SIZE ADIR END ROLE_WEB);
+
+	assert_list(&cfg->cleanup.roles, "web", "master", END_OF_LIST);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_cleanup_section_without_roles_gets_defaults)
+{
+	struct rotd_config *cfg = expect_ok("cleanup {\n  timeout = 90s\n}\n" ROLE_WEB);
+
+	ck_assert_uint_eq(cfg->cleanup.timeout, 90);
+	assert_list(&cfg->cleanup.command, CLEANUP_CMD, END_OF_LIST);
+	ck_assert_uint_eq(cfg->cleanup.concurrency, 4);
+	assert_list(&cfg->cleanup.roles, "web", END_OF_LIST);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_cleanup_and_gc_set)
+{
+	struct rotd_config *cfg = expect_ok(
+		"state-file = \"/srv/rotd/state.json\"\n"
+		"cleanup {\n"
+		"  command = {\"/bin/sh\", \"-c\", \"/opt/x.sh --all\"}\n"
+		"  timeout = 1d\n"
+		"  concurrency = 64\n"
+		"  roles = {\"other\", \"web\"}\n"
+		"}\n"
+		"gc {\n"
+		"  enabled = true\n"
+		"  endpoint = \"http://10.0.0.5:9090\"\n"
+		"  username = admin\n"
+		"  password = \"p#ss w//rd\"\n"
+		"  env-file = /opt/whatsapp/.env\n"
+		"  ca-file = /etc/ssl/wa.pem\n"
+		"  verify-tls = false\n"
+		"  timeout = 1h\n"
+		"}\n"
+		ROLE_WEB "role other {\n" LOGS SIZE ADIR END);
+
+	ck_assert_str_eq(cfg->state_file, "/srv/rotd/state.json");
+	assert_list(&cfg->cleanup.command, "/bin/sh", "-c", "/opt/x.sh --all", END_OF_LIST);
+	ck_assert_uint_eq(cfg->cleanup.timeout, 86400);
+	ck_assert_uint_eq(cfg->cleanup.concurrency, 64);
+	assert_list(&cfg->cleanup.roles, "other", "web", END_OF_LIST);
+	ck_assert_int_eq(cfg->gc.enabled, 1);
+	ck_assert_str_eq(cfg->gc.endpoint, "http://10.0.0.5:9090");
+	ck_assert_str_eq(cfg->gc.username, "admin");
+	ck_assert_str_eq(cfg->gc.password, "p#ss w//rd");
+	ck_assert_str_eq(cfg->gc.env_file, "/opt/whatsapp/.env");
+	ck_assert_str_eq(cfg->gc.ca_file, "/etc/ssl/wa.pem");
+	ck_assert_int_eq(cfg->gc.verify_tls, 0);
+	ck_assert_uint_eq(cfg->gc.timeout, 3600);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_cleanup_roles_empty_runs_nowhere)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB "cleanup {\n  roles = {}\n  concurrency = 1\n}\n");
+
+	ck_assert_uint_eq(cfg->cleanup.roles.n, 0);
+	ck_assert_uint_eq(cfg->cleanup.concurrency, 1);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_gc_enabled_with_env_file_only)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB "gc {\n  enabled = true\n"
+					    "  env-file = /opt/whatsapp/.env\n}\n");
+
+	ck_assert_int_eq(cfg->gc.enabled, 1);
+	ck_assert_ptr_null(cfg->gc.endpoint);
+	ck_assert_str_eq(cfg->gc.env_file, "/opt/whatsapp/.env");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_gc_enabled_with_endpoint_only)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB "gc {\n  enabled = true\n"
+					    "  endpoint = \"https://localhost:9090\"\n}\n");
+
+	ck_assert_int_eq(cfg->gc.enabled, 1);
+	ck_assert_str_eq(cfg->gc.endpoint, "https://localhost:9090");
+	ck_assert_ptr_null(cfg->gc.env_file);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_err_state_file_relative)
+{
+	expect_errors(ROLE_WEB "state-file = state.json\n",
+		      "6: state-file 'state.json' must be an absolute path", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_state_file_dotdot)
+{
+	expect_errors(ROLE_WEB "state-file = /var/lib/../state.json\n",
+		      "6: state-file '/var/lib/../state.json' must not contain a '..' component", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_state_file_folder)
+{
+	expect_errors(ROLE_WEB "state-file = /var/lib/rotd/\n",
+		      "6: state-file '/var/lib/rotd/' must name a file, not a folder", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_timeout_not_a_duration)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  timeout = soon\n}\n",
+		      "7: cleanup: timeout 'soon' is not a duration from 1s to 1d (examples: 30s, 2m)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_timeout_zero)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  timeout = 0\n}\n",
+		      "7: cleanup: timeout '0' is not a duration from 1s to 1d (examples: 30s, 2m)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_timeout_too_long)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  timeout = 25h\n}\n",
+		      "7: cleanup: timeout '25h' is not a duration from 1s to 1d (examples: 30s, 2m)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_concurrency_zero)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  concurrency = 0\n}\n",
+		      "7: cleanup: concurrency '0' must be a whole number from 1 to 64", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_concurrency_too_many)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  concurrency = 65\n}\n",
+		      "7: cleanup: concurrency '65' must be a whole number from 1 to 64", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_command_empty)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  command = {}\n}\n",
+		      "6: cleanup: 'command' is empty; give the program and its arguments, "
+		      "e.g. {\"" CLEANUP_CMD "\"}", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_command_empty_argument)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  command = {\"/bin/x\", \"\"}\n}\n",
+		      "7: cleanup: command '' must not be empty", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_command_relative)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  timeout = 5m\n  command = {\"cleanup.sh\", \"-v\"}\n}\n",
+		      "8: cleanup: command 'cleanup.sh' must start with the program's absolute path "
+		      "inside the container (e.g. " CLEANUP_CMD ")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_unknown_role)
+{
+	/* Checked after every role is read: web, defined later, is fine. */
+	expect_errors("cleanup {\n  timeout = 5m\n  roles = {\"web\", \"wacore\"}\n}\n" ROLE_WEB,
+		      "3: cleanup: roles names 'wacore', which is not a defined role (defined: web)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_unknown_role_on_later_line)
+{
+	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR END
+		      "cleanup {\n  roles = {\"web\",\n    \"master\"}\n}\n",
+		      "13: cleanup: roles names 'master', which is not a defined role (defined: web, core)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_role_twice)
+{
+	expect_errors(ROLE_WEB "cleanup {\n  roles = {\"web\",\n    \"web\"}\n}\n",
+		      "8: cleanup: roles names 'web' twice", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_twice)
+{
+	expect_errors("cleanup {\n  timeout = 5m\n}\n" ROLE_WEB "cleanup {\n  concurrency = 2\n}\n",
+		      "9: cleanup: a second cleanup section (first on line 1); put its options in one section",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_twice)
+{
+	expect_errors(ROLE_WEB "gc {\n  enabled = false\n}\n\ngc {\n  timeout = 30s\n}\n",
+		      "10: gc: a second gc section (first on line 6); put its options in one section",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_enabled_without_endpoint)
+{
+	expect_errors(ROLE_WEB "gc {\n  username = admin\n  enabled = true\n}\n",
+		      "6: gc: enabled = true needs an endpoint, or an env-file with WA_WEB_ENDPOINT=",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_enabled_not_a_bool)
+{
+	expect_errors(ROLE_WEB "gc {\n  enabled = maybe\n}\n",
+		      "7: gc: enabled 'maybe' must be true or false", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_verify_tls_not_a_bool)
+{
+	expect_errors(ROLE_WEB "gc {\n  verify-tls = 0\n}\n",
+		      "7: gc: verify-tls '0' must be true or false", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_endpoint_scheme)
+{
+	expect_errors(ROLE_WEB "gc {\n  endpoint = \"localhost:9090\"\n}\n",
+		      "7: gc: endpoint 'localhost:9090' must start with https:// or http:// "
+		      "(e.g. \"https://localhost:9090\")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_endpoint_ftp)
+{
+	expect_errors(ROLE_WEB "gc {\n  endpoint = \"ftp://localhost:9090\"\n}\n",
+		      "7: gc: endpoint 'ftp://localhost:9090' must start with https:// or http:// "
+		      "(e.g. \"https://localhost:9090\")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_endpoint_unquoted)
+{
+	expect_errors(ROLE_WEB "gc {\n  endpoint = https://localhost:9090\n}\n",
+		      "7: gc: endpoint 'https:' lost its '//...' to a comment; put the endpoint in double "
+		      "quotes (e.g. \"https://localhost:9090\")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_endpoint_space)
+{
+	expect_errors(ROLE_WEB "gc {\n  endpoint = \"https://local host:9090\"\n}\n",
+		      "7: gc: endpoint 'https://local host:9090' must not contain spaces", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_endpoint_no_host)
+{
+	expect_errors(ROLE_WEB "gc {\n  endpoint = \"https://\"\n}\n",
+		      "7: gc: endpoint 'https://' has no host (e.g. \"https://localhost:9090\")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_env_file_relative)
+{
+	expect_errors(ROLE_WEB "gc {\n  env-file = .env\n}\n",
+		      "7: gc: env-file '.env' must be an absolute path", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_ca_file_relative)
+{
+	expect_errors(ROLE_WEB "gc {\n  ca-file = certs/ca.pem\n}\n",
+		      "7: gc: ca-file 'certs/ca.pem' must be an absolute path", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_timeout_too_long)
+{
+	expect_errors(ROLE_WEB "gc {\n  timeout = 2h\n}\n",
+		      "7: gc: timeout '2h' is not a duration from 1s to 1h (examples: 60s, 2m)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_timeout_zero)
+{
+	expect_errors(ROLE_WEB "gc {\n  timeout = 0\n}\n",
+		      "7: gc: timeout '0' is not a duration from 1s to 1h (examples: 60s, 2m)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_gc_unknown_option)
+{
+	expect_errors(ROLE_WEB "gc {\n  # a comment\n  user = admin\n}\n",
+		      "8: gc: no such option 'user'", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_cleanup_gc_errors_in_order)
+{
+	/* The section's own errors, the later roles check and the rest, by line. */
+	expect_errors("gc {\n  enabled = true\n}\n"
+		      "cleanup {\n  roles = {\"db\"}\n  concurrency = 99\n}\n"
+		      HEAD LOGS "  size = 0\n" ADIR END,
+		      "1: gc: enabled = true needs an endpoint, or an env-file with WA_WEB_ENDPOINT=",
+		      "5: cleanup: roles names 'db', which is not a defined role (defined: web)",
+		      "6: cleanup: concurrency '99' must be a whole number from 1 to 64",
+		      "10: role web: size '0' must be more than 0 (examples: 20M, 15MB, 512K)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -1693,6 +2075,14 @@ Suite *unit_suite(void)
 	tcase_add_test(ok, test_log_postrotate_inherited_and_replaced);
 	tcase_add_test(ok, test_log_level_inherited_with_other_compressor);
 	tcase_add_test(ok, test_log_sections_in_any_order_and_roles);
+	tcase_add_test(ok, test_shipped_state_cleanup_gc);
+	tcase_add_test(ok, test_state_cleanup_gc_defaults);
+	tcase_add_test(ok, test_default_cleanup_roles_in_default_order);
+	tcase_add_test(ok, test_cleanup_section_without_roles_gets_defaults);
+	tcase_add_test(ok, test_cleanup_and_gc_set);
+	tcase_add_test(ok, test_cleanup_roles_empty_runs_nowhere);
+	tcase_add_test(ok, test_gc_enabled_with_env_file_only);
+	tcase_add_test(ok, test_gc_enabled_with_endpoint_only);
 	suite_add_tcase(s, ok);
 
 	tcase_add_test(bad, test_err_size_not_a_size);
@@ -1797,6 +2187,36 @@ Suite *unit_suite(void)
 	tcase_add_test(bad, test_err_log_idle_after);
 	tcase_add_test(bad, test_err_log_does_not_satisfy_required);
 	tcase_add_test(bad, test_err_log_errors_with_the_rest_in_order);
+	tcase_add_test(bad, test_err_state_file_relative);
+	tcase_add_test(bad, test_err_state_file_dotdot);
+	tcase_add_test(bad, test_err_state_file_folder);
+	tcase_add_test(bad, test_err_cleanup_timeout_not_a_duration);
+	tcase_add_test(bad, test_err_cleanup_timeout_zero);
+	tcase_add_test(bad, test_err_cleanup_timeout_too_long);
+	tcase_add_test(bad, test_err_cleanup_concurrency_zero);
+	tcase_add_test(bad, test_err_cleanup_concurrency_too_many);
+	tcase_add_test(bad, test_err_cleanup_command_empty);
+	tcase_add_test(bad, test_err_cleanup_command_empty_argument);
+	tcase_add_test(bad, test_err_cleanup_command_relative);
+	tcase_add_test(bad, test_err_cleanup_unknown_role);
+	tcase_add_test(bad, test_err_cleanup_unknown_role_on_later_line);
+	tcase_add_test(bad, test_err_cleanup_role_twice);
+	tcase_add_test(bad, test_err_cleanup_twice);
+	tcase_add_test(bad, test_err_gc_twice);
+	tcase_add_test(bad, test_err_gc_enabled_without_endpoint);
+	tcase_add_test(bad, test_err_gc_enabled_not_a_bool);
+	tcase_add_test(bad, test_err_gc_verify_tls_not_a_bool);
+	tcase_add_test(bad, test_err_gc_endpoint_scheme);
+	tcase_add_test(bad, test_err_gc_endpoint_ftp);
+	tcase_add_test(bad, test_err_gc_endpoint_unquoted);
+	tcase_add_test(bad, test_err_gc_endpoint_space);
+	tcase_add_test(bad, test_err_gc_endpoint_no_host);
+	tcase_add_test(bad, test_err_gc_env_file_relative);
+	tcase_add_test(bad, test_err_gc_ca_file_relative);
+	tcase_add_test(bad, test_err_gc_timeout_too_long);
+	tcase_add_test(bad, test_err_gc_timeout_zero);
+	tcase_add_test(bad, test_err_gc_unknown_option);
+	tcase_add_test(bad, test_err_cleanup_gc_errors_in_order);
 	suite_add_tcase(s, bad);
 	return s;
 }

@@ -15,7 +15,7 @@ tap_is "a non-unix DOCKER_HOST is a usage error (exit 2)" "$?" 2
 tap_like "and says rotd needs a unix socket" "$err" 'unix'
 
 conf=$ENGINE_DIR/socket.conf
-sed "s|^  socket = .*|  socket = \"$ENGINE_SOCK\"|" "$ROTD_SRCDIR/conf/rotd.conf" >"$conf"
+sed "s|^  socket = .*|  socket = \"$ENGINE_SOCK\"|" "$TEST_CONF" >"$conf"
 out=$(env -u DOCKER_HOST "$ROTD" --config "$conf" --now --dry-run 2>&1)
 tap_is "without DOCKER_HOST the config's docker.socket is used" "$?" 0
 tap_like "and the report names that socket" "$out" "engine unix://$ENGINE_SOCK "

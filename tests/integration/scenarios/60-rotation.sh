@@ -111,7 +111,7 @@ seq 1 3000000 >"/proc/$pid/root/var/log/whatsapp/web.log"
 chown 1000:1000 "/proc/$pid/root/var/log/whatsapp/web.log"
 chmod 0640 "/proc/$pid/root/var/log/whatsapp/web.log"
 zconf=$ENGINE_DIR/zstd.conf
-sed 's/^  compress = gzip/  compress = zstd/; s/^  compress-level = 6/  compress-level = 3/' "$ROTD_SRCDIR/conf/rotd.conf" >"$zconf"
+sed 's/^  compress = gzip/  compress = zstd/; s/^  compress-level = 6/  compress-level = 3/' "$TEST_CONF" >"$zconf"
 "$ROTD" --config "$zconf" --now --container biz_rotzstd_1 >"$ENGINE_DIR/out" 2>&1
 tap_is "a zstd pass exits 0" "$?" 0
 z=$(ls "/proc/$pid/root/var/log/whatsapp/archive/"web.log-*.zst)

@@ -7,7 +7,7 @@ engine_run biz_crash_1 biz crash docker.whatsapp.biz/web:v2.x
 pid=$(ctr_pid biz_crash_1)
 root=/proc/$pid/root
 conf=$ENGINE_DIR/crash.conf
-sed 's/^  keep = 30$/  keep = 1000/' "$ROTD_SRCDIR/conf/rotd.conf" >"$conf"
+sed 's/^  keep = 30$/  keep = 1000/' "$TEST_CONF" >"$conf"
 
 next=1
 kills=0
@@ -17,12 +17,12 @@ for i in $(seq 0 $((iterations - 1))); do
 	last=$((next + 2999999))
 	seq "$next" "$last" >>"$root/var/log/whatsapp/web.log"
 	next=$((last + 1))
-	"$ROTD" --config "$conf" --now --container biz_crash_1 >/dev/null 2>&1 &
+	"$ROTD" --config "$conf" --now --rotate-only --container biz_crash_1 >/dev/null 2>&1 &
 	victim=$!
 	sleep "$(awk -v i="$i" 'BEGIN { printf "%.3f", i * 0.02 }')"
 	kill -9 "$victim" 2>/dev/null && kills=$((kills + 1))
 	wait "$victim" 2>/dev/null
-	"$ROTD" --config "$conf" --now --container biz_crash_1 >"$ENGINE_DIR/rerun.out" 2>&1 ||
+	"$ROTD" --config "$conf" --now --rotate-only --container biz_crash_1 >"$ENGINE_DIR/rerun.out" 2>&1 ||
 		{ tap_diag "rerun $i failed:"; tap_diag "$(cat "$ENGINE_DIR/rerun.out")"; }
 	grep -q 'recovered: ' "$ENGINE_DIR/rerun.out" && recovered=$((recovered + 1))
 done

@@ -28,9 +28,9 @@ for point in archive-written journal-written archive-linked source-cut; do
 			arch=$root/var/log/whatsapp/archive
 			want_last=3000000
 		fi
-		ROTD_CRASH_AT=$point "$ROTD" --now --container "$name" >/dev/null 2>&1
+		ROTD_CRASH_AT=$point "$ROTD" --now --rotate-only --container "$name" >/dev/null 2>&1
 		tap_is "$kind: rotd dies at $point" "$?" 137
-		out=$("$ROTD" --now --container "$name" 2>&1)
+		out=$("$ROTD" --now --rotate-only --container "$name" 2>&1)
 		tap_is "$kind: the rerun after $point exits 0" "$?" 0
 		case $point in
 		journal-written | archive-linked | source-cut)
@@ -51,8 +51,8 @@ root=/proc/$(ctr_pid biz_crashprune_1)/root
 mkdir -p "$root/var/log/whatsapp/archive"
 for d in $(seq 1 35); do echo "old $d" | gzip >"$root/var/log/whatsapp/archive/web.log-$(date -u -d "2026-01-01 +$d days" +%Y%m%dT000000Z).gz"; done
 seq 1 3000000 >"$root/var/log/whatsapp/web.log"
-ROTD_CRASH_AT=pruning "$ROTD" --now --container biz_crashprune_1 >/dev/null 2>&1
+ROTD_CRASH_AT=pruning "$ROTD" --now --rotate-only --container biz_crashprune_1 >/dev/null 2>&1
 tap_is "rotd dies between two prunes" "$?" 137
-tap_ok "the rerun exits 0" "$ROTD" --now --container biz_crashprune_1
+tap_ok "the rerun exits 0" "$ROTD" --now --rotate-only --container biz_crashprune_1
 tap_is "the rerun prunes down to keep 30" "$(ls "$root/var/log/whatsapp/archive" | grep -c '^web\.log-')" 30
 engine_docker rm -f biz_crashprune_1 >/dev/null
