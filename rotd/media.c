@@ -96,11 +96,11 @@ static int name_matches(const struct media_rule *rule, const char *name)
 static int push_dir(struct walker *w, int fd)
 {
 	struct frame *f = &w->frames[w->depth];
-	int saved;
 
 	f->dir = fdopendir(fd);
 	if (f->dir == NULL) {
-		saved = errno;
+		int saved = errno;
+
 		close(fd);
 		walk_error(w, saved);
 		return -1;

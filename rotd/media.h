@@ -23,7 +23,7 @@ struct media_result {
 };
 
 #define MEDIA_MAX_ERRORS 50
-#define MEDIA_MAX_DEPTH 64
+#define MEDIA_MAX_DEPTH 64         /* folders open at once per rule, its own included */
 
 /* Receives each file pruned (or, in a dry run, that would be): its path inside the
  * container, size and mtime. */
@@ -35,7 +35,11 @@ typedef void (*media_file_cb)(const char *path, uint64_t size, time_t mtime, voi
  * whose mtime is at least max(rule->max_age, floor) seconds before now; then
  * removes the subfolders that this emptied (never root or a rule's own folder).
  * Symlinks, hard-linked files, special files and folders on another filesystem
- * are skipped and counted. A missing rule folder is not an error. With dry_run
+ * are skipped and counted (kept_young and skipped count only names a glob
+ * matches; names starting with ".rotd" are never touched). A rule folder reached
+ * through a symlink is refused with an error; a missing one is not an error.
+ * Folders more than MEDIA_MAX_DEPTH - 1 levels below a rule's folder are not
+ * entered (one error each). Errors are returned, not logged. With dry_run
  * nothing is removed. cb may be NULL. Fills *out (free with media_result_free);
  * returns 0, or -1 when root itself cannot be opened (out->errors says why). */
 int media_prune(const struct ctrfs *fs, const char *root, const struct media_rule *rules, size_t n_rules,

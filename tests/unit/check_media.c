@@ -94,9 +94,6 @@ static int sum_one(const char *path, const struct stat *st, int type, struct FTW
 {
 	uint64_t h = tree_sum ^ 0xcbf29ce484222325ULL;
 	const char *p;
-	char buf[256];
-	ssize_t n;
-	int fd;
 
 	(void)type;
 	(void)ftw;
@@ -105,7 +102,10 @@ static int sum_one(const char *path, const struct stat *st, int type, struct FTW
 	h = (h ^ (uint64_t)st->st_mtime) * 0x100000001b3ULL;
 	h = (h ^ (uint64_t)st->st_mode) * 0x100000001b3ULL;
 	if (S_ISREG(st->st_mode)) {
-		fd = open(path, O_RDONLY);
+		char buf[256];
+		ssize_t n;
+		int fd = open(path, O_RDONLY);
+
 		ck_assert_int_ge(fd, 0);
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			for (ssize_t i = 0; i < n; i++)
@@ -557,14 +557,15 @@ START_TEST(test_many_files_flat_memory)
 	struct rusage before, after;
 	struct timespec ts[2];
 	char name[32];
-	int dfd, fd, i;
+	int dfd, i;
 
 	mkdirs("outgoing/big");
 	dfd = open(at("outgoing/big"), O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(dfd, 0);
 	for (i = 0; i < 100000; i++) {
 		snprintf(name, sizeof(name), "IMG-%06d.jpg", i);
-		fd = openat(dfd, name, O_CREAT | O_WRONLY | O_EXCL, 0644);
+		int fd = openat(dfd, name, O_CREAT | O_WRONLY | O_EXCL, 0644);
+
 		ck_assert_int_ge(fd, 0);
 		ts[0].tv_sec = ts[1].tv_sec = now - (i % 2 ? 60 : 1) * DAY;
 		ts[0].tv_nsec = ts[1].tv_nsec = 0;
