@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "buffer.h"
 #include "docker.h"
 #include "lines.h"
 #include "log.h"
@@ -402,21 +403,10 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		x->abort_status = x->sink(data, n, x->sink_arg);
 		return x->abort_status == 0 ? n : 0;
 	}
-	if (n > x->max - x->len) {
+	if (buffer_append(&x->buf, &x->len, &x->cap, data, n, x->max) < 0) {
 		x->abort_status = DOCKER_ETOOBIG;
 		return 0;
 	}
-	if (x->len + n + 1 > x->cap) {
-		size_t cap = x->cap > 0 ? x->cap : 4096;
-
-		while (cap < x->len + n + 1)
-			cap *= 2;
-		x->buf = xreallocarray(x->buf, cap, 1);
-		x->cap = cap;
-	}
-	memcpy(x->buf + x->len, data, n);
-	x->len += n;
-	x->buf[x->len] = '\0';
 	return n;
 }
 

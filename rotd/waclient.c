@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "log.h"
+#include "buffer.h"
 #include "waclient.h"
 #include "xalloc.h"
 
@@ -247,21 +248,10 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	struct answer *a = arg;
 	size_t n = size * nmemb;
 
-	if (n > WA_MAX_ANSWER - a->len) {
+	if (buffer_append(&a->buf, &a->len, &a->cap, data, n, WA_MAX_ANSWER) < 0) {
 		a->too_big = 1;
 		return 0;
 	}
-	if (a->len + n + 1 > a->cap) {
-		size_t cap = a->cap != 0 ? a->cap : 4096;
-
-		while (cap < a->len + n + 1)
-			cap *= 2;
-		a->buf = xreallocarray(a->buf, cap, 1);
-		a->cap = cap;
-	}
-	memcpy(a->buf + a->len, data, n);
-	a->len += n;
-	a->buf[a->len] = '\0';
 	return n;
 }
 
