@@ -7,6 +7,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "offpeak.h"
+#include "report.h"
 #include "state.h"
 #include "units.h"
 #include "waclient.h"
@@ -97,13 +98,17 @@ struct listing_ctx {
 static void on_pruned(const char *path, uint64_t size, time_t mtime, void *arg)
 {
 	struct listing_ctx *l = arg;
-	char sz[32];
 
 	(void)mtime;
 	if (l->job->sample.n < JOBS_SAMPLE_MAX)
 		strlist_add(&l->job->sample, path);
-	if (l->out != NULL)
-		fprintf(l->out, "would prune %s (%s) [%s]\n", path, units_format_size(size, sz, sizeof(sz)), l->job->key);
+	if (l->out != NULL) {
+		char sz[32], *shown = report_escape(path);
+
+		fprintf(l->out, "would prune %s (%s) [%s]\n", shown, units_format_size(size, sz, sizeof(sz)),
+			l->job->key);
+		free(shown);
+	}
 }
 
 static void run_media(struct jobs *j, const struct rotd_config *cfg, const struct pass *p, struct state *st,

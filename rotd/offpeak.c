@@ -43,7 +43,7 @@ int offpeak_current(const struct time_window *w, const char *tz, time_t t, time_
 	struct tz_switch z;
 	struct tm tm;
 	unsigned minute;
-	int inside, days_back = 0;
+	int inside;
 
 	tz_enter(&z, tz);
 	localtime_r(&t, &tm);
@@ -53,8 +53,7 @@ int offpeak_current(const struct time_window *w, const char *tz, time_t t, time_
 		/* In the part after midnight of a window that crosses it, the
 		 * occurrence began the day before. */
 		if (w->end_min <= w->start_min && minute < w->end_min)
-			days_back = 1;
-		tm.tm_mday -= days_back;
+			tm.tm_mday -= 1;
 		tm.tm_hour = (int)(w->start_min / 60);
 		tm.tm_min = (int)(w->start_min % 60);
 		tm.tm_sec = 0;
