@@ -26,8 +26,19 @@ engine_docker exec biz_waweb_1 sh -c 'dd if=/dev/zero of=/var/log/whatsapp/web.l
 engine_docker exec biz_wacore_1 sh -c 'dd if=/dev/zero of=/usr/local/waent/logs/wa-service-5f3a-crash.log bs=1024 count=700 2>/dev/null;
 	dd if=/dev/zero of=/var/log/whatsapp/core.log bs=1048576 count=16 2>/dev/null'
 engine_docker exec biz-master1-1 sh -c 'echo started > /var/log/whatsapp/master.log'
-echo "== rotd --now --dry-run"
-"$ROTD" --now --dry-run
+# Media: one file past the 30-day rule, one recent.
+media=/proc/$(engine_docker inspect -f '{{.State.Pid}}' biz_waweb_1)/root/usr/local/wamedia
+mkdir -p "$media/outgoing/2026/09" "$media/incoming"
+echo old >"$media/outgoing/2026/09/sent.jpg"
+echo new >"$media/incoming/received.jpg"
+touch -d '45 days ago' "$media/outgoing/2026/09/sent.jpg"
+conf=$ENGINE_DIR/demo.conf
+sed "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" "$here/../../conf/rotd.conf" >"$conf"
+echo "== rotd --now --dry-run: what a pass would do"
+"$ROTD" --config "$conf" --now --dry-run || exit $?
+echo
+echo "== rotd --now: the pass itself (the throwaway engine's containers only)"
+"$ROTD" --config "$conf" --now
 rc=$?
 echo "== rotd exited $rc"
 exit $rc
