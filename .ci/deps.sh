@@ -7,4 +7,4 @@ apt-get install -y --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config ca-certificates \
 	libcurl4-openssl-dev libarchive-dev libconfuse-dev libjansson-dev \
 	check valgrind cppcheck \
-	docker.io busybox-static curl jq python3 iproute2 zstd gzip logrotate time shellcheck tzdata
+	docker.io busybox-static curl jq python3 iproute2 util-linux zstd gzip logrotate time shellcheck tzdata

@@ -604,6 +604,8 @@ static const struct {
 	{ "high", check_percent },
 	{ "low", check_percent },
 	{ "state-file", check_abs_file },
+	{ "lock-file", check_abs_file },
+	{ "lock-wait", check_duration },
 	{ "command", check_not_empty },
 	{ "concurrency", check_concurrency },
 	{ "enabled", check_bool },
@@ -1266,6 +1268,8 @@ static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 	extract_cleanup(&c->cleanup, cfg);
 	extract_gc(&c->gc, cfg);
 	c->state_file = xstrdup(cfg_getstr(cfg, "state-file"));
+	c->lock_file = xstrdup(cfg_getstr(cfg, "lock-file"));
+	must(units_parse_duration(cfg_getstr(cfg, "lock-wait"), &c->lock_wait), "lock-wait");
 	return c;
 }
 
@@ -1368,6 +1372,8 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	};
 	cfg_opt_t opts[] = {
 		CFG_STR_CB("state-file", "/var/lib/rotd/state.json", CFGF_NONE, on_value),
+		CFG_STR_CB("lock-file", "/run/rotd.lock", CFGF_NONE, on_value),
+		CFG_STR_CB("lock-wait", "5m", CFGF_NONE, on_value),
 		CFG_SEC("docker", docker_opts, CFGF_NONE),
 		CFG_STR_CB("jobs", "0", CFGF_NONE, on_value),
 		CFG_SEC("offpeak", offpeak_opts, CFGF_NONE),
@@ -1575,6 +1581,7 @@ void config_free(struct rotd_config *cfg)
 	free(cfg->gc.env_file);
 	free(cfg->gc.ca_file);
 	free(cfg->state_file);
+	free(cfg->lock_file);
 	free(cfg);
 }
 

@@ -110,6 +110,8 @@ struct rotd_config {
 	struct cleanup_policy cleanup;
 	struct gc_policy gc;
 	char *state_file;              /* absolute host path; default /var/lib/rotd/state.json */
+	char *lock_file;               /* absolute host path; default /run/rotd.lock */
+	uint64_t lock_wait;            /* seconds a pass waits for the lock; default 5m; 0: no wait */
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
 };

@@ -7,6 +7,7 @@ enum rotd_exit {
 	EXIT_ROTD_PARTIAL = 1,     /* some container or file failed; the others were done */
 	EXIT_ROTD_CONFIG = 2,      /* configuration or command-line error; nothing was done */
 	EXIT_ROTD_ENGINE = 3,      /* the Docker engine could not be reached */
+	EXIT_ROTD_BUSY = 4,        /* another pass held the lock for longer than lock-wait */
 };
 
 #endif

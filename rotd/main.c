@@ -15,6 +15,7 @@
 #include "docker.h"
 #include "exitcode.h"
 #include "inventory.h"
+#include "lock.h"
 #include "log.h"
 #include "report.h"
 #include "jobs.h"
@@ -53,7 +54,7 @@ static void usage(FILE *out)
 		"  -V, --version         print the version\n"
 		"\n"
 		"Exit status: 0 all done, 1 some container failed, 2 configuration or usage error,\n"
-		"3 the Docker engine could not be reached. See rotd(8).\n",
+		"3 the Docker engine could not be reached, 4 another pass held the lock. See rotd(8).\n",
 		config_default_path());
 }
 
@@ -254,7 +255,8 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct rotd_config *cfg;
-	int code;
+	char *lock_err = NULL;
+	int code, lock_fd;
 
 	memset(&o, 0, sizeof(o));
 	log_init();
@@ -269,9 +271,23 @@ int main(int argc, char **argv)
 	cfg = load_config(o.config_path);
 	if (cfg == NULL)
 		return EXIT_ROTD_CONFIG;
+	lock_fd = o.dry_run ? -3 : lock_take(cfg->lock_file, (unsigned long)cfg->lock_wait, &lock_err);
+	if (lock_fd == -1 || lock_fd == -2) {
+		if (lock_fd == -1)
+			log_errorx("%s", lock_err);
+		else
+			log_errorx("another rotd pass still holds %s after %lu s (lock-wait); try again later",
+				   cfg->lock_file, (unsigned long)cfg->lock_wait);
+		free(lock_err);
+		config_free(cfg);
+		strlist_free(&o.containers);
+		return lock_fd == -1 ? EXIT_ROTD_CONFIG : EXIT_ROTD_BUSY;
+	}
 	docker_global_init();
 	code = run_pass(&o, cfg);
 	docker_global_cleanup();
+	if (lock_fd >= 0)
+		close(lock_fd);
 	config_free(cfg);
 	strlist_free(&o.containers);
 	return code;

@@ -21,7 +21,8 @@ tap_result $? "a private dockerd starts and answers /_ping"
 # Every pass in the tests keeps its state file in the engine's temp folder: a
 # wrapper adds --config TEST_CONF unless the scenario gives its own config.
 TEST_CONF=$ENGINE_DIR/test.conf
-sed "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" "$srcdir/conf/rotd.conf" >"$TEST_CONF"
+sed -e "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" -e "s|^lock-file = .*|lock-file = $ENGINE_DIR/rotd.lock|" \
+	"$srcdir/conf/rotd.conf" >"$TEST_CONF"
 REAL_ROTD=$ROTD
 ROTD=$ENGINE_DIR/rotd
 cat >"$ROTD" <<EOW

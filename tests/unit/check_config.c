@@ -1800,6 +1800,32 @@ START_TEST(test_gc_enabled_with_endpoint_only)
 }
 END_TEST
 
+START_TEST(test_err_lock_file_and_wait)
+{
+	expect_errors(ROLE_WEB "lock-file = rotd.lock\nlock-wait = soon\n",
+		      "6: lock-file 'rotd.lock' must be an absolute path",
+		      "7: lock-wait 'soon' is not a duration (examples: 7d, 12h, 0)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_lock_defaults_and_values)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load(unit_write_temp("rotd.conf", ROLE_WEB), &errors);
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->lock_file, "/run/rotd.lock");
+	ck_assert_uint_eq(cfg->lock_wait, 300);
+	config_free(cfg);
+	cfg = config_load(unit_write_temp("rotd.conf", ROLE_WEB "lock-file = /tmp/x.lock\nlock-wait = 0\n"), &errors);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->lock_file, "/tmp/x.lock");
+	ck_assert_uint_eq(cfg->lock_wait, 0);
+	config_free(cfg);
+	strlist_free(&errors);
+}
+END_TEST
+
 START_TEST(test_err_state_file_relative)
 {
 	expect_errors(ROLE_WEB "state-file = state.json\n",
@@ -2188,6 +2214,8 @@ Suite *unit_suite(void)
 	tcase_add_test(bad, test_err_log_does_not_satisfy_required);
 	tcase_add_test(bad, test_err_log_errors_with_the_rest_in_order);
 	tcase_add_test(bad, test_err_state_file_relative);
+	tcase_add_test(bad, test_err_lock_file_and_wait);
+	tcase_add_test(bad, test_lock_defaults_and_values);
 	tcase_add_test(bad, test_err_state_file_dotdot);
 	tcase_add_test(bad, test_err_state_file_folder);
 	tcase_add_test(bad, test_err_cleanup_timeout_not_a_duration);

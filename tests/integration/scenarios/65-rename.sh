@@ -2,7 +2,9 @@
 # the old file, archive it whole, remove it. A writer that reopens per line loses nothing.
 ctr_pid() { engine_docker inspect -f '{{.State.Pid}}' "$1"; }
 rconf=$ENGINE_DIR/rename.conf
-cat >"$rconf" <<'EOC'
+cat >"$rconf" <<EOC
+lock-file = $ENGINE_DIR/rotd.lock
+state-file = $ENGINE_DIR/rename-state.json
 role web {
   match {
     image = {"docker.whatsapp.biz/web:*"}

@@ -65,6 +65,7 @@ engine_docker rm -f biz_failclean_1 biz_hangclean_1 biz_noclean_1 >/dev/null
 mconf=$ENGINE_DIR/media.conf
 cat >"$mconf" <<EOC
 state-file = $ENGINE_DIR/media-state.json
+lock-file = $ENGINE_DIR/rotd.lock
 role web {
   match {
     image = {"docker.whatsapp.biz/web:*"}
