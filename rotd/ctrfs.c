@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ctrfs.h"
+#include "path.h"
 #include "xalloc.h"
 
 struct ctrfs {
@@ -174,18 +175,16 @@ const char *ctrfs_kind_name(enum ctrfs_kind kind)
 
 int ctrfs_glob(const struct ctrfs *fs, const char *pattern, ctrfs_match_cb cb, void *arg)
 {
-	const char *slash = strrchr(pattern, '/');
-	const char *base;
+	const char *base = path_base(pattern);
 	char *dir;
 	DIR *dp;
 	int dfd, ret = 0, saved;
 
-	if (slash == NULL || slash[1] == '\0') {
+	if (base == pattern || *base == '\0') {
 		errno = EINVAL;
 		return -1;
 	}
-	base = slash + 1;
-	dir = (slash == pattern) ? xstrdup("/") : xstrndup(pattern, (size_t)(slash - pattern));
+	dir = path_dir(pattern);
 	dfd = ctrfs_open_path(fs, dir, O_RDONLY | O_DIRECTORY, 0);
 	saved = errno;
 	free(dir);

@@ -16,6 +16,7 @@
 #include "crashpoint.h"
 #include "holders.h"
 #include "journal.h"
+#include "path.h"
 #include "rotate.h"
 #include "xalloc.h"
 
@@ -34,20 +35,6 @@ static void set_error(struct rotate_outcome *o, const char *fmt, ...)
 	va_end(ap);
 	free(o->error);
 	o->error = s;
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return (slash == NULL || slash == path) ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-}
-
-static const char *base_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create, char **err)
@@ -71,7 +58,7 @@ int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create
 		*err = NULL;
 		return -1;
 	}
-	parent = dir_of(path);
+	parent = path_dir(path);
 	pfd = ctrfs_open_path(fs, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (pfd < 0 || fstat(pfd, &pst) < 0) {
 		*err = xasprintf("cannot create archive folder %s: its parent %s: %s", path, parent, strerror(errno));
@@ -81,12 +68,12 @@ int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create
 		return -1;
 	}
 	free(parent);
-	if (mkdirat(pfd, base_of(path), 0750) < 0 && errno != EEXIST) {
+	if (mkdirat(pfd, path_base(path), 0750) < 0 && errno != EEXIST) {
 		*err = xasprintf("cannot create archive folder %s: %s", path, strerror(errno));
 		close(pfd);
 		return -1;
 	}
-	fd = openat(pfd, base_of(path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(pfd, path_base(path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fchown(fd, pst.st_uid, pst.st_gid) < 0 || fchmod(fd, 0750) < 0 || fsync(pfd) < 0) {
 		*err = xasprintf("cannot set up archive folder %s: %s", path, strerror(errno));
 		if (fd >= 0)
@@ -96,6 +83,20 @@ int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create
 	}
 	close(pfd);
 	return fd;
+}
+
+/* A journal record for the source at path (identity st) whose first length bytes,
+ * with this digest, go into the archive; the archive name is set when linking. */
+static void record_for(struct journal_record *rec, enum journal_cut cut, const char *path, const struct stat *st,
+		       uint64_t length, uint64_t digest)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->cut = cut;
+	rec->source = (char *)path;
+	rec->dev = st->st_dev;
+	rec->ino = st->st_ino;
+	rec->length = length;
+	rec->digest = digest;
 }
 
 /* Opens a source log and checks it is still a single-link regular file. */
@@ -124,7 +125,7 @@ static int open_source(const struct ctrfs *fs, const char *path, int flags, stru
  * an O_TMPFILE there, which never becomes visible. */
 static int collapse_supported(const struct ctrfs *fs, const char *log_path, unsigned long block)
 {
-	char *dir = dir_of(log_path);
+	char *dir = path_dir(log_path);
 	int dfd = ctrfs_open_path(fs, dir, O_RDONLY | O_DIRECTORY, 0);
 	int tfd, ok = 0;
 
@@ -276,7 +277,7 @@ static void withdraw_archive(int dir_fd, struct rotate_outcome *o)
 /* Unlinks path if it still names the inode st describes. */
 static int remove_source(const struct ctrfs *fs, const char *path, const struct stat *st)
 {
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	int dfd = ctrfs_open_path(fs, dir, O_RDONLY | O_DIRECTORY, 0);
 	struct stat now;
 	int rc = -1;
@@ -284,9 +285,9 @@ static int remove_source(const struct ctrfs *fs, const char *path, const struct 
 	free(dir);
 	if (dfd < 0)
 		return -1;
-	if (fstatat(dfd, base_of(path), &now, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (fstatat(dfd, path_base(path), &now, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (now.st_dev == st->st_dev && now.st_ino == st->st_ino)
-			rc = unlinkat(dfd, base_of(path), 0);
+			rc = unlinkat(dfd, path_base(path), 0);
 		else
 			errno = ESTALE;
 	}
@@ -336,13 +337,7 @@ static int run_copytruncate(const struct rotate_target *t, const struct action *
 	tfd = write_archive_tmp(a->file->path, a->policy, src, &st, length, dir_fd, &res, o);
 	if (tfd < 0)
 		goto out;
-	memset(&rec, 0, sizeof(rec));
-	rec.cut = o->fallback ? JOURNAL_TRUNCATE : JOURNAL_COLLAPSE;
-	rec.source = a->file->path;
-	rec.dev = st.st_dev;
-	rec.ino = st.st_ino;
-	rec.length = length;
-	rec.digest = res.digest;
+	record_for(&rec, o->fallback ? JOURNAL_TRUNCATE : JOURNAL_COLLAPSE, a->file->path, &st, length, res.digest);
 	rc = link_archive(a, &rec, tfd, dir_fd, now, o);
 	close(tfd);
 	if (rc < 0)
@@ -409,13 +404,7 @@ static int run_archive_idle(const struct rotate_target *t, const struct action *
 	tfd = write_archive_tmp(a->file->path, a->policy, src, &st, (uint64_t)st.st_size, dir_fd, &res, o);
 	if (tfd < 0)
 		goto out;
-	memset(&rec, 0, sizeof(rec));
-	rec.cut = JOURNAL_REMOVE;
-	rec.source = a->file->path;
-	rec.dev = st.st_dev;
-	rec.ino = st.st_ino;
-	rec.length = (uint64_t)st.st_size;
-	rec.digest = res.digest;
+	record_for(&rec, JOURNAL_REMOVE, a->file->path, &st, (uint64_t)st.st_size, res.digest);
 	rc = link_archive(a, &rec, tfd, dir_fd, now, o);
 	close(tfd);
 	if (rc < 0)
@@ -506,8 +495,8 @@ static int archive_renamed(const char *path, const struct log_policy *pol, int d
 static int run_rename(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
 		      struct rotate_outcome *o)
 {
-	const char *base = base_of(a->file->path);
-	char *dir = dir_of(a->file->path), *renamed = xasprintf(".%s.rotd-rotating", base), *why = NULL;
+	const char *base = path_base(a->file->path);
+	char *dir = path_dir(a->file->path), *renamed = xasprintf(".%s.rotd-rotating", base), *why = NULL;
 	struct journal_record rec;
 	struct stat st, moved;
 	unsigned seq = 0;
@@ -532,12 +521,8 @@ static int run_rename(const struct rotate_target *t, const struct action *a, int
 			  a->file->path);
 		goto out;
 	}
-	memset(&rec, 0, sizeof(rec));
-	rec.cut = JOURNAL_RENAME;
-	rec.source = a->file->path;
+	record_for(&rec, JOURNAL_RENAME, a->file->path, &st, 0, 0);
 	rec.renamed = renamed;
-	rec.dev = st.st_dev;
-	rec.ino = st.st_ino;
 	rec.archive = next_free_name(a, dir_fd, now, &seq);
 	if (rec.archive == NULL || journal_write(dir_fd, &rec) < 0) {
 		set_error(o, "%s: cannot journal the rename in %s: %s", a->file->path, a->policy->archive_dir,
@@ -603,7 +588,7 @@ out:
  * journal: still held), or -1 with *what set to the error. */
 static int recover_rename(const struct rotate_target *t, int dir_fd, const struct journal_record *r, char **what)
 {
-	char *dir = dir_of(r->source);
+	char *dir = path_dir(r->source);
 	int dfd = ctrfs_open_path(t->fs, dir, O_RDONLY | O_DIRECTORY, 0), archived, rc = 0;
 	struct rotate_outcome o;
 	struct log_policy pol;

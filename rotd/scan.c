@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
 #include "scan.h"
 #include "xalloc.h"
 
@@ -70,8 +71,7 @@ void scan_logs(const struct ctrfs *fs, const struct role_policy *role, struct sc
 	memset(out, 0, sizeof(*out));
 	for (size_t g = 0; g < role->logs.n; g++) {
 		const char *glob = role->logs.v[g];
-		const char *slash = strrchr(glob, '/');
-		char *dir = (slash == NULL || slash == glob) ? xstrdup("/") : xstrndup(glob, (size_t)(slash - glob));
+		char *dir = path_dir(glob);
 		struct glob_walk w = { out, cap, glob, g, dir };
 
 		if (ctrfs_glob(fs, glob, add_match, &w) < 0) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -97,16 +98,9 @@ void state_set(struct state *s, const char *job, const char *subject, time_t t)
 	json_object_set_new(subjects, subject, json_integer((json_int_t)t));
 }
 
-static char *parent_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return (slash == NULL || slash == path) ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-}
-
 int state_save(const struct state *s, const char *path, char **err)
 {
-	char *dir = parent_of(path), *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *dir = path_dir(path), *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	json_t *root = json_pack("{s:i, s:O}", "version", STATE_VERSION, "jobs", s->jobs);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	int fd = -1, dfd = -1, rc = -1;
