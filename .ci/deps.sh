@@ -5,6 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config ca-certificates \
-	libcurl4-openssl-dev libarchive-dev libconfuse-dev libjansson-dev \
+	libcurl4-openssl-dev libarchive-dev libconfuse-dev libjansson-dev libmicrohttpd-dev \
 	check valgrind cppcheck \
-	docker.io busybox-static curl jq python3 iproute2 util-linux zstd gzip logrotate time shellcheck tzdata
+	docker.io busybox-static curl jq python3 iproute2 util-linux zstd gzip logrotate time shellcheck tzdata \
+	prometheus

@@ -528,6 +528,24 @@ static const char *check_window(const char *v)
 	return NULL;
 }
 
+static const char *check_optional_abs_file(const char *v)
+{
+	return v[0] == '\0' ? NULL : check_abs_file(v);
+}
+
+static const char *check_listen(const char *v)
+{
+	char *addr;
+	unsigned port;
+
+	if (v[0] == '\0')
+		return NULL;
+	if (units_parse_listen(v, &addr, &port) < 0)
+		return "must be \"\" (off) or ADDR:PORT with a numeric IP address, e.g. 127.0.0.1:9473 or [::1]:9473";
+	free(addr);
+	return NULL;
+}
+
 static const char *check_percent(const char *v)
 {
 	unsigned n;
@@ -606,6 +624,10 @@ static const struct {
 	{ "state-file", check_abs_file },
 	{ "lock-file", check_abs_file },
 	{ "lock-wait", check_duration },
+	{ "interval", check_positive_duration },
+	{ "stop-timeout", check_duration },
+	{ "status-file", check_abs_file },
+	{ "listen", check_listen },
 	{ "command", check_not_empty },
 	{ "concurrency", check_concurrency },
 	{ "enabled", check_bool },
@@ -622,6 +644,7 @@ static const struct {
 	const char *(*check)(const char *value);
 } section_checks[] = {
 	{ "gc", "timeout", check_gc_timeout },
+	{ "metrics", "file", check_optional_abs_file },
 };
 
 typedef const char *check_fn(const char *value);
@@ -1238,6 +1261,12 @@ static void extract_gc(struct gc_policy *p, cfg_t *root)
 	must(units_parse_duration(cfg_getstr(sec, "timeout"), &p->timeout), "timeout");
 }
 
+/* A copy of s, or NULL when s is NULL or "". */
+static char *empty_to_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? xstrdup(s) : NULL;
+}
+
 /* Converts a parsed, fully checked cfg into the struct the rest of rotd reads. */
 static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 {
@@ -1246,6 +1275,7 @@ static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 	cfg_t *offpeak = cfg_getsec(cfg, "offpeak");
 	cfg_t *media = cfg_getsec(cfg, "media");
 	cfg_t *wm = cfg_getsec(cfg, "watermarks");
+	cfg_t *metrics = cfg_getsec(cfg, "metrics");
 	const char *tz = cfg_getstr(offpeak, "timezone");
 	uint64_t timeout;
 
@@ -1270,6 +1300,11 @@ static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 	c->state_file = xstrdup(cfg_getstr(cfg, "state-file"));
 	c->lock_file = xstrdup(cfg_getstr(cfg, "lock-file"));
 	must(units_parse_duration(cfg_getstr(cfg, "lock-wait"), &c->lock_wait), "lock-wait");
+	must(units_parse_duration(cfg_getstr(cfg, "interval"), &c->interval), "interval");
+	must(units_parse_duration(cfg_getstr(cfg, "stop-timeout"), &c->stop_timeout), "stop-timeout");
+	c->status_file = xstrdup(cfg_getstr(cfg, "status-file"));
+	c->metrics_file = empty_to_null(cfg_getstr(metrics, "file"));
+	c->metrics_listen = empty_to_null(cfg_getstr(metrics, "listen"));
 	return c;
 }
 
@@ -1370,8 +1405,17 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_CB("timeout", "60s", CFGF_NONE, on_value),
 		CFG_END()
 	};
+	cfg_opt_t metrics_opts[] = {
+		CFG_STR_CB("file", "/var/lib/prometheus/node-exporter/rotd.prom", CFGF_NONE, on_value),
+		CFG_STR_CB("listen", "", CFGF_NONE, on_value),
+		CFG_END()
+	};
 	cfg_opt_t opts[] = {
 		CFG_STR_CB("state-file", "/var/lib/rotd/state.json", CFGF_NONE, on_value),
+		CFG_STR_CB("interval", "60s", CFGF_NONE, on_value),
+		CFG_STR_CB("stop-timeout", "30s", CFGF_NONE, on_value),
+		CFG_STR_CB("status-file", "/run/rotd/status.json", CFGF_NONE, on_value),
+		CFG_SEC("metrics", metrics_opts, CFGF_NONE),
 		CFG_STR_CB("lock-file", "/run/rotd.lock", CFGF_NONE, on_value),
 		CFG_STR_CB("lock-wait", "5m", CFGF_NONE, on_value),
 		CFG_SEC("docker", docker_opts, CFGF_NONE),
@@ -1402,6 +1446,7 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	cfg_set_validate_func(cfg, "watermarks", on_watermarks_end);
 	cfg_set_validate_func(cfg, "cleanup", on_cleanup_end);
 	cfg_set_validate_func(cfg, "gc", on_gc_end);
+	cfg_set_validate_func(cfg, "metrics", on_plain_end);
 	ctx->root = cfg;
 	current = ctx;
 	rc = cfg_parse_buf(cfg, scanned);
@@ -1582,6 +1627,9 @@ void config_free(struct rotd_config *cfg)
 	free(cfg->gc.ca_file);
 	free(cfg->state_file);
 	free(cfg->lock_file);
+	free(cfg->status_file);
+	free(cfg->metrics_file);
+	free(cfg->metrics_listen);
 	free(cfg);
 }
 

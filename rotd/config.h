@@ -112,6 +112,14 @@ struct rotd_config {
 	char *state_file;              /* absolute host path; default /var/lib/rotd/state.json */
 	char *lock_file;               /* absolute host path; default /run/rotd.lock */
 	uint64_t lock_wait;            /* seconds a pass waits for the lock; default 5m; 0: no wait */
+	uint64_t interval;             /* daemon: seconds between size checks (> 0); default 60 */
+	uint64_t stop_timeout;         /* daemon: seconds a stop waits for the files in progress
+	                                  before abandoning them (nothing is lost); default 30 */
+	char *status_file;             /* daemon: absolute host path; default /run/rotd/status.json */
+	char *metrics_file;            /* textfile-collector file written after every pass, or NULL
+	                                  (set to "") for none; default
+	                                  /var/lib/prometheus/node-exporter/rotd.prom */
+	char *metrics_listen;          /* daemon: "ADDR:PORT" serving /metrics, or NULL: off (default) */
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
 };

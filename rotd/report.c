@@ -411,7 +411,7 @@ static json_t *json_jobs(const struct jobs *j)
 	return o;
 }
 
-void report_print_json(FILE *out, const struct pass *p, const struct jobs *j)
+json_t *report_json(const struct pass *p, const struct jobs *j)
 {
 	json_t *root = json_object(), *engine = json_object(), *ctrs = json_array();
 
@@ -428,6 +428,13 @@ void report_print_json(FILE *out, const struct pass *p, const struct jobs *j)
 		json_object_set_new(root, "jobs", json_jobs(j));
 	json_object_set_new(root, "exit_code",
 			    json_integer(pass_exit_code(p) == 0 && (j == NULL || !jobs_failed(j)) ? 0 : 1));
+	return root;
+}
+
+void report_print_json(FILE *out, const struct pass *p, const struct jobs *j)
+{
+	json_t *root = report_json(p, j);
+
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fputc('\n', out);
 	json_decref(root);

@@ -3,6 +3,7 @@
 #ifndef ROTD_REPORT_H
 #define ROTD_REPORT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "jobs.h"
@@ -11,7 +12,10 @@
 /* Writes the human summary of p and its off-peak jobs j (j may be NULL). */
 void report_print_text(FILE *out, const struct pass *p, const struct jobs *j);
 
-/* Writes p and j (may be NULL) as one JSON object followed by a newline. */
+/* p and j (may be NULL) as one JSON object; new reference. */
+json_t *report_json(const struct pass *p, const struct jobs *j);
+
+/* Writes report_json(p, j) followed by a newline. */
 void report_print_json(FILE *out, const struct pass *p, const struct jobs *j);
 
 /* A copy of s fit for a terminal: bytes outside printable ASCII become \xNN and

@@ -1,9 +1,13 @@
 #include "autoconf.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
+#include "xalloc.h"
 
 #define MINUTES_PER_DAY 1440u
 
@@ -212,4 +216,41 @@ char *units_format_duration(uint64_t seconds, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%llus", (unsigned long long)seconds);
 	return buf;
+}
+
+int units_parse_listen(const char *s, char **addr, unsigned *port)
+{
+	const char *colon, *host = s, *host_end;
+	unsigned char probe[sizeof(struct in6_addr)];
+	char *name, *end;
+	unsigned long p;
+	int ok;
+
+	if (s[0] == '[') {
+		host = s + 1;
+		host_end = strchr(host, ']');
+		if (host_end == NULL || host_end[1] != ':')
+			return -1;
+		colon = host_end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return -1;
+		host_end = colon;
+	}
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || p > 65535 || host_end == host)
+		return -1;
+	name = xstrndup(host, (size_t)(host_end - host));
+	ok = inet_pton(s[0] == '[' ? AF_INET6 : AF_INET, name, probe) == 1;
+	if (!ok) {
+		free(name);
+		return -1;
+	}
+	*addr = name;
+	*port = (unsigned)p;
+	return 0;
 }

@@ -32,6 +32,11 @@ int units_parse_window(const char *s, struct time_window *w);
 /* Parses a percentage "85%" or "85", 0..100. Returns 0 and sets *pct, or -1. */
 int units_parse_percent(const char *s, unsigned *pct);
 
+/* Parses a listen address "ADDR:PORT": an IPv4 address ("127.0.0.1:9473") or a
+ * bracketed IPv6 one ("[::1]:9473"), port 0..65535 (0: any free port). Returns 0
+ * and sets *addr (a new string, without brackets) and *port, or -1. */
+int units_parse_listen(const char *s, char **addr, unsigned *port);
+
 /* Returns 1 when minute_of_day (0..1439) is inside w, else 0. */
 int units_window_contains(const struct time_window *w, unsigned minute_of_day);
 

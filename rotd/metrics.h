@@ -1,0 +1,69 @@
+/* metrics: rotd's Prometheus metrics. Totals accumulate over the life of the
+ * process (a daemon's uptime; one pass for rotd --now) and are rendered in the
+ * Prometheus text exposition format (version 0.0.4), for node-exporter's
+ * textfile collector and for the daemon's optional /metrics endpoint.
+ *
+ * Families (label values are escaped as the format requires):
+ *   rotd_build_info{version}                       gauge 1
+ *   rotd_start_time_seconds                        gauge
+ *   rotd_passes_total                              counter
+ *   rotd_last_pass_timestamp_seconds               gauge, when the last pass started
+ *   rotd_last_pass_success                         gauge 1/0 (exit code 0 or not)
+ *   rotd_last_pass_duration_seconds                gauge
+ *   rotd_containers{role,state}                    gauge, the inventory
+ *   rotd_rotated_bytes_total{container,role}       counter, source bytes archived
+ *   rotd_archives_written_total{container,role}    counter
+ *   rotd_archives_pruned_total{container,role}     counter, archives removed beyond keep
+ *   rotd_freed_bytes_total{container,role}         counter, bytes the live logs shrank by
+ *                                                  plus the sizes of pruned archives,
+ *                                                  minus the new archives' sizes
+ *   rotd_cleanup_exit_code{container}              gauge, last cleanup.sh exit code
+ *                                                  (-1: timed out or could not run)
+ *   rotd_cleanup_last_run_timestamp_seconds{container} gauge
+ *   rotd_media_pruned_files_total{volume}          counter
+ *   rotd_media_pruned_bytes_total{volume}          counter
+ *   rotd_errors_total{kind}                        counter; kinds: engine, container, file,
+ *                                                  prune, cleanup, media, gc, state, config,
+ *                                                  metrics
+ * Every errors kind is always present (0 until it happens).
+ * Not thread-safe: one thread records and renders; publish the rendered text. */
+#ifndef ROTD_METRICS_H
+#define ROTD_METRICS_H
+
+#include <time.h>
+
+#include "inventory.h"
+#include "jobs.h"
+#include "pass.h"
+
+struct metrics;
+
+/* Returns empty metrics for a process started at started. Never NULL. */
+struct metrics *metrics_new(time_t started);
+
+/* Frees m; NULL is allowed. */
+void metrics_free(struct metrics *m);
+
+/* Adds a finished pass: p (not a dry run) and its jobs j (NULL when none ran),
+ * which started at started, took seconds and ended with exit_code. Counts its
+ * container, file, prune, cleanup, media, gc and state errors. */
+void metrics_record_pass(struct metrics *m, const struct pass *p, const struct jobs *j, time_t started,
+			 double seconds, int exit_code);
+
+/* Counts one error of kind outside a pass (e.g. "engine", "config", "metrics").
+ * An unknown kind is counted under its own name. */
+void metrics_count_error(struct metrics *m, const char *kind);
+
+/* Replaces the rotd_containers gauge with the counts of inv. */
+void metrics_set_inventory(struct metrics *m, const struct inventory *inv);
+
+/* Renders everything: HELP and TYPE lines, families in the order above, series
+ * sorted by labels. New string. */
+char *metrics_render(const struct metrics *m);
+
+/* Writes text to path atomically: a temp file in the same folder (mode 0644),
+ * fsync, rename over path, fsync of the folder. Returns 0, or -1 with *err set
+ * to a new one-line message naming the path (a missing folder is not created). */
+int metrics_write_file(const char *path, const char *text, char **err);
+
+#endif

@@ -1,0 +1,20 @@
+/* notify: the systemd service notification protocol (see sd_notify(3)),
+ * spoken directly on NOTIFY_SOCKET without libsystemd. */
+#ifndef ROTD_NOTIFY_H
+#define ROTD_NOTIFY_H
+
+#include <stdint.h>
+
+/* Sends state (e.g. "READY=1\nSTATUS=watching 3 containers") as one datagram to
+ * the socket named by NOTIFY_SOCKET: a filesystem path, or an abstract socket
+ * when it starts with '@'. Returns 1 when sent, 0 when NOTIFY_SOCKET is unset
+ * (not started by systemd: nothing to do), or -1 with errno set (the variable
+ * names something that is not a usable socket, or sending failed). Thread-safe. */
+int notify_send(const char *state);
+
+/* The watchdog period systemd expects pings within (WATCHDOG_USEC), in
+ * microseconds, when WATCHDOG_PID is unset or names this process; else 0
+ * (no watchdog). */
+uint64_t notify_watchdog_usec(void);
+
+#endif
