@@ -6,10 +6,16 @@
 #include "crashpoint.h"
 #include "log.h"
 #include "pool.h"
+#include "shutdown.h"
 #include "xalloc.h"
 
 static void run_unit(struct apply_unit *u, time_t now)
 {
+	if (shutdown_requested()) {
+		if (u->main != NULL)
+			u->main_outcome->note = xstrdup("not started: rotd is stopping");
+		return;
+	}
 	if (u->main != NULL) {
 		rotate_run(u->target, u->main, u->dir_fd, now, u->main_outcome);
 		if (u->main_outcome->error)

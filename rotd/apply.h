@@ -21,7 +21,9 @@ struct apply_unit {
 };
 
 /* Runs every unit on min(jobs, n) threads (jobs 0: one per CPU) and returns when
- * all are done. Outcomes are written through the unit's pointers. */
+ * all are done. Outcomes are written through the unit's pointers. Once a
+ * shutdown is requested (shutdown.h), units not yet started are left alone with
+ * the note "not started: rotd is stopping". */
 void apply_run(struct apply_unit *units, size_t n, unsigned jobs, time_t now);
 
 #endif

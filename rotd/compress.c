@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "compress.h"
+#include "heartbeat.h"
+#include "shutdown.h"
 #include "xalloc.h"
 
 /* Read size for compress_range: large enough that syscalls and libarchive's
@@ -297,9 +299,16 @@ int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind k
 	compress_digest_init(&d);
 	while (off < length) {
 		size_t want = length - off < RANGE_BUF_SIZE ? (size_t)(length - off) : RANGE_BUF_SIZE;
-		ssize_t n = pread_retry(src_fd, buf, want, off);
+		ssize_t n;
 		la_ssize_t w;
 
+		heartbeat_tick();
+		if (shutdown_abandon()) {
+			*err = xasprintf("abandoned after %" PRIu64 " of %" PRIu64 " bytes: rotd is stopping",
+					 off, length);
+			goto fail;
+		}
+		n = pread_retry(src_fd, buf, want, off);
 		if (n < 0) {
 			*err = xasprintf("reading the source at offset %" PRIu64 ": %s", off,
 					 strerror(errno));

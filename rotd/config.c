@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <confuse.h>
 
 #include "config.h"
 #include "default_conf.h"
+#include "log.h"
 #include "xalloc.h"
 
 #ifndef SYSCONFDIR
@@ -1551,6 +1553,18 @@ struct rotd_config *config_load(const char *path, struct strlist *errors)
 	cfg = config_load_buffer(text, path, errors);
 	free(text);
 	return cfg;
+}
+
+struct rotd_config *config_load_chosen(const char *path, struct strlist *errors)
+{
+	if (path == NULL) {
+		if (access(config_default_path(), F_OK) != 0 && errno == ENOENT) {
+			log_debug("%s does not exist; using the built-in defaults", config_default_path());
+			return config_load_defaults();
+		}
+		path = config_default_path();
+	}
+	return config_load(path, errors);
 }
 
 struct rotd_config *config_load_defaults(void)

@@ -133,6 +133,10 @@ struct rotd_config *config_load(const char *path, struct strlist *errors);
 /* The same for text already in memory; name stands for the file in messages. */
 struct rotd_config *config_load_buffer(const char *text, const char *name, struct strlist *errors);
 
+/* What rotd reads: path when given; else the default file (config_default_path),
+ * or the built-in defaults when that file does not exist. Errors as config_load. */
+struct rotd_config *config_load_chosen(const char *path, struct strlist *errors);
+
 /* The built-in defaults: the text of conf/rotd.conf compiled into rotd. Never NULL. */
 struct rotd_config *config_load_defaults(void);
 

@@ -12,8 +12,10 @@
 
 #include "buffer.h"
 #include "docker.h"
+#include "heartbeat.h"
 #include "lines.h"
 #include "log.h"
+#include "shutdown.h"
 #include "xalloc.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000u
@@ -32,6 +34,8 @@ struct docker {
 	size_t max_response;
 	char curl_error[CURL_ERROR_SIZE];
 	char error[1024];
+	docker_cancel_fn cancel;   /* asked about once a second during transfers, or NULL */
+	void *cancel_arg;
 };
 
 struct docker_filters {
@@ -59,6 +63,8 @@ struct xfer {
 	size_t cap;
 	size_t max;
 	int abort_status;         /* why a callback stopped the transfer */
+	int stream;               /* open-ended (events): no heartbeat, stops at a shutdown request */
+	const struct docker *d;
 };
 
 void docker_global_init(void)
@@ -346,6 +352,12 @@ struct docker *docker_new(const char *socket_path, const struct docker_options *
 	return d;
 }
 
+void docker_set_cancel(struct docker *d, docker_cancel_fn cancel, void *arg)
+{
+	d->cancel = cancel;
+	d->cancel_arg = arg;
+}
+
 void docker_free(struct docker *d)
 {
 	if (d == NULL)
@@ -381,6 +393,7 @@ static void xfer_init(struct xfer *x, const struct docker *d, const char *method
 	x->versioned = 1;
 	x->timeout_ms = d->timeout_ms;
 	x->max = d->max_response;
+	x->d = d;
 }
 
 static void xfer_free(struct xfer *x)
@@ -446,6 +459,34 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+/* Marks x as stopped on purpose; returns what makes libcurl abort. */
+static int stopped(struct xfer *x)
+{
+	x->abort_status = DOCKER_ESTOPPED;
+	return 1;
+}
+
+/* libcurl calls this about once a second during a transfer, even an idle one.
+ * Work in progress shows it is alive (heartbeat); a stop ends streams at once
+ * and other requests once the shutdown grace has passed. */
+static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (x->d->cancel != NULL && x->d->cancel(x->d->cancel_arg))
+		return stopped(x);
+	if (x->stream)
+		return shutdown_requested() ? stopped(x) : 0;
+	if (shutdown_abandon())
+		return stopped(x);
+	heartbeat_tick();
+	return 0;
+}
+
 /* Sets the options for x on the client's handle; returns the header list to free. */
 static struct curl_slist *setup_handle(struct docker *d, struct xfer *x, const char *url)
 {
@@ -465,6 +506,9 @@ static struct curl_slist *setup_handle(struct docker *d, struct xfer *x, const c
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
 	if (x->body != NULL) {
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 		headers = curl_slist_append(headers, "Expect:");
@@ -487,6 +531,13 @@ static int transfer_failed(struct docker *d, const struct xfer *x, CURLcode rc)
 
 	curl_easy_getinfo(d->curl, CURLINFO_OS_ERRNO, &os_errno);
 	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		if (x->abort_status == DOCKER_ESTOPPED) {
+			set_error(d, "%s %s to the Docker engine at %s stopped: rotd is stopping", x->method,
+				  x->path, d->socket);
+			return DOCKER_ESTOPPED;
+		}
+		break;
 	case CURLE_WRITE_ERROR:
 		if (x->abort_status == DOCKER_ETOOBIG) {
 			set_error(d, "the engine's answer to %s %s exceeded %zu bytes", x->method, x->path, x->max);
@@ -728,6 +779,7 @@ int docker_events(struct docker *d, const char *since, const char *until,
 	lines_init(&s.lines, EVENT_LINE_MAX);
 	xfer_init(&x, d, "GET", path);
 	x.timeout_ms = 0;
+	x.stream = 1;
 	x.sink = events_sink;
 	x.sink_arg = &s;
 	rc = perform(d, &x);

@@ -27,7 +27,7 @@ enum docker_status {
 	DOCKER_ETIMEOUT = -4,      /* the request took longer than allowed */
 	DOCKER_ETOOBIG = -5,       /* the response exceeded its size cap */
 	DOCKER_EPROTO = -6,        /* malformed response, or unsupported API version */
-	DOCKER_ESTOPPED = -7,      /* a callback asked to stop */
+	DOCKER_ESTOPPED = -7,      /* a callback, the cancel hook or a shutdown stopped it */
 };
 
 struct docker;
@@ -62,6 +62,15 @@ struct docker *docker_new(const char *socket_path, const struct docker_options *
 
 /* Frees d; NULL is allowed. */
 void docker_free(struct docker *d);
+
+/* Asked about once a second during every transfer of d; non-zero stops the
+ * transfer with DOCKER_ESTOPPED. Independently of it, every transfer stops once
+ * a shutdown (shutdown.h) has passed its grace, and a stream (events) as soon
+ * as a shutdown is requested; other transfers tick the heartbeat. */
+typedef int (*docker_cancel_fn)(void *arg);
+
+/* Sets d's cancel hook (NULL: none). */
+void docker_set_cancel(struct docker *d, docker_cancel_fn cancel, void *arg);
 
 /* GET /_ping and negotiates the API version. Returns DOCKER_OK or an error. */
 int docker_ping(struct docker *d);

@@ -30,7 +30,9 @@ struct httpd;
 /* Starts serving on listen ("ADDR:PORT" as units_parse_listen reads it; port 0
  * picks a free port) and calls
  * handler for each request whose body is at most max_body bytes; larger bodies
- * get 413 without calling it, and connections idle for 10 s are closed.
+ * get 413 without calling it (a body sent without waiting for "100 Continue" is
+ * read and dropped, up to 1 MiB over the limit, so the client sees the 413), and
+ * connections idle for 10 s are closed. At most 16 connections at a time.
  * Returns the server, or NULL with *err set to a new one-line message (bad
  * address, port in use). */
 struct httpd *httpd_start(const char *listen, size_t max_body, httpd_handler handler, void *arg, char **err);

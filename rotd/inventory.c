@@ -261,29 +261,74 @@ int inventory_build(struct docker *d, const struct rotd_config *cfg, const struc
 	return st;
 }
 
+/* Frees what c owns. */
+static void container_free(struct container *c)
+{
+	for (size_t m = 0; m < c->n_mounts; m++) {
+		free(c->mounts[m].type);
+		free(c->mounts[m].name);
+		free(c->mounts[m].source);
+		free(c->mounts[m].destination);
+	}
+	free(c->mounts);
+	free(c->id);
+	free(c->name);
+	free(c->image);
+	free(c->project);
+	free(c->service);
+	free(c->detail);
+	free(c->started_at);
+}
+
 void inventory_free(struct inventory *inv)
 {
-	for (size_t i = 0; i < inv->n; i++) {
-		struct container *c = &inv->v[i];
-
-		for (size_t m = 0; m < c->n_mounts; m++) {
-			free(c->mounts[m].type);
-			free(c->mounts[m].name);
-			free(c->mounts[m].source);
-			free(c->mounts[m].destination);
-		}
-		free(c->mounts);
-		free(c->id);
-		free(c->name);
-		free(c->image);
-		free(c->project);
-		free(c->service);
-		free(c->detail);
-		free(c->started_at);
-	}
+	for (size_t i = 0; i < inv->n; i++)
+		container_free(&inv->v[i]);
 	free(inv->v);
 	inv->v = NULL;
 	inv->n = 0;
+}
+
+/* The index of the entry whose id is id, or inv->n. */
+static size_t find_id(const struct inventory *inv, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n; i++)
+		if (inv->v[i].id != NULL && strcmp(inv->v[i].id, id) == 0)
+			break;
+	return i;
+}
+
+int inventory_refresh(struct docker *d, const struct rotd_config *cfg, struct inventory *inv, const char *id,
+		      const struct container **entry)
+{
+	json_t *inspect = NULL;
+	struct container c;
+	size_t at = find_id(inv, id);
+	int st = docker_inspect_container(d, id, &inspect);
+
+	*entry = NULL;
+	if (st != DOCKER_OK && st != DOCKER_ENOTFOUND)
+		return st;
+	if (at < inv->n) {
+		container_free(&inv->v[at]);
+		inv->v[at] = inv->v[--inv->n];
+	}
+	if (st == DOCKER_ENOTFOUND)
+		return DOCKER_OK;
+	memset(&c, 0, sizeof(c));
+	if (inventory_entry_from_inspect(cfg, inspect, &c) < 0) {
+		json_decref(inspect);
+		container_free(&c);
+		return DOCKER_EPROTO;
+	}
+	json_decref(inspect);
+	inv->v = xreallocarray(inv->v, inv->n + 1, sizeof(*inv->v));
+	inv->v[inv->n++] = c;
+	qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
+	*entry = &inv->v[find_id(inv, c.id)];
+	return DOCKER_OK;
 }
 
 const char *inventory_state_name(enum container_state state)

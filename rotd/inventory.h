@@ -88,6 +88,15 @@ int inventory_build(struct docker *d, const struct rotd_config *cfg, const struc
 int inventory_build_from_list(struct docker *d, const struct rotd_config *cfg, json_t *list,
 			      struct inventory *inv);
 
+/* Re-inspects container id and brings inv up to date: replaces its entry (or
+ * adds it, keeping the name order), or removes it when the engine no longer
+ * knows it. Returns DOCKER_OK and sets *entry to its entry in inv (NULL when
+ * removed; valid until inv changes again), or the inspect call's error with inv
+ * unchanged (DOCKER_EPROTO: the answer lacked Id, Name or State; the old entry is
+ * then gone). */
+int inventory_refresh(struct docker *d, const struct rotd_config *cfg, struct inventory *inv, const char *id,
+		      const struct container **entry);
+
 /* Frees everything inv owns and empties it. */
 void inventory_free(struct inventory *inv);
 

@@ -12,12 +12,16 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "docker.h"
 #include "exitcode.h"
 #include "inventory.h"
 #include "lock.h"
 #include "log.h"
+#include "metrics.h"
 #include "report.h"
+#include "shutdown.h"
+#include "status.h"
 #include "jobs.h"
 #include "pass.h"
 #include "xalloc.h"
@@ -30,19 +34,23 @@ struct options {
 	int json;
 	int respect_window;        /* off-peak jobs only inside the window, once per window */
 	int skip_jobs;             /* --rotate-only: no off-peak jobs */
+	int status;                /* the `status` command */
 	struct strlist containers; /* --container NAME: only these */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rotd [--config FILE] --check-config\n"
+		"usage: rotd [--config FILE] [-v]                  run as a daemon\n"
+		"       rotd [--config FILE] status [--json]\n"
+		"       rotd [--config FILE] --check-config\n"
 		"       rotd [--config FILE] --now [--dry-run] [--json] [--respect-window | --rotate-only]\n"
 		"            [--container NAME]... [-v]\n"
 		"\n"
 		"  -c, --config FILE     read FILE instead of %s\n"
 		"      --check-config    validate the configuration and exit (0 OK, 2 errors)\n"
 		"      --now             run one pass now: rotate what is over its size\n"
+		"  status                what the running daemon is doing (0 running, 3 not running)\n"
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
 		"      --json            print the report as JSON\n"
 		"      --container NAME  only this container (repeatable)\n"
@@ -117,8 +125,16 @@ static void parse_options(int argc, char **argv, struct options *o)
 			exit(EXIT_ROTD_CONFIG);
 		}
 	}
+	if (optind < argc && strcmp(argv[optind], "status") == 0) {
+		o->status = 1;
+		optind++;
+	}
 	if (optind < argc)
 		fatalx(EXIT_ROTD_CONFIG, "unexpected argument '%s'; see rotd --help", argv[optind]);
+	if (o->status && (o->now || o->check_config || o->dry_run))
+		fatalx(EXIT_ROTD_CONFIG, "status takes only --config and --json; see rotd --help");
+	if (!o->now && !o->status && (o->dry_run || o->containers.n > 0 || o->respect_window || o->skip_jobs))
+		fatalx(EXIT_ROTD_CONFIG, "--dry-run, --container, --respect-window and --rotate-only go with --now");
 }
 
 /* Loads the named file, else the default file, else the built-in defaults. On
@@ -126,16 +142,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 static struct rotd_config *load_config(const char *path)
 {
 	struct strlist errors = STRLIST_INIT;
-	struct rotd_config *cfg;
+	struct rotd_config *cfg = config_load_chosen(path, &errors);
 
-	if (path == NULL) {
-		if (access(config_default_path(), F_OK) != 0 && errno == ENOENT) {
-			log_debug("%s does not exist; using the built-in defaults", config_default_path());
-			return config_load_defaults();
-		}
-		path = config_default_path();
-	}
-	cfg = config_load(path, &errors);
 	for (size_t i = 0; i < errors.n; i++)
 		fprintf(stderr, "%s\n", errors.v[i]);
 	strlist_free(&errors);
@@ -198,7 +206,28 @@ static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_co
 	return d;
 }
 
-static int run_pass(const struct options *o, const struct rotd_config *cfg)
+/* The textfile-collector file after a real pass; a failure is reported, not fatal. */
+static void write_metrics(const struct rotd_config *cfg, const struct inventory *inv, const struct pass *p,
+			  const struct jobs *j, int code)
+{
+	struct metrics *m;
+	char *text, *err = NULL;
+
+	if (cfg->metrics_file == NULL)
+		return;
+	m = metrics_new(p->now);
+	metrics_set_inventory(m, inv);
+	metrics_record_pass(m, p, j, p->now, difftime(time(NULL), p->now), code);
+	text = metrics_render(m);
+	if (metrics_write_file(cfg->metrics_file, text, &err) < 0) {
+		log_warnx("%s", err);
+		free(err);
+	}
+	free(text);
+	metrics_free(m);
+}
+
+static int run_pass(struct options *o, const struct rotd_config *cfg)
 {
 	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
@@ -233,6 +262,10 @@ static int run_pass(const struct options *o, const struct rotd_config *cfg)
 	pass.config_path = cfg->path;
 	now = time(NULL);
 	pass_run(&pass, cfg, &inv, o->dry_run, now);
+	if (shutdown_requested() && !o->skip_jobs) {
+		log_warnx("stopping on request: the off-peak jobs do not run");
+		o->skip_jobs = 1;
+	}
 	if (!o->skip_jobs)
 		jobs_run(&jobs, cfg, &pass, o->dry_run, o->respect_window, o->json ? NULL : stdout, now);
 	if (o->json)
@@ -240,11 +273,12 @@ static int run_pass(const struct options *o, const struct rotd_config *cfg)
 	else
 		report_print_text(stdout, &pass, o->skip_jobs ? NULL : &jobs);
 	code = pass_exit_code(&pass);
-	if (!o->skip_jobs) {
-		if (code == EXIT_ROTD_OK && jobs_failed(&jobs))
-			code = EXIT_ROTD_PARTIAL;
+	if (!o->skip_jobs && code == EXIT_ROTD_OK && jobs_failed(&jobs))
+		code = EXIT_ROTD_PARTIAL;
+	if (!o->dry_run)
+		write_metrics(cfg, &inv, &pass, o->skip_jobs ? NULL : &jobs, code);
+	if (!o->skip_jobs)
 		jobs_free(&jobs);
-	}
 	pass_free(&pass);
 	inventory_free(&inv);
 	docker_free(d);
@@ -266,11 +300,22 @@ int main(int argc, char **argv)
 		strlist_free(&o.containers);
 		return code;
 	}
-	if (!o.now)
-		fatalx(EXIT_ROTD_CONFIG, "the daemon (rotd without --now) is not built yet: run rotd --now");
 	cfg = load_config(o.config_path);
 	if (cfg == NULL)
 		return EXIT_ROTD_CONFIG;
+	if (o.status) {
+		code = status_show(cfg->status_file, stdout, o.json, time(NULL));
+		config_free(cfg);
+		return code;
+	}
+	if (!o.now) {
+		docker_global_init();
+		code = daemon_run(o.config_path, cfg);
+		docker_global_cleanup();
+		return code;
+	}
+	shutdown_set_grace((unsigned)cfg->stop_timeout);
+	shutdown_install_handlers(-1);
 	lock_fd = o.dry_run ? -3 : lock_take(cfg->lock_file, (unsigned long)cfg->lock_wait, &lock_err);
 	if (lock_fd == -1 || lock_fd == -2) {
 		if (lock_fd == -1)

@@ -13,7 +13,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "heartbeat.h"
 #include "media.h"
+#include "shutdown.h"
 #include "xalloc.h"
 
 /* One open folder of the walk. Its own path is w->path[0..path_len). */
@@ -276,6 +278,16 @@ static void walk(struct walker *w, int fd)
 		struct dirent *de;
 
 		path_cut(w, f->path_len);
+		heartbeat_tick();
+		if (shutdown_requested()) {
+			/* Each unlink stands alone, so stopping here is safe; say so once. */
+			add_error(w->out, w->path, "stopped early: rotd is stopping");
+			for (size_t i = 0; i < w->depth; i++)
+				w->frames[i].kept = 1;
+			while (w->depth > 0)
+				pop_dir(w);
+			return;
+		}
 		errno = 0;
 		de = readdir(f->dir);
 		if (de == NULL) {

@@ -10,16 +10,17 @@
  *   rotd_last_pass_timestamp_seconds               gauge, when the last pass started
  *   rotd_last_pass_success                         gauge 1/0 (exit code 0 or not)
  *   rotd_last_pass_duration_seconds                gauge
- *   rotd_containers{role,state}                    gauge, the inventory
+ *   rotd_containers{role,state}                    gauge, the inventory (role "none": no role)
  *   rotd_rotated_bytes_total{container,role}       counter, source bytes archived
  *   rotd_archives_written_total{container,role}    counter
  *   rotd_archives_pruned_total{container,role}     counter, archives removed beyond keep
  *   rotd_freed_bytes_total{container,role}         counter, bytes the live logs shrank by
  *                                                  plus the sizes of pruned archives,
  *                                                  minus the new archives' sizes
+ *                                                  (per container and pass, never below 0)
  *   rotd_cleanup_exit_code{container}              gauge, last cleanup.sh exit code
  *                                                  (-1: timed out or could not run)
- *   rotd_cleanup_last_run_timestamp_seconds{container} gauge
+ *   rotd_cleanup_last_run_timestamp_seconds{container} gauge, start of the pass that ran it
  *   rotd_media_pruned_files_total{volume}          counter
  *   rotd_media_pruned_bytes_total{volume}          counter
  *   rotd_errors_total{kind}                        counter; kinds: engine, container, file,

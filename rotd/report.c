@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exitcode.h"
+#include "log.h"
 #include "plan.h"
 #include "report.h"
 #include "units.h"
@@ -438,4 +439,63 @@ void report_print_json(FILE *out, const struct pass *p, const struct jobs *j)
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fputc('\n', out);
 	json_decref(root);
+}
+
+void report_log_pass(const struct pass *p)
+{
+	char b1[32], b2[32];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pass_container *pc = &p->v[i];
+		char *name;
+
+		if (pc->outcomes == NULL)
+			continue;
+		name = report_escape(pc->ctr->name);
+		for (size_t k = 0; k < pc->plan.n; k++) {
+			const struct action *a = &pc->plan.v[k];
+			const struct rotate_outcome *o = &pc->outcomes[k];
+			char *path, *archive;
+
+			if (a->kind == ACTION_PRUNE || a->kind == ACTION_SKIP || !o->done)
+				continue;
+			path = report_escape(a->file->path);
+			archive = report_escape(o->archive);
+			log_info("container %s: %s %s: archived %s into %s (%s)%s", name, plan_action_name(a->kind),
+				 path, units_format_size(o->archived, b1, sizeof(b1)), archive,
+				 units_format_size(o->compressed, b2, sizeof(b2)),
+				 o->fallback ? ", copied then truncated" : "");
+			if (o->pruned > 0)
+				log_info("container %s: pruned %u old archives of %s", name, o->pruned, path);
+			free(path);
+			free(archive);
+		}
+		free(name);
+	}
+}
+
+char *report_summary(const struct pass *p, const struct jobs *j)
+{
+	unsigned rotated = 0, errors = 0, containers = 0;
+	uint64_t archived = 0;
+	char b[32];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pass_container *pc = &p->v[i];
+
+		if (pc->fs != NULL)
+			containers++;
+		errors += (unsigned)pc->errors.n + (pc->scanned ? (unsigned)pc->scan.errors.n : 0);
+		for (size_t k = 0; pc->outcomes != NULL && k < pc->plan.n; k++) {
+			if (pc->outcomes[k].error != NULL)
+				errors++;
+			if (pc->plan.v[k].kind != ACTION_PRUNE && pc->outcomes[k].done) {
+				rotated++;
+				archived += pc->outcomes[k].archived;
+			}
+		}
+	}
+	return xasprintf("%u containers, %u files archived (%s), %u errors%s", containers, rotated,
+			 units_format_size(archived, b, sizeof(b)), errors,
+			 j != NULL && jobs_failed(j) ? ", off-peak jobs failed" : "");
 }

@@ -18,6 +18,13 @@ json_t *report_json(const struct pass *p, const struct jobs *j);
 /* Writes report_json(p, j) followed by a newline. */
 void report_print_json(FILE *out, const struct pass *p, const struct jobs *j);
 
+/* Logs (info) one line per file a real pass archived, for the daemon's journal. */
+void report_log_pass(const struct pass *p);
+
+/* One line summing up p and j (may be NULL): "3 containers, 2 files archived
+ * (41.0 MiB), 0 errors". New string. */
+char *report_summary(const struct pass *p, const struct jobs *j);
+
 /* A copy of s fit for a terminal: bytes outside printable ASCII become \xNN and
  * '\\' becomes "\\\\". New string. */
 char *report_escape(const char *s);

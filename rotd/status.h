@@ -34,13 +34,16 @@ struct status_snapshot {
 
 /* The snapshot as a JSON object: {"pid", "version", "started", "updated",
  * "config", "activity": {"what","detail","since"}, "engine": {"connected",
- * "error","api_version"}, "containers": [{"name","id","role","state","pid"}],
- * "next_check", "last_pass": {"started","seconds","exit_code","summary",
- * "report"} or null}. Times are Unix seconds. New reference. */
+ * "error","api_version"}, "containers": [{"name","id","image","role","state",
+ * "pid","detail"}], "next_check", "last_pass": {"started","seconds","exit_code",
+ * "summary","report"} or null (no pass yet)}. Times are Unix seconds; absent
+ * strings are null; strings that are not valid UTF-8 are stored escaped as by
+ * report_escape(). New reference. */
 json_t *status_to_json(const struct status_snapshot *s);
 
-/* Writes status_to_json(s) to path atomically (temp file in the same folder,
- * mode 0644, rename), creating the folder (0755) if missing. Returns 0, or -1
+/* Writes status_to_json(s) to path atomically (a uniquely named temp file in
+ * the same folder, mode 0644, fsync, rename), creating the folder (0755, one
+ * level) if missing. Safe to call from several threads. Returns 0, or -1
  * with *err set to a new message naming the path. */
 int status_write(const char *path, const struct status_snapshot *s, char **err);
 

@@ -4,6 +4,7 @@
 #                           sets ENGINE_DIR, ENGINE_SOCK, ENGINE_PID, DOCKER_HOST
 #   engine_build_images     imports WhatsApp-like images from a busybox-static rootfs
 #   engine_start_whatsapp   starts compose-named web, core and master containers and a db
+#   engine_restart          stops dockerd by pid and starts it again on the same folders
 #   engine_stop             removes everything it started, stopping processes by pid
 #
 # dockerd runs with vfs storage, no bridge and no iptables, its own data-root,
@@ -27,10 +28,18 @@ engine_start() {
 	# Short path: unix socket paths are limited to 108 bytes.
 	ENGINE_DIR=$(mktemp -d /tmp/rotd-engine.XXXXXX) || return 1
 	ENGINE_SOCK=$ENGINE_DIR/docker.sock
+	engine_launch || return 1
+	DOCKER_HOST=unix://$ENGINE_SOCK
+	export DOCKER_HOST
+	engine_log "dockerd pid $ENGINE_PID on $ENGINE_SOCK"
+}
+
+# Starts dockerd on ENGINE_DIR and waits for /_ping; sets ENGINE_PID.
+engine_launch() {
 	dockerd --storage-driver=vfs --bridge=none --iptables=false --ip6tables=false \
 		--host "unix://$ENGINE_SOCK" --data-root "$ENGINE_DIR/data" \
 		--exec-root "$ENGINE_DIR/exec" --pidfile "$ENGINE_DIR/dockerd.pid" \
-		>"$ENGINE_DIR/dockerd.log" 2>&1 &
+		>>"$ENGINE_DIR/dockerd.log" 2>&1 &
 	ENGINE_PID=$!
 	i=0
 	while ! engine_ping; do
@@ -42,9 +51,17 @@ engine_start() {
 		fi
 		sleep 0.5
 	done
-	DOCKER_HOST=unix://$ENGINE_SOCK
-	export DOCKER_HOST
-	engine_log "dockerd pid $ENGINE_PID on $ENGINE_SOCK"
+}
+
+# Stops dockerd by its pid (its containers stop with it) and starts it again on
+# the same folders, as a package upgrade or a crash and restart would.
+engine_restart() {
+	kill -TERM "$ENGINE_PID" 2>/dev/null
+	i=0
+	while kill -0 "$ENGINE_PID" 2>/dev/null && [ $i -lt 60 ]; do sleep 0.5; i=$((i + 1)); done
+	kill -KILL "$ENGINE_PID" 2>/dev/null
+	engine_launch || return 1
+	engine_log "dockerd restarted: pid $ENGINE_PID"
 }
 
 # Writes a busybox-static rootfs with the WhatsApp layout to $1.

@@ -22,6 +22,8 @@ tap_result $? "a private dockerd starts and answers /_ping"
 # wrapper adds --config TEST_CONF unless the scenario gives its own config.
 TEST_CONF=$ENGINE_DIR/test.conf
 sed -e "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" -e "s|^lock-file = .*|lock-file = $ENGINE_DIR/rotd.lock|" \
+	-e "s|^status-file = .*|status-file = $ENGINE_DIR/status.json|" \
+	-e "s|^  file = /var/lib/prometheus/node-exporter/rotd.prom|  file = $ENGINE_DIR/rotd.prom|" \
 	"$srcdir/conf/rotd.conf" >"$TEST_CONF"
 REAL_ROTD=$ROTD
 ROTD=$ENGINE_DIR/rotd

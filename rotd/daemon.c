@@ -1,0 +1,641 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "docker.h"
+#include "events.h"
+#include "exitcode.h"
+#include "heartbeat.h"
+#include "httpd.h"
+#include "inventory.h"
+#include "jobs.h"
+#include "lock.h"
+#include "log.h"
+#include "metrics.h"
+#include "notify.h"
+#include "offpeak.h"
+#include "pass.h"
+#include "report.h"
+#include "shutdown.h"
+#include "status.h"
+#include "strlist.h"
+#include "xalloc.h"
+
+#define LOCK_RETRY_S 10          /* another pass holds the lock: try again this soon */
+#define RELIST_RETRY_S 5         /* listing failed although the engine answered */
+#define JOBS_RETRY_S (15 * 60)   /* failed off-peak jobs: try again this much later in the window */
+#define METRICS_MAX_BODY 0       /* /metrics takes no body */
+
+struct daemon {
+	const char *config_path;
+	struct rotd_config *cfg;
+	char *socket;
+	struct docker *d;              /* the loop's own client: ping, list, inspect */
+	struct events *events;
+	struct inventory inv;
+	int connected;
+	char *engine_error;            /* why the engine is unreachable, or NULL */
+	int need_relist;
+	long relist_at;                /* monotonic seconds */
+	int ready_sent;
+	struct strlist pending;        /* container ids to re-inspect */
+	struct strlist started;        /* of those, the ones that started: check them at once */
+	time_t started_at;
+	long next_check;               /* monotonic seconds */
+	time_t jobs_retry_at;          /* wall clock: the window is a wall-clock matter */
+	struct metrics *metrics;
+	struct httpd *httpd;
+	char *httpd_listen;
+	pthread_mutex_t published_lock;
+	char *published;               /* the metrics text /metrics serves */
+	char *metrics_problem;         /* the last metrics-file error, logged once */
+	char *status_problem;          /* the last status-file error, logged once */
+	char *status_line;             /* the last STATUS= sent */
+	const char *activity;
+	char *activity_detail;
+	time_t activity_since;
+	time_t last_pass_started;
+	double last_pass_seconds;
+	int last_pass_exit;
+	char *last_pass_summary;
+	json_t *last_report;
+};
+
+static int wake_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t reload_asked;
+
+static void on_sighup(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	reload_asked = 1;
+	if (write(wake_pipe[1], "h", 1) < 0) {
+		/* The pipe is full: the loop is awake anyway. */
+	}
+	errno = saved;
+}
+
+static long monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void replace(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = value != NULL ? xstrdup(value) : NULL;
+}
+
+/* ---- what the daemon tells: status file, STATUS=, metrics ------------------ */
+
+/* Logs problem once until it changes (a missing folder would otherwise repeat
+ * every interval); NULL clears it. */
+static void report_once(char **last, const char *problem)
+{
+	if (problem != NULL && (*last == NULL || strcmp(*last, problem) != 0))
+		log_warnx("%s", problem);
+	replace(last, problem);
+}
+
+static void write_status(struct daemon *dm)
+{
+	long mono = monotonic_now();
+	struct status_snapshot s;
+	char *err = NULL;
+
+	memset(&s, 0, sizeof(s));
+	s.pid = getpid();
+	s.version = PACKAGE_VERSION;
+	s.started = dm->started_at;
+	s.updated = time(NULL);
+	s.config_path = dm->cfg->path;
+	s.activity = dm->activity;
+	s.activity_detail = dm->activity_detail;
+	s.activity_since = dm->activity_since;
+	s.engine_connected = dm->connected;
+	s.engine_error = dm->engine_error;
+	s.api_version = dm->connected ? docker_api_version(dm->d) : NULL;
+	s.inv = &dm->inv;
+	s.next_check = dm->connected ? s.updated + (dm->next_check > mono ? dm->next_check - mono : 0) : 0;
+	s.last_pass_started = dm->last_pass_started;
+	s.last_pass_seconds = dm->last_pass_seconds;
+	s.last_pass_exit = dm->last_pass_exit;
+	s.last_pass_summary = dm->last_pass_summary;
+	s.last_report = dm->last_report;
+	status_write(dm->cfg->status_file, &s, &err);
+	report_once(&dm->status_problem, err);
+	free(err);
+}
+
+static void set_activity(struct daemon *dm, const char *what, const char *detail)
+{
+	dm->activity = what;
+	replace(&dm->activity_detail, detail);
+	dm->activity_since = time(NULL);
+	write_status(dm);
+}
+
+/* Sends a one-line STATUS= when it changed. */
+static void tell_systemd(struct daemon *dm)
+{
+	size_t with_role = 0;
+	char when[16] = "";
+	char *line, *msg;
+
+	for (size_t i = 0; i < dm->inv.n; i++)
+		with_role += dm->inv.v[i].state == CTR_RUNNING;
+	if (dm->last_pass_started != 0) {
+		struct tm tm;
+
+		localtime_r(&dm->last_pass_started, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	}
+	if (!dm->connected)
+		line = xasprintf("waiting for the Docker engine: %s",
+				 dm->engine_error != NULL ? dm->engine_error : "not connected yet");
+	else if (dm->last_pass_started == 0)
+		line = xasprintf("watching %zu containers (%zu running with a role)", dm->inv.n, with_role);
+	else
+		line = xasprintf("watching %zu containers (%zu running with a role); last pass %s: %s", dm->inv.n,
+				 with_role, when, dm->last_pass_summary);
+	if (dm->status_line != NULL && strcmp(dm->status_line, line) == 0) {
+		free(line);
+		return;
+	}
+	msg = xasprintf("STATUS=%s", line);
+	notify_send(msg);
+	free(msg);
+	free(dm->status_line);
+	dm->status_line = line;
+}
+
+static void publish_metrics(struct daemon *dm)
+{
+	char *text, *err = NULL;
+
+	metrics_set_inventory(dm->metrics, &dm->inv);
+	text = metrics_render(dm->metrics);
+	if (dm->cfg->metrics_file != NULL && metrics_write_file(dm->cfg->metrics_file, text, &err) < 0) {
+		if (dm->metrics_problem == NULL || strcmp(dm->metrics_problem, err) != 0)
+			metrics_count_error(dm->metrics, "metrics");
+	}
+	report_once(&dm->metrics_problem, err);
+	free(err);
+	pthread_mutex_lock(&dm->published_lock);
+	free(dm->published);
+	dm->published = text;
+	pthread_mutex_unlock(&dm->published_lock);
+}
+
+static void serve_metrics(const struct httpd_request *req, struct httpd_response *res, void *arg)
+{
+	struct daemon *dm = arg;
+
+	if (strcmp(req->path, "/metrics") != 0) {
+		res->status = 404;
+		res->body = xstrdup("not found; try /metrics\n");
+		return;
+	}
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+		res->status = 405;
+		res->body = xstrdup("only GET\n");
+		return;
+	}
+	pthread_mutex_lock(&dm->published_lock);
+	res->body = xstrdup(dm->published != NULL ? dm->published : "");
+	pthread_mutex_unlock(&dm->published_lock);
+	res->status = 200;
+	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* Starts, restarts or stops the /metrics server to match the config. */
+static void configure_httpd(struct daemon *dm)
+{
+	const char *want = dm->cfg->metrics_listen;
+	char *err = NULL;
+
+	if (want != NULL && dm->httpd_listen != NULL && strcmp(want, dm->httpd_listen) == 0)
+		return;
+	httpd_stop(dm->httpd);
+	dm->httpd = NULL;
+	replace(&dm->httpd_listen, NULL);
+	if (want == NULL)
+		return;
+	dm->httpd = httpd_start(want, METRICS_MAX_BODY, serve_metrics, dm, &err);
+	if (dm->httpd == NULL) {
+		log_errorx("metrics: cannot serve on %s: %s", want, err);
+		metrics_count_error(dm->metrics, "metrics");
+		free(err);
+		return;
+	}
+	replace(&dm->httpd_listen, want);
+	log_info("metrics: serving http://%s/metrics", want);
+}
+
+/* ---- passes --------------------------------------------------------------- */
+
+/* Whether the off-peak jobs are due now (the window is open and a failure is not
+ * being retried too soon); jobs_run itself skips what already ran this window. */
+static int jobs_due(struct daemon *dm, time_t now)
+{
+	time_t start;
+
+	if (shutdown_requested() || now < dm->jobs_retry_at)
+		return 0;
+	return offpeak_current(&dm->cfg->offpeak, dm->cfg->timezone, now, &start);
+}
+
+/* One pass over inv (the whole inventory, or containers that just started),
+ * under the lock, then the jobs when with_jobs and due. Returns 0, or -1 when
+ * another pass held the lock. */
+static int run_pass(struct daemon *dm, const struct inventory *inv, int with_jobs, const char *why)
+{
+	struct timespec t0;
+	struct pass pass;
+	struct jobs jobs;
+	char *lock_err = NULL;
+	time_t now = time(NULL);
+	int lock_fd, ran_jobs = 0, code;
+
+	lock_fd = lock_take(dm->cfg->lock_file, 0, &lock_err);
+	if (lock_fd == -2) {
+		log_info("another rotd pass holds %s; trying again in %d s", dm->cfg->lock_file, LOCK_RETRY_S);
+		return -1;
+	}
+	if (lock_fd == -1) {
+		log_errorx("%s; this pass runs without the lock", lock_err);
+		free(lock_err);
+	}
+	set_activity(dm, "pass", why);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&pass, 0, sizeof(pass));
+	pass.socket = docker_socket(dm->d);
+	pass.api_version = docker_api_version(dm->d);
+	pass.config_path = dm->cfg->path;
+	pass_run(&pass, dm->cfg, inv, 0, now);
+	if (with_jobs && jobs_due(dm, now)) {
+		set_activity(dm, "jobs", "off-peak window");
+		jobs_run(&jobs, dm->cfg, &pass, 0, 1, NULL, now);
+		ran_jobs = 1;
+		if (jobs_failed(&jobs))
+			dm->jobs_retry_at = now + JOBS_RETRY_S;
+	}
+	if (lock_fd >= 0)
+		close(lock_fd);
+	code = pass_exit_code(&pass);
+	if (code == EXIT_ROTD_OK && ran_jobs && jobs_failed(&jobs))
+		code = EXIT_ROTD_PARTIAL;
+	report_log_pass(&pass);
+	dm->last_pass_started = now;
+	dm->last_pass_seconds = seconds_since(&t0);
+	dm->last_pass_exit = code;
+	free(dm->last_pass_summary);
+	dm->last_pass_summary = report_summary(&pass, ran_jobs ? &jobs : NULL);
+	json_decref(dm->last_report);
+	dm->last_report = report_json(&pass, ran_jobs ? &jobs : NULL);
+	if (code == EXIT_ROTD_OK)
+		log_debug("pass (%s) done in %.1f s: %s", why, dm->last_pass_seconds, dm->last_pass_summary);
+	else
+		log_warnx("pass (%s) done in %.1f s: %s", why, dm->last_pass_seconds, dm->last_pass_summary);
+	metrics_record_pass(dm->metrics, &pass, ran_jobs ? &jobs : NULL, now, dm->last_pass_seconds, code);
+	if (ran_jobs)
+		jobs_free(&jobs);
+	pass_free(&pass);
+	publish_metrics(dm);
+	set_activity(dm, shutdown_requested() ? "stopping" : "idle", NULL);
+	return 0;
+}
+
+/* The containers of dm->inv whose ids are in ids and that run with a role, as a
+ * view that borrows dm->inv's entries (free only .v). */
+static struct inventory running_subset(const struct daemon *dm, const struct strlist *ids)
+{
+	struct inventory sub = { xcalloc(ids->n + 1, sizeof(struct container)), 0 };
+
+	for (size_t i = 0; i < dm->inv.n; i++)
+		if (dm->inv.v[i].state == CTR_RUNNING && strlist_contains(ids, dm->inv.v[i].id))
+			sub.v[sub.n++] = dm->inv.v[i];
+	return sub;
+}
+
+/* ---- the engine ------------------------------------------------------------ */
+
+static void take_events(struct daemon *dm)
+{
+	struct event *v;
+	size_t n = events_take(dm->events, &v);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct event *ev = &v[i];
+
+		switch (ev->kind) {
+		case EVENT_CONNECTED:
+			if (!dm->connected)
+				log_info("connected to the Docker engine at %s", dm->socket);
+			dm->connected = 1;
+			dm->need_relist = 1;
+			dm->relist_at = 0;
+			replace(&dm->engine_error, NULL);
+			break;
+		case EVENT_DISCONNECTED:
+			if (dm->connected || dm->engine_error == NULL)
+				log_warnx("%s; reconnecting with backoff", ev->detail ? ev->detail : "lost the engine");
+			if (dm->connected)
+				metrics_count_error(dm->metrics, "engine");
+			dm->connected = 0;
+			replace(&dm->engine_error, ev->detail ? ev->detail : "lost the engine");
+			break;
+		case EVENT_CONTAINER:
+			if (!strlist_contains(&dm->pending, ev->id))
+				strlist_add(&dm->pending, ev->id);
+			if (strcmp(ev->action, "start") == 0 && !strlist_contains(&dm->started, ev->id))
+				strlist_add(&dm->started, ev->id);
+			break;
+		}
+	}
+	events_free_list(v, n);
+}
+
+/* Lists the containers anew (at start, after a reconnect or a reload). */
+static void relist(struct daemon *dm)
+{
+	struct inventory fresh;
+	size_t with_role = 0;
+	int st;
+
+	st = docker_ping(dm->d);
+	if (st == DOCKER_OK)
+		st = inventory_build(dm->d, dm->cfg, NULL, &fresh);
+	if (st != DOCKER_OK) {
+		log_errorx("cannot list containers: %s; trying again in %d s", docker_error(dm->d), RELIST_RETRY_S);
+		metrics_count_error(dm->metrics, "engine");
+		dm->relist_at = monotonic_now() + RELIST_RETRY_S;
+		return;
+	}
+	inventory_free(&dm->inv);
+	dm->inv = fresh;
+	dm->need_relist = 0;
+	strlist_free(&dm->pending);
+	strlist_free(&dm->started);
+	for (size_t i = 0; i < dm->inv.n; i++)
+		with_role += dm->inv.v[i].state == CTR_RUNNING;
+	log_info("inventory: %zu containers, %zu running with a role (engine API %s)", dm->inv.n, with_role,
+		 docker_api_version(dm->d));
+	/* Logs may have grown while rotd could not see them. */
+	dm->next_check = monotonic_now();
+	if (!dm->ready_sent) {
+		notify_send("READY=1");
+		dm->ready_sent = 1;
+	}
+	write_status(dm);
+}
+
+/* Re-inspects the containers events named; checks at once those that started. */
+static void refresh_pending(struct daemon *dm)
+{
+	struct strlist check = STRLIST_INIT;
+
+	for (size_t i = 0; i < dm->pending.n; i++) {
+		const char *id = dm->pending.v[i];
+		const struct container *c;
+		int st = inventory_refresh(dm->d, dm->cfg, &dm->inv, id, &c);
+
+		if (st != DOCKER_OK) {
+			log_warnx("container %.12s: cannot inspect it: %s; listing all again", id, docker_error(dm->d));
+			dm->need_relist = 1;
+			break;
+		}
+		if (c == NULL) {
+			log_info("container %.12s is gone", id);
+		} else if (c->state == CTR_RUNNING) {
+			if (strlist_contains(&dm->started, id)) {
+				log_info("container %s (role %s) started: checking its logs now", c->name, c->role->name);
+				strlist_add(&check, id);
+			}
+		} else if (c->state != CTR_IGNORED) {
+			log_info("container %s is %s%s%s", c->name, inventory_state_name(c->state),
+				 c->detail ? ": " : "", c->detail ? c->detail : "");
+		}
+	}
+	strlist_free(&dm->pending);
+	strlist_free(&dm->started);
+	if (check.n > 0 && !dm->need_relist) {
+		struct inventory sub = running_subset(dm, &check);
+		char *why = xasprintf("%zu container%s started", check.n, check.n == 1 ? "" : "s");
+
+		if (run_pass(dm, &sub, 0, why) < 0)
+			dm->next_check = monotonic_now() + LOCK_RETRY_S;
+		free(why);
+		free(sub.v);
+	}
+	strlist_free(&check);
+	write_status(dm);
+}
+
+/* Connects the client and the events thread to the socket the config names.
+ * Returns 0, or -1 when DOCKER_HOST is unusable. */
+static int attach_engine(struct daemon *dm)
+{
+	struct docker_options dopt = { 0, dm->cfg->docker_timeout_ms, 0 };
+	char *why = NULL;
+	char *socket = docker_choose_socket(dm->cfg->docker_socket, &why);
+
+	if (socket == NULL) {
+		log_errorx("%s", why);
+		free(why);
+		return -1;
+	}
+	if (dm->socket != NULL && strcmp(socket, dm->socket) == 0) {
+		free(socket);
+		return 0;
+	}
+	events_stop(dm->events);
+	docker_free(dm->d);
+	free(dm->socket);
+	dm->socket = socket;
+	dm->d = docker_new(socket, &dopt);
+	dm->events = events_start(socket, dm->cfg->docker_timeout_ms);
+	dm->connected = 0;
+	dm->need_relist = 1;
+	return 0;
+}
+
+/* ---- reload ---------------------------------------------------------------- */
+
+static void reload(struct daemon *dm)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg, *old = dm->cfg;
+
+	notify_send("RELOADING=1");
+	cfg = config_load_chosen(dm->config_path, &errors);
+	if (cfg == NULL) {
+		for (size_t i = 0; i < errors.n; i++)
+			log_errorx("%s", errors.v[i]);
+		log_errorx("configuration not reloaded; still running with the one read from %s", old->path);
+		metrics_count_error(dm->metrics, "config");
+		strlist_free(&errors);
+		notify_send("READY=1");
+		return;
+	}
+	/* The inventory points into the old config's roles: list again under the new one. */
+	inventory_free(&dm->inv);
+	dm->need_relist = 1;
+	dm->relist_at = 0;
+	dm->cfg = cfg;
+	config_free(old);
+	shutdown_set_grace((unsigned)cfg->stop_timeout);
+	if (attach_engine(dm) < 0)
+		log_errorx("keeping the engine at %s", dm->socket);
+	configure_httpd(dm);
+	dm->next_check = monotonic_now();
+	log_info("configuration reloaded from %s", cfg->path);
+	notify_send("READY=1");
+	write_status(dm);
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+static void wait_for_work(struct daemon *dm)
+{
+	struct pollfd fds[2] = {
+		{ wake_pipe[0], POLLIN, 0 },
+		{ events_fd(dm->events), POLLIN, 0 },
+	};
+	long long timeout_ms = -1;
+	uint64_t beat = heartbeat_interval_ms();
+	long now = monotonic_now();
+	char drain[64];
+
+	if (dm->connected && dm->need_relist)
+		timeout_ms = dm->relist_at > now ? (dm->relist_at - now) * 1000LL : 0;
+	else if (dm->connected)
+		timeout_ms = dm->next_check > now ? (dm->next_check - now) * 1000LL : 0;
+	if (beat > 0 && (timeout_ms < 0 || (uint64_t)timeout_ms > beat))
+		timeout_ms = (long long)beat;
+	if (timeout_ms > 24LL * 3600 * 1000)
+		timeout_ms = 24LL * 3600 * 1000;
+	if (poll(fds, 2, (int)timeout_ms) > 0 && (fds[0].revents & POLLIN))
+		while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
+			;
+}
+
+static void loop(struct daemon *dm)
+{
+	for (;;) {
+		heartbeat_tick();
+		if (shutdown_requested())
+			return;
+		if (reload_asked) {
+			reload_asked = 0;
+			reload(dm);
+		}
+		take_events(dm);
+		if (dm->connected && dm->need_relist && monotonic_now() >= dm->relist_at)
+			relist(dm);
+		if (dm->connected && !dm->need_relist && dm->pending.n > 0)
+			refresh_pending(dm);
+		if (dm->connected && !dm->need_relist && !shutdown_requested() && monotonic_now() >= dm->next_check) {
+			if (run_pass(dm, &dm->inv, 1, "interval") < 0)
+				dm->next_check = monotonic_now() + LOCK_RETRY_S;
+			else
+				dm->next_check = monotonic_now() + (long)dm->cfg->interval;
+			write_status(dm);
+		}
+		tell_systemd(dm);
+		wait_for_work(dm);
+	}
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		fatalx(EXIT_ROTD_PARTIAL, "cannot create a pipe: %s", strerror(errno));
+	shutdown_install_handlers(wake_pipe[1]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sighup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int daemon_run(const char *config_path, struct rotd_config *cfg)
+{
+	struct daemon dm;
+
+	memset(&dm, 0, sizeof(dm));
+	dm.config_path = config_path;
+	dm.cfg = cfg;
+	dm.started_at = time(NULL);
+	dm.activity = "starting";
+	dm.activity_since = dm.started_at;
+	dm.metrics = metrics_new(dm.started_at);
+	pthread_mutex_init(&dm.published_lock, NULL);
+	install_signals();
+	shutdown_set_grace((unsigned)cfg->stop_timeout);
+	heartbeat_init(notify_watchdog_usec());
+	if (attach_engine(&dm) < 0) {
+		metrics_free(dm.metrics);
+		config_free(cfg);
+		return EXIT_ROTD_CONFIG;
+	}
+	log_info("rotd %s daemon started (config %s, checks every %llu s)", PACKAGE_VERSION, cfg->path,
+		 (unsigned long long)cfg->interval);
+	configure_httpd(&dm);
+	publish_metrics(&dm);
+	write_status(&dm);
+	loop(&dm);
+
+	log_info("stopping on request");
+	notify_send("STOPPING=1");
+	events_stop(dm.events);
+	httpd_stop(dm.httpd);
+	dm.connected = 0;
+	set_activity(&dm, "stopped", NULL);
+	docker_free(dm.d);
+	inventory_free(&dm.inv);
+	strlist_free(&dm.pending);
+	strlist_free(&dm.started);
+	metrics_free(dm.metrics);
+	json_decref(dm.last_report);
+	free(dm.last_pass_summary);
+	free(dm.published);
+	free(dm.metrics_problem);
+	free(dm.status_problem);
+	free(dm.status_line);
+	free(dm.activity_detail);
+	free(dm.engine_error);
+	free(dm.httpd_listen);
+	free(dm.socket);
+	pthread_mutex_destroy(&dm.published_lock);
+	config_free(dm.cfg);
+	close(wake_pipe[0]);
+	close(wake_pipe[1]);
+	log_info("stopped");
+	return EXIT_ROTD_OK;
+}

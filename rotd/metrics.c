@@ -1,0 +1,440 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "metrics.h"
+#include "path.h"
+#include "xalloc.h"
+
+/* A series is a tuple of label values (at most two) and its numbers. */
+struct series {
+	char *l1, *l2;
+	uint64_t a, b, c, d;     /* family-dependent, see the users */
+	int64_t g;               /* a signed gauge */
+};
+
+struct series_set {
+	struct series *v;
+	size_t n, cap;
+};
+
+static const char *const base_kinds[] = { "engine", "container", "file", "prune", "cleanup", "media",
+					  "gc", "state", "config", "metrics" };
+
+struct metrics {
+	time_t started;
+	uint64_t passes;
+	int have_pass;
+	time_t last_start;
+	int last_success;
+	double last_seconds;
+	struct series_set containers;   /* role, state: a = count */
+	struct series_set files;        /* container, role: a rotated bytes, b written, c pruned, d freed */
+	struct series_set cleanup;      /* container: g exit code, a last run */
+	struct series_set media;        /* volume: a files, b bytes */
+	struct series_set errors;       /* kind: a count */
+};
+
+static struct series *series_get(struct series_set *s, const char *l1, const char *l2)
+{
+	struct series *e;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].l1, l1) == 0 && (l2 == NULL || strcmp(s->v[i].l2, l2) == 0))
+			return &s->v[i];
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	e = &s->v[s->n++];
+	memset(e, 0, sizeof(*e));
+	e->l1 = xstrdup(l1);
+	e->l2 = xstrdup(l2);
+	return e;
+}
+
+static void series_clear(struct series_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].l1);
+		free(s->v[i].l2);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+struct metrics *metrics_new(time_t started)
+{
+	struct metrics *m = xcalloc(1, sizeof(*m));
+
+	m->started = started;
+	for (size_t i = 0; i < sizeof(base_kinds) / sizeof(base_kinds[0]); i++)
+		series_get(&m->errors, base_kinds[i], NULL);
+	return m;
+}
+
+void metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	series_clear(&m->containers);
+	series_clear(&m->files);
+	series_clear(&m->cleanup);
+	series_clear(&m->media);
+	series_clear(&m->errors);
+	free(m);
+}
+
+static void add_errors(struct metrics *m, const char *kind, uint64_t n)
+{
+	series_get(&m->errors, kind, NULL)->a += n;
+}
+
+void metrics_count_error(struct metrics *m, const char *kind)
+{
+	add_errors(m, kind, 1);
+}
+
+/* One container's rotations. Only containers rotd works on (running with a role)
+ * get series, so they appear at 0 from their first pass. Container errors are
+ * those the JSON report lists under "errors": pass_container.errors, scan errors,
+ * and a container that could not be inspected. freed_bytes is clamped at 0 per
+ * container and pass so the counter never goes down (an archive can in theory be
+ * larger than what its source shrank by). */
+static void record_container(struct metrics *m, const struct pass_container *pc)
+{
+	const struct container *c = pc->ctr;
+	uint64_t shrunk = 0, added = 0;
+	struct series *s;
+
+	add_errors(m, "container", pc->errors.n + (pc->scanned ? pc->scan.errors.n : 0) +
+					   (c->state == CTR_FAILED ? 1 : 0));
+	if (c->state != CTR_RUNNING || c->role == NULL)
+		return;
+	s = series_get(&m->files, c->name, c->role->name);
+	for (size_t i = 0; pc->outcomes != NULL && i < pc->plan.n; i++) {
+		const struct rotate_outcome *o = &pc->outcomes[i];
+
+		switch (pc->plan.v[i].kind) {
+		case ACTION_ROTATE:
+		case ACTION_ARCHIVE_IDLE:
+			if (o->error)
+				add_errors(m, "file", 1);
+			if (o->done) {
+				s->a += o->archived;
+				if (o->archive != NULL)
+					s->b++;
+				if (o->size_before > o->size_after)
+					shrunk += o->size_before - o->size_after;
+				added += o->compressed;
+			}
+			break;
+		case ACTION_PRUNE:
+			if (o->error)
+				add_errors(m, "prune", 1);
+			break;
+		case ACTION_SKIP:
+			break;
+		}
+		/* Prunes are counted in the PRUNE actions' own outcomes (see apply.c);
+		 * summing over every outcome does not depend on that. */
+		s->c += o->pruned;
+		shrunk += o->pruned_bytes;
+	}
+	if (shrunk > added)
+		s->d += shrunk - added;
+}
+
+/* A cleanup that was due (JOB_RUN) and whose command is present was attempted;
+ * its timestamp is the pass's start, and its exit code -1 when it errored or
+ * timed out. */
+static void record_jobs(struct metrics *m, const struct jobs *j, time_t started)
+{
+	for (size_t i = 0; i < j->n_cleanup; i++) {
+		const struct cleanup_task *t = &j->cleanup[i];
+		struct series *s;
+
+		if (j->cleanup_skip[i] != JOB_RUN || !t->present)
+			continue;
+		if (cleanup_failed(t))
+			add_errors(m, "cleanup", 1);
+		s = series_get(&m->cleanup, t->container, NULL);
+		s->g = t->error != NULL || t->timed_out ? -1 : t->exit_code;
+		s->a = started > 0 ? (uint64_t)started : 0;
+	}
+	for (size_t i = 0; i < j->n_media; i++) {
+		const struct media_job *mj = &j->media[i];
+		struct series *s;
+
+		if (mj->skip != JOB_RUN || !mj->ran)
+			continue;
+		s = series_get(&m->media, mj->key, NULL);
+		s->a += mj->result.files;
+		s->b += mj->result.bytes;
+		add_errors(m, "media", mj->result.n_errors);
+	}
+	if (j->gc_error != NULL)
+		add_errors(m, "gc", 1);
+	if (j->state_error != NULL)
+		add_errors(m, "state", 1);
+}
+
+void metrics_record_pass(struct metrics *m, const struct pass *p, const struct jobs *j, time_t started,
+			 double seconds, int exit_code)
+{
+	if (p->dry_run || (j != NULL && j->dry_run))
+		return;
+	m->passes++;
+	m->have_pass = 1;
+	m->last_start = started;
+	m->last_success = exit_code == 0;
+	m->last_seconds = seconds > 0 ? seconds : 0;
+	for (size_t i = 0; i < p->n; i++)
+		record_container(m, &p->v[i]);
+	if (j != NULL)
+		record_jobs(m, j, started);
+}
+
+void metrics_set_inventory(struct metrics *m, const struct inventory *inv)
+{
+	series_clear(&m->containers);
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct container *c = &inv->v[i];
+
+		series_get(&m->containers, c->role ? c->role->name : INVENTORY_ROLE_NONE,
+			   inventory_state_name(c->state))->a++;
+	}
+}
+
+/* ---- rendering ------------------------------------------------------------ */
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_series(const void *pa, const void *pb)
+{
+	const struct series *a = pa, *b = pb;
+	int r = cmp_str(a->l1, b->l1);
+
+	return r != 0 ? r : cmp_str(a->l2, b->l2);
+}
+
+/* A sorted shallow copy, so rendering leaves m untouched. */
+static struct series *sorted(const struct series_set *s)
+{
+	struct series *v = xcalloc(s->n + 1, sizeof(*v));
+
+	if (s->n > 0) {
+		memcpy(v, s->v, s->n * sizeof(*v));
+		qsort(v, s->n, sizeof(*v), cmp_series);
+	}
+	return v;
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; s != NULL && *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void put_head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void put_plain(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%s %s\n", name, value);
+}
+
+/* name{k1="v1",k2="v2"} value; k2 may be NULL. */
+static void put_sample(FILE *f, const char *name, const char *k1, const char *v1, const char *k2,
+		       const char *v2, const char *value)
+{
+	fprintf(f, "%s{%s=\"", name, k1);
+	put_escaped(f, v1);
+	if (k2 != NULL) {
+		fprintf(f, "\",%s=\"", k2);
+		put_escaped(f, v2);
+	}
+	fprintf(f, "\"} %s\n", value);
+}
+
+static const char *u64(char *buf, size_t len, uint64_t v)
+{
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+enum field { F_A, F_B, F_C, F_D, F_G };
+
+static uint64_t field_u(const struct series *s, enum field f)
+{
+	switch (f) {
+	case F_A:
+		return s->a;
+	case F_B:
+		return s->b;
+	case F_C:
+		return s->c;
+	case F_D:
+		return s->d;
+	case F_G:
+		break;
+	}
+	return 0;
+}
+
+/* A family over a series set: HELP, TYPE, then its sorted series. */
+static void put_family(FILE *b, const struct series_set *set, const char *name, const char *type,
+		       const char *help, const char *k1, const char *k2, enum field f)
+{
+	struct series *v = sorted(set);
+	char num[32];
+
+	put_head(b, name, type, help);
+	for (size_t i = 0; i < set->n; i++) {
+		if (f == F_G)
+			snprintf(num, sizeof(num), "%" PRId64, v[i].g);
+		else
+			u64(num, sizeof(num), field_u(&v[i], f));
+		put_sample(b, name, k1, v[i].l1, k2, v[i].l2, num);
+	}
+	free(v);
+}
+
+char *metrics_render(const struct metrics *m)
+{
+	char num[64], *text = NULL;
+	size_t len = 0;
+	FILE *b = open_memstream(&text, &len);
+
+	if (b == NULL)
+		abort();
+	put_head(b, "rotd_build_info", "gauge", "rotd's version; always 1.");
+	put_sample(b, "rotd_build_info", "version", PACKAGE_VERSION, NULL, NULL, "1");
+	put_head(b, "rotd_start_time_seconds", "gauge", "When rotd started, in seconds since the epoch.");
+	put_plain(b, "rotd_start_time_seconds", u64(num, sizeof(num), m->started > 0 ? (uint64_t)m->started : 0));
+	put_head(b, "rotd_passes_total", "counter", "Passes completed (dry runs excluded).");
+	put_plain(b, "rotd_passes_total", u64(num, sizeof(num), m->passes));
+	put_head(b, "rotd_last_pass_timestamp_seconds", "gauge",
+		 "When the last pass started, in seconds since the epoch.");
+	if (m->have_pass)
+		put_plain(b, "rotd_last_pass_timestamp_seconds",
+			  u64(num, sizeof(num), m->last_start > 0 ? (uint64_t)m->last_start : 0));
+	put_head(b, "rotd_last_pass_success", "gauge", "1 when the last pass ended with exit code 0, else 0.");
+	if (m->have_pass)
+		put_plain(b, "rotd_last_pass_success", m->last_success ? "1" : "0");
+	put_head(b, "rotd_last_pass_duration_seconds", "gauge", "How long the last pass took.");
+	if (m->have_pass) {
+		snprintf(num, sizeof(num), "%.3f", m->last_seconds);
+		put_plain(b, "rotd_last_pass_duration_seconds", num);
+	}
+	put_family(b, &m->containers, "rotd_containers", "gauge", "Containers on the host by role and state.",
+		   "role", "state", F_A);
+	put_family(b, &m->files, "rotd_rotated_bytes_total", "counter", "Source log bytes archived.",
+		   "container", "role", F_A);
+	put_family(b, &m->files, "rotd_archives_written_total", "counter", "Archives written.", "container",
+		   "role", F_B);
+	put_family(b, &m->files, "rotd_archives_pruned_total", "counter", "Archives removed beyond keep.",
+		   "container", "role", F_C);
+	put_family(b, &m->files, "rotd_freed_bytes_total", "counter",
+		   "Bytes freed: live logs shrunk plus archives pruned minus archives written.", "container",
+		   "role", F_D);
+	put_family(b, &m->cleanup, "rotd_cleanup_exit_code", "gauge",
+		   "Exit code of the last cleanup run (-1: timed out or could not run).", "container", NULL, F_G);
+	put_family(b, &m->cleanup, "rotd_cleanup_last_run_timestamp_seconds", "gauge",
+		   "When the last cleanup ran (its pass's start), in seconds since the epoch.", "container", NULL,
+		   F_A);
+	put_family(b, &m->media, "rotd_media_pruned_files_total", "counter", "Media files pruned.", "volume",
+		   NULL, F_A);
+	put_family(b, &m->media, "rotd_media_pruned_bytes_total", "counter", "Bytes of media files pruned.",
+		   "volume", NULL, F_B);
+	put_family(b, &m->errors, "rotd_errors_total", "counter", "Errors by kind.", "kind", NULL, F_A);
+	if (fclose(b) != 0 || text == NULL)
+		abort();
+	return text;
+}
+
+/* ---- the file --------------------------------------------------------------- */
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The temp file is hidden and does not end in .prom, so node-exporter's textfile
+ * collector never reads a half-written one. */
+int metrics_write_file(const char *path, const char *text, char **err)
+{
+	char *dir = strchr(path, '/') ? path_dir(path) : xstrdup(".");
+	char *tmp = strchr(path, '/') ? xasprintf("%s/.%s.XXXXXX", dir, path_base(path))
+				      : xasprintf(".%s.XXXXXX", path);
+	size_t len = strlen(text);
+	int fd, dfd, rc = -1;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		*err = xasprintf("cannot write the metrics file %s: %s: %s", path, dir, strerror(errno));
+		goto out;
+	}
+	/* mkstemp makes 0600; the textfile collector may run as another user. */
+	if (fchmod(fd, 0644) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+		*err = xasprintf("cannot write the metrics file %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		*err = xasprintf("cannot write the metrics file %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		*err = xasprintf("cannot replace the metrics file %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dir);
+	return rc;
+}

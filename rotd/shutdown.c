@@ -1,0 +1,76 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shutdown.h"
+
+/* CLOCK_MONOTONIC seconds of the request + 1; 0 while none (lock-free, so a
+ * signal handler may store it). */
+static atomic_long requested_at;
+static atomic_uint grace = 30;
+
+static long monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+void shutdown_set_grace(unsigned seconds)
+{
+	atomic_store(&grace, seconds);
+}
+
+void shutdown_request(void)
+{
+	long none = 0;
+
+	atomic_compare_exchange_strong(&requested_at, &none, monotonic_seconds() + 1);
+}
+
+int shutdown_requested(void)
+{
+	return atomic_load(&requested_at) != 0;
+}
+
+int shutdown_abandon(void)
+{
+	long at = atomic_load(&requested_at);
+
+	return at != 0 && monotonic_seconds() - (at - 1) >= (long)atomic_load(&grace);
+}
+
+static int wake_fd = -1;
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+
+	if (shutdown_requested()) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	shutdown_request();
+	if (wake_fd >= 0 && write(wake_fd, "s", 1) < 0) {
+		/* The pipe is full: the loop is awake anyway. */
+	}
+	errno = saved;
+}
+
+void shutdown_install_handlers(int fd)
+{
+	struct sigaction sa;
+
+	wake_fd = fd;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}

@@ -1,0 +1,169 @@
+# The daemon against the real engine: systemd notify (READY, STATUS, WATCHDOG),
+# status, metrics, containers picked up from events, growth rotated within an
+# interval, SIGHUP with a broken config, the lock shared with rotd --now, an
+# engine restart under it, and SIGTERM during a large compression.
+dconf=$ENGINE_DIR/daemon.conf
+dlog=$ENGINE_DIR/daemon.log
+nlog=$ENGINE_DIR/notify.log
+nsock=$ENGINE_DIR/notify.sock
+mport=$((20000 + $$ % 20000))
+ctr_pid() { engine_docker inspect -f '{{.State.Pid}}' "$1"; }
+ctr_root() { echo "/proc/$(ctr_pid "$1")/root"; }
+
+write_daemon_conf() {
+	sed -e "s/^interval = .*/interval = $1/" -e "s/^stop-timeout = .*/stop-timeout = $2/" \
+		-e "s/^lock-wait = .*/lock-wait = 1s/" \
+		-e "s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" "$TEST_CONF" >"$dconf"
+}
+
+# wait_for SECONDS CMD...: polls CMD every 0.2 s; returns its last status.
+wait_for() {
+	limit=$(($1 * 5))
+	shift
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge "$limit" ] && return 1
+		sleep 0.2
+	done
+}
+
+# A listener on a unix datagram socket, as systemd's notify socket is.
+python3 - "$nsock" "$nlog" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(65536).decode(errors="replace").replace("\n", "|") + "\n")
+EOF
+listener=$!
+wait_for 5 test -S "$nsock"
+
+start_daemon() {
+	NOTIFY_SOCKET=$nsock WATCHDOG_USEC=3000000 "$REAL_ROTD" --config "$dconf" >>"$dlog" 2>&1 &
+	daemon=$!
+}
+
+# A created (not yet started) web container whose web.log already holds $2 MB.
+create_with_log() {
+	engine_docker create --network none --name "$1" --label com.docker.compose.project=biz \
+		--label com.docker.compose.service=waweb docker.whatsapp.biz/web:v2.x sleep 1000000 >/dev/null
+	head -c "$(($2 * 1048576))" /dev/zero | tr '\0' 'x' >"$ENGINE_DIR/big.log"
+	engine_docker cp "$ENGINE_DIR/big.log" "$1:/var/log/whatsapp/web.log"
+	rm -f "$ENGINE_DIR/big.log"
+}
+archives_of() { ls "$(ctr_root "$1")/var/log/whatsapp/archive" 2>/dev/null | grep -c '^web\.log-.*\.gz$'; }
+
+# --- start, notify, status, metrics --------------------------------------------
+write_daemon_conf 3s 2s
+start_daemon
+wait_for 20 grep -q '^READY=1' "$nlog"
+tap_is "the daemon tells systemd READY=1 after its first ping and inventory" "$?" 0
+wait_for 10 grep -q '^WATCHDOG=1' "$nlog"
+tap_is "with WATCHDOG_USEC set it pings WATCHDOG=1 from its loop" "$?" 0
+wait_for 10 grep -q '^STATUS=watching .* containers' "$nlog"
+tap_is "and sends a one-line STATUS=" "$?" 0
+tap_diag "$(grep '^STATUS=' "$nlog" | tail -n 1)"
+wait_for 10 test -s "$ENGINE_DIR/rotd.prom"
+st=$("$REAL_ROTD" --config "$dconf" status)
+tap_is "rotd status exits 0 while the daemon runs" "$?" 0
+tap_like "and shows its inventory" "$st" 'biz_waweb_1 +web +running'
+tap_is "rotd status --json says running" "$("$REAL_ROTD" --config "$dconf" status --json | jq -r .running)" true
+out=$(promtool check metrics <"$ENGINE_DIR/rotd.prom" 2>&1)
+tap_is "the metrics file passes promtool check metrics" "$?:$out" "0:"
+tap_like "it covers the last pass" "$(cat "$ENGINE_DIR/rotd.prom")" '^rotd_last_pass_success 1$'
+served=$(curl -sf --max-time 5 "http://127.0.0.1:$mport/metrics")
+tap_like "the daemon serves the same at /metrics on 127.0.0.1" "$served" '^rotd_passes_total [0-9]+$'
+tap_is "and answers 404 elsewhere" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/")" 404
+
+# --- a container started after the daemon --------------------------------------
+create_with_log biz_waweb_late 25
+engine_docker start biz_waweb_late >/dev/null
+started=$(date +%s)
+wait_for 15 grep -q 'container biz_waweb_late (role web) started: checking its logs now' "$dlog"
+tap_is "a container started after the daemon is picked up from the events" "$?" 0
+wait_for 15 sh -c "[ \$(ls '$(ctr_root biz_waweb_late)/var/log/whatsapp/archive' 2>/dev/null | grep -c 'gz\$') -ge 1 ]"
+tap_is "and its oversized web.log is rotated at once" "$?" 0
+tap_like "within seconds" "$(($(date +%s) - started))" '^([0-9]|1[0-5])$'
+
+# --- growth past the size within one interval ----------------------------------
+before=$(archives_of biz_waweb_1)
+head -c 22000000 /dev/zero | tr '\0' 'y' >>"$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log"
+grown=$(date +%s)
+wait_for 12 sh -c "[ \$(ls '$(ctr_root biz_waweb_1)/var/log/whatsapp/archive' | grep -c '^web\.log-.*\.gz\$') -gt $before ]"
+tap_is "a log that grows past its size is rotated within one interval (3 s)" "$?" 0
+tap_like "(it took $(($(date +%s) - grown)) s)" "$(($(date +%s) - grown))" '^[0-9]$|^1[0-2]$'
+
+# --- SIGHUP with a broken config -----------------------------------------------
+cp "$dconf" "$dconf.good"
+sed 's/^interval = .*/interval = 3 parsecs/' "$dconf.good" >"$dconf"
+bad_line=$(grep -n '^interval = ' "$dconf" | cut -d: -f1)
+kill -HUP "$daemon"
+wait_for 10 grep -q 'configuration not reloaded' "$dlog"
+tap_is "SIGHUP with a broken config keeps the old one" "$?" 0
+tap_like "and logs file:line" "$(cat "$dlog")" "$dconf:$bad_line: "
+kill -0 "$daemon" 2>/dev/null
+tap_is "the daemon is still running" "$?" 0
+grep -q '^RELOADING=1' "$nlog"
+tap_is "it told systemd RELOADING=1" "$?" 0
+sed 's/^interval = .*/interval = 2s/' "$dconf.good" >"$dconf"
+kill -HUP "$daemon"
+wait_for 10 grep -q "configuration reloaded from $dconf" "$dlog"
+tap_is "SIGHUP with a good config reloads it" "$?" 0
+
+# --- the lock: rotd --now while the daemon is mid-pass --------------------------
+head -c 400000000 /dev/urandom >>"$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log"
+wait_for 15 sh -c "jq -e '.activity.what == \"pass\"' '$ENGINE_DIR/status.json'"
+tap_is "the daemon starts compressing 400 MB" "$?" 0
+err=$("$ROTD" --config "$dconf" --now --rotate-only --container biz_wacore_1 2>&1 >/dev/null)
+tap_is "rotd --now while the daemon is mid-pass exits 4 after lock-wait" "$?" 4
+tap_like "and says so" "$err" 'another rotd pass still holds .* after 1 s'
+
+# --- SIGTERM during the large compression --------------------------------------
+sleep 1
+size_before=$(stat -c %s "$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log")
+t0=$(date +%s)
+kill -TERM "$daemon"
+wait "$daemon"
+tap_is "SIGTERM during a large compression exits 0" "$?" 0
+tap_like "within stop-timeout (2 s) and a margin" "$(($(date +%s) - t0))" '^[0-5]$'
+tap_like "the compression was abandoned, not half-written" "$(cat "$dlog")" 'abandoned after [0-9]+ of [0-9]+ bytes: rotd is stopping'
+tap_is "the source log is whole" "$(stat -c %s "$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log")" "$size_before"
+stray=$(find "$(ctr_root biz_waweb_1)/var/log/whatsapp" -name '.rotd*' | wc -l)
+tap_is "no temp or journal files are left" "$stray" 0
+grep -q '^STOPPING=1' "$nlog"
+tap_is "it told systemd STOPPING=1" "$?" 0
+"$REAL_ROTD" --config "$dconf" status >"$ENGINE_DIR/status.txt"
+tap_is "rotd status exits 3 once the daemon is gone" "$?" 3
+tap_like "and says it is not running" "$(cat "$ENGINE_DIR/status.txt")" 'not running'
+
+# --- an engine restart under the daemon ----------------------------------------
+: >"$dlog"
+write_daemon_conf 1h 30s
+start_daemon
+wait_for 20 grep -q 'inventory:' "$dlog"
+tap_is "the daemon starts again (and finishes the abandoned rotation)" "$?" 0
+wait_for 60 sh -c "[ \$(ls '$(ctr_root biz_waweb_1)/var/log/whatsapp/archive' | grep -c '^web\.log-.*\.gz\$') -gt $((before + 1)) ]"
+tap_is "the 400 MB log is archived by the first pass" "$?" 0
+engine_restart
+tap_is "dockerd restarts" "$?" 0
+wait_for 60 grep -q 'reconnecting with backoff' "$dlog"
+tap_is "the daemon notices the engine went away" "$?" 0
+wait_for 60 sh -c "grep -A100 'reconnecting with backoff' '$dlog' | grep -q 'connected to the Docker engine'"
+tap_is "and reconnects" "$?" 0
+create_with_log biz_waweb_after 21
+engine_docker start biz_waweb_after >/dev/null
+wait_for 20 grep -q 'container biz_waweb_after (role web) started' "$dlog"
+tap_is "and goes on: a container started after the restart is picked up" "$?" 0
+wait_for 20 sh -c "ls '$(ctr_root biz_waweb_after)/var/log/whatsapp/archive' | grep -q gz"
+tap_is "and rotated" "$?" 0
+kill -TERM "$daemon"
+wait "$daemon"
+tap_is "and it stops cleanly" "$?" 0
+tap_diag "daemon log:" "$(tail -n 15 "$dlog")"
+
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
+engine_docker rm -f biz_waweb_late biz_waweb_after >/dev/null 2>&1
+engine_docker start biz_waweb_1 biz_wacore_1 biz-master1-1 biz_db_1 >/dev/null 2>&1

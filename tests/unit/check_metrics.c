@@ -1,0 +1,365 @@
+/* Prometheus metrics: accumulation over passes, rendering, the textfile. */
+#include "autoconf.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "metrics.h"
+#include "unit.h"
+#include "xalloc.h"
+
+/* A fake pass of one running container with a ROTATE, a PRUNE, an
+ * ARCHIVE_IDLE that failed and a PRUNE that failed; and jobs with one cleanup,
+ * one media volume and a GC error. */
+struct fixture {
+	struct role_policy role;
+	struct container ctrs[2];
+	struct action actions[4];
+	struct rotate_outcome outcomes[4];
+	struct pass_container pcs[2];
+	struct pass pass;
+	struct cleanup_task task;
+	enum job_skip task_skip;
+	struct media_job media;
+	struct jobs jobs;
+};
+
+static void fixture_init(struct fixture *f, const char *name)
+{
+	memset(f, 0, sizeof(*f));
+	f->role.name = (char *)"web";
+	f->ctrs[0].name = (char *)name;
+	f->ctrs[0].role = &f->role;
+	f->ctrs[0].state = CTR_RUNNING;
+	f->ctrs[1].name = (char *)"broken";
+	f->ctrs[1].state = CTR_FAILED;
+
+	f->actions[0].kind = ACTION_ROTATE;
+	f->outcomes[0] = (struct rotate_outcome){ .done = 1, .archive = (char *)"web.log-x.gz", .size_before = 1000,
+						  .archived = 1000, .compressed = 100, .size_after = 0 };
+	f->actions[1].kind = ACTION_PRUNE;
+	f->outcomes[1] = (struct rotate_outcome){ .pruned = 1, .pruned_bytes = 50 };
+	f->actions[2].kind = ACTION_ARCHIVE_IDLE;
+	f->outcomes[2] = (struct rotate_outcome){ .error = (char *)"disk full" };
+	f->actions[3].kind = ACTION_PRUNE;
+	f->outcomes[3] = (struct rotate_outcome){ .error = (char *)"EPERM" };
+
+	f->pcs[0].ctr = &f->ctrs[0];
+	f->pcs[0].scanned = 1;
+	f->pcs[0].plan.v = f->actions;
+	f->pcs[0].plan.n = 4;
+	f->pcs[0].outcomes = f->outcomes;
+	f->pcs[1].ctr = &f->ctrs[1];
+	f->pass.v = f->pcs;
+	f->pass.n = 2;
+
+	f->task.container = name;
+	f->task.present = 1;
+	f->task.ran = 1;
+	f->task.exit_code = 3;
+	f->media.key = (char *)"volume:whatsappMedia";
+	f->media.ran = 1;
+	f->media.result.files = 7;
+	f->media.result.bytes = 7000;
+	f->media.result.n_errors = 2;
+	f->jobs.cleanup = &f->task;
+	f->jobs.cleanup_skip = &f->task_skip;
+	f->jobs.n_cleanup = 1;
+	f->jobs.media = &f->media;
+	f->jobs.n_media = 1;
+	f->jobs.gc_error = (char *)"gc: 401";
+}
+
+static void assert_has(const char *text, const char *line)
+{
+	char *want = xasprintf("\n%s\n", line);
+
+	ck_assert_msg(strstr(text, want) != NULL, "missing line \"%s\" in:\n%s", line, text);
+	free(want);
+}
+
+/* Runs promtool check metrics on text: it must accept it with no lint problem. */
+static void assert_promtool_ok(const char *text)
+{
+	const char *path = unit_write_temp("metrics.prom", text);
+	char *cmd, out[4096];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	ck_assert_msg(access("/usr/bin/promtool", X_OK) == 0 || system("command -v promtool >/dev/null") == 0,
+		      "promtool is needed (Debian package prometheus)");
+	cmd = xasprintf("promtool check metrics < '%s' 2>&1", path);
+	p = popen(cmd, "r");
+	free(cmd);
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && n == 0,
+		      "promtool check metrics (status %d):\n%s\non:\n%s", st, out, text);
+}
+
+START_TEST(empty_metrics_have_every_family)
+{
+	static const char *const kinds[] = { "engine", "container", "file", "prune", "cleanup",
+					     "media", "gc", "state", "config", "metrics" };
+	struct metrics *m = metrics_new(1700000000);
+	char *text = metrics_render(m);
+
+	assert_has(text, "rotd_build_info{version=\"" PACKAGE_VERSION "\"} 1");
+	assert_has(text, "rotd_start_time_seconds 1700000000");
+	assert_has(text, "rotd_passes_total 0");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *line = xasprintf("rotd_errors_total{kind=\"%s\"} 0", kinds[i]);
+
+		assert_has(text, line);
+		free(line);
+	}
+	ck_assert_ptr_nonnull(strstr(text, "# TYPE rotd_media_pruned_bytes_total counter\n"));
+	ck_assert_ptr_nonnull(strstr(text, "# HELP rotd_last_pass_duration_seconds "));
+	assert_promtool_ok(text);
+	free(text);
+	metrics_free(m);
+	metrics_free(NULL);
+}
+END_TEST
+
+START_TEST(counters_accumulate_over_passes)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct fixture f;
+	char *text;
+
+	fixture_init(&f, "biz_waweb_1");
+	metrics_record_pass(m, &f.pass, &f.jobs, 1700000100, 1.5, 2);
+	f.task.exit_code = 0;
+	metrics_record_pass(m, &f.pass, &f.jobs, 1700000200, 0.25, 0);
+	text = metrics_render(m);
+
+	assert_has(text, "rotd_passes_total 2");
+	assert_has(text, "rotd_last_pass_timestamp_seconds 1700000200");
+	assert_has(text, "rotd_last_pass_success 1");
+	assert_has(text, "rotd_last_pass_duration_seconds 0.250");
+	assert_has(text, "rotd_rotated_bytes_total{container=\"biz_waweb_1\",role=\"web\"} 2000");
+	assert_has(text, "rotd_archives_written_total{container=\"biz_waweb_1\",role=\"web\"} 2");
+	assert_has(text, "rotd_archives_pruned_total{container=\"biz_waweb_1\",role=\"web\"} 2");
+	/* (1000 shrunk + 50 pruned - 100 written) twice */
+	assert_has(text, "rotd_freed_bytes_total{container=\"biz_waweb_1\",role=\"web\"} 1900");
+	assert_has(text, "rotd_cleanup_exit_code{container=\"biz_waweb_1\"} 0");
+	assert_has(text, "rotd_cleanup_last_run_timestamp_seconds{container=\"biz_waweb_1\"} 1700000200");
+	assert_has(text, "rotd_media_pruned_files_total{volume=\"volume:whatsappMedia\"} 14");
+	assert_has(text, "rotd_media_pruned_bytes_total{volume=\"volume:whatsappMedia\"} 14000");
+	/* the failed container has no rotation series */
+	ck_assert_ptr_null(strstr(text, "container=\"broken\""));
+	assert_promtool_ok(text);
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+START_TEST(error_counts)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct fixture f;
+	char *text;
+
+	fixture_init(&f, "c");
+	strlist_add(&f.pcs[0].errors, "cannot open the archive folder");
+	strlist_add(&f.pcs[0].scan.errors, "cannot read /var/log");
+	f.jobs.state_error = (char *)"cannot save";
+	f.task.timed_out = 1;
+	f.task.error = (char *)"timed out";
+	metrics_record_pass(m, &f.pass, &f.jobs, 1700000100, 1, 2);
+	metrics_count_error(m, "engine");
+	metrics_count_error(m, "config");
+	metrics_count_error(m, "metrics");
+	metrics_count_error(m, "metrics");
+	metrics_count_error(m, "odd\"kind");
+	text = metrics_render(m);
+
+	/* errors + scan errors + the failed container */
+	assert_has(text, "rotd_errors_total{kind=\"container\"} 3");
+	assert_has(text, "rotd_errors_total{kind=\"file\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"prune\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"cleanup\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"media\"} 2");
+	assert_has(text, "rotd_errors_total{kind=\"gc\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"state\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"engine\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"config\"} 1");
+	assert_has(text, "rotd_errors_total{kind=\"metrics\"} 2");
+	assert_has(text, "rotd_errors_total{kind=\"odd\\\"kind\"} 1");
+	assert_has(text, "rotd_cleanup_exit_code{container=\"c\"} -1");
+	assert_has(text, "rotd_last_pass_success 0");
+	assert_promtool_ok(text);
+	free(text);
+	strlist_free(&f.pcs[0].errors);
+	strlist_free(&f.pcs[0].scan.errors);
+	metrics_free(m);
+}
+END_TEST
+
+START_TEST(dry_run_is_ignored)
+{
+	struct metrics *m = metrics_new(1700000000);
+	char *before = metrics_render(m), *after;
+	struct fixture f;
+
+	fixture_init(&f, "c");
+	f.pass.dry_run = 1;
+	f.jobs.dry_run = 1;
+	metrics_record_pass(m, &f.pass, &f.jobs, 1700000100, 1, 0);
+	after = metrics_render(m);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	metrics_free(m);
+}
+END_TEST
+
+START_TEST(skipped_jobs_and_no_jobs)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct fixture f;
+	char *text;
+
+	fixture_init(&f, "c");
+	f.task_skip = JOB_OUTSIDE_WINDOW;
+	f.media.skip = JOB_DONE_THIS_WINDOW;
+	f.media.ran = 0;
+	metrics_record_pass(m, &f.pass, &f.jobs, 1700000100, 1, 0);
+	metrics_record_pass(m, &f.pass, NULL, 1700000200, 1, 0);
+	text = metrics_render(m);
+	ck_assert_ptr_null(strstr(text, "rotd_cleanup_exit_code{"));
+	ck_assert_ptr_null(strstr(text, "rotd_media_pruned_files_total{"));
+	assert_has(text, "rotd_errors_total{kind=\"media\"} 0");
+	assert_has(text, "rotd_errors_total{kind=\"cleanup\"} 0");
+	assert_has(text, "rotd_errors_total{kind=\"gc\"} 1");
+	assert_has(text, "rotd_passes_total 2");
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+START_TEST(labels_are_escaped_and_sorted)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct fixture a, b;
+	struct role_policy odd = { .name = (char *)"r\\o\"le" };
+	struct container ctrs[4] = {
+		{ .name = (char *)"zeta", .role = &a.role, .state = CTR_RUNNING },
+		{ .name = (char *)"alpha", .role = &odd, .state = CTR_STOPPED },
+		{ .name = (char *)"x", .state = CTR_IGNORED },
+		{ .name = (char *)"y", .state = CTR_IGNORED },
+	};
+	struct inventory inv = { ctrs, 4 };
+	char *text, *z, *q;
+
+	fixture_init(&a, "zeta");
+	fixture_init(&b, "we\"ird\\name\nline");
+	metrics_record_pass(m, &a.pass, NULL, 1700000100, 1, 0);
+	metrics_record_pass(m, &b.pass, NULL, 1700000100, 1, 0);
+	metrics_set_inventory(m, &inv);
+	text = metrics_render(m);
+
+	assert_has(text, "rotd_archives_written_total{container=\"we\\\"ird\\\\name\\nline\",role=\"web\"} 1");
+	z = strstr(text, "rotd_archives_written_total{container=\"zeta\"");
+	q = strstr(text, "rotd_archives_written_total{container=\"we");
+	ck_assert_ptr_nonnull(z);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_msg(q < z, "series are not sorted:\n%s", text);
+	assert_has(text, "rotd_containers{role=\"none\",state=\"ignored\"} 2");
+	assert_has(text, "rotd_containers{role=\"r\\\\o\\\"le\",state=\"stopped\"} 1");
+	assert_has(text, "rotd_containers{role=\"web\",state=\"running\"} 1");
+	ck_assert(strstr(text, "role=\"none\"") < strstr(text, "role=\"web\",state"));
+	assert_promtool_ok(text);
+	free(text);
+
+	/* the gauge is replaced, not added to */
+	inv.n = 1;
+	metrics_set_inventory(m, &inv);
+	text = metrics_render(m);
+	ck_assert_ptr_null(strstr(text, "state=\"ignored\""));
+	assert_has(text, "rotd_containers{role=\"web\",state=\"running\"} 1");
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+START_TEST(write_file_is_atomic)
+{
+	char dir[] = "/tmp/rotd-metrics.XXXXXX", *path, *err = NULL, buf[64];
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = xasprintf("%s/rotd.prom", dir);
+	ck_assert_int_eq(metrics_write_file(path, "a 1\n", &err), 0);
+	ck_assert_int_eq(metrics_write_file(path, "b 2\n", &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	ck_assert_str_eq(buf, "b 2\n");
+	ck_assert_uint_eq(count_entries(dir), 1);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(path);
+}
+END_TEST
+
+START_TEST(write_file_missing_folder)
+{
+	char *err = NULL;
+	struct stat st;
+
+	ck_assert_int_eq(metrics_write_file("/nonexistent/rotd-metrics/rotd.prom", "a 1\n", &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err, "/nonexistent/rotd-metrics/rotd.prom") != NULL, "%s", err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	ck_assert_int_ne(stat("/nonexistent/rotd-metrics", &st), 0);
+	free(err);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("metrics");
+	TCase *tc = tcase_create("metrics");
+
+	tcase_add_test(tc, empty_metrics_have_every_family);
+	tcase_add_test(tc, counters_accumulate_over_passes);
+	tcase_add_test(tc, error_counts);
+	tcase_add_test(tc, dry_run_is_ignored);
+	tcase_add_test(tc, skipped_jobs_and_no_jobs);
+	tcase_add_test(tc, labels_are_escaped_and_sorted);
+	tcase_add_test(tc, write_file_is_atomic);
+	tcase_add_test(tc, write_file_missing_folder);
+	suite_add_tcase(s, tc);
+	return s;
+}
