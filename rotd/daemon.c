@@ -527,7 +527,6 @@ static void wait_for_work(struct daemon *dm)
 	long long timeout_ms = -1;
 	uint64_t beat = heartbeat_interval_ms();
 	long now = monotonic_now();
-	char drain[64];
 
 	if (dm->connected && dm->need_relist)
 		timeout_ms = dm->relist_at > now ? (dm->relist_at - now) * 1000LL : 0;
@@ -537,9 +536,12 @@ static void wait_for_work(struct daemon *dm)
 		timeout_ms = (long long)beat;
 	if (timeout_ms > 24LL * 3600 * 1000)
 		timeout_ms = 24LL * 3600 * 1000;
-	if (poll(fds, 2, (int)timeout_ms) > 0 && (fds[0].revents & POLLIN))
+	if (poll(fds, 2, (int)timeout_ms) > 0 && (fds[0].revents & POLLIN)) {
+		char drain[64];
+
 		while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
 			;
+	}
 }
 
 static void loop(struct daemon *dm)

@@ -127,7 +127,7 @@ static void *follow(void *arg)
 	struct docker_filters *filters = container_filters();
 	struct docker *d = docker_new(e->socket, &opt);
 	unsigned backoff = BACKOFF_FIRST_S;
-	int connected = -1;         /* unknown until the first ping */
+	int connected = -1;         /* 0 once DISCONNECTED was posted; -1 before the first ping */
 
 	docker_set_cancel(d, cancel_hook, e);
 	while (!stopping(e)) {
@@ -154,7 +154,6 @@ static void *follow(void *arg)
 		/* Connected is posted before the stream opens; the main loop's relist
 		 * after it and since= together cover the gap. */
 		post(e, EVENT_CONNECTED, NULL, NULL, docker_api_version(d), time(NULL));
-		connected = 1;
 		rc = docker_events(d, since, NULL, filters, on_event, e);
 		if (stopping(e))
 			break;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "metrics.h"
 #include "path.h"
 #include "xalloc.h"
@@ -377,64 +378,10 @@ char *metrics_render(const struct metrics *m)
 
 /* ---- the file --------------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The temp file is hidden and does not end in .prom, so node-exporter's textfile
  * collector never reads a half-written one. */
 int metrics_write_file(const char *path, const char *text, char **err)
 {
-	char *dir = strchr(path, '/') ? path_dir(path) : xstrdup(".");
-	char *tmp = strchr(path, '/') ? xasprintf("%s/.%s.XXXXXX", dir, path_base(path))
-				      : xasprintf(".%s.XXXXXX", path);
-	size_t len = strlen(text);
-	int fd, dfd, rc = -1;
-
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		*err = xasprintf("cannot write the metrics file %s: %s: %s", path, dir, strerror(errno));
-		goto out;
-	}
-	/* mkstemp makes 0600; the textfile collector may run as another user. */
-	if (fchmod(fd, 0644) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
-		*err = xasprintf("cannot write the metrics file %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		*err = xasprintf("cannot write the metrics file %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		*err = xasprintf("cannot replace the metrics file %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-	goto out;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-out:
-	free(tmp);
-	free(dir);
-	return rc;
+	/* 0644: node-exporter's textfile collector may run as another user. */
+	return atomicfile_write(path, text, strlen(text), 0644, 0, "the metrics file", err);
 }

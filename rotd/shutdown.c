@@ -9,17 +9,17 @@
 
 #include "shutdown.h"
 
-/* CLOCK_MONOTONIC seconds of the request + 1; 0 while none (lock-free, so a
- * signal handler may store it). */
+/* CLOCK_MONOTONIC milliseconds of the request + 1; 0 while none (lock-free, so
+ * a signal handler may store it). */
 static atomic_long requested_at;
 static atomic_uint grace = 30;
 
-static long monotonic_seconds(void)
+static long monotonic_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec;
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void shutdown_set_grace(unsigned seconds)
@@ -31,7 +31,7 @@ void shutdown_request(void)
 {
 	long none = 0;
 
-	atomic_compare_exchange_strong(&requested_at, &none, monotonic_seconds() + 1);
+	atomic_compare_exchange_strong(&requested_at, &none, monotonic_ms() + 1);
 }
 
 int shutdown_requested(void)
@@ -43,7 +43,7 @@ int shutdown_abandon(void)
 {
 	long at = atomic_load(&requested_at);
 
-	return at != 0 && monotonic_seconds() - (at - 1) >= (long)atomic_load(&grace);
+	return at != 0 && monotonic_ms() - (at - 1) >= 1000L * (long)atomic_load(&grace);
 }
 
 static int wake_fd = -1;

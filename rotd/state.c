@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "path.h"
+#include "atomicfile.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -100,41 +101,14 @@ void state_set(struct state *s, const char *job, const char *subject, time_t t)
 
 int state_save(const struct state *s, const char *path, char **err)
 {
-	char *dir = path_dir(path), *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	json_t *root = json_pack("{s:i, s:O}", "version", STATE_VERSION, "jobs", s->jobs);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	int fd = -1, dfd = -1, rc = -1;
-	size_t len = text ? strlen(text) : 0;
+	char *line = xasprintf("%s\n", text != NULL ? text : "{}");
+	int rc = atomicfile_write(path, line, strlen(line), 0600, 0700, "the state file", err);
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		*err = xasprintf("cannot create %s for the state file: %s", dir, strerror(errno));
-		goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || text == NULL || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) < 0) {
-		*err = xasprintf("cannot write %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		*err = xasprintf("cannot replace %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		fsync(dfd);
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
+	free(line);
 	free(text);
 	json_decref(root);
-	free(tmp);
-	free(dir);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "path.h"
 #include "report.h"
+#include "atomicfile.h"
 #include "status.h"
 #include "xalloc.h"
 
@@ -102,72 +103,23 @@ json_t *status_to_json(const struct status_snapshot *s)
 	return root;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int status_write(const char *path, const struct status_snapshot *s, char **err)
 {
-	char *dir = path_dir(path);
-	/* A unique name: the daemon's threads may write at the same time. */
-	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, path_base(path));
 	json_t *root = status_to_json(s);
 	char *text = json_dumps(root, JSON_INDENT(2));
-	int fd = -1, dfd = -1, rc = -1;
+	char *line;
+	int rc;
 
-	/* Readable by whoever runs `rotd status`, whatever the daemon's umask. */
-	if (mkdir(dir, 0755) == 0) {
-		chmod(dir, 0755);
-	} else if (errno != EEXIST) {
-		*err = xasprintf("cannot create %s for the status file: %s", dir, strerror(errno));
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		*err = xasprintf("cannot create a temporary file for %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (text == NULL) {
-		*err = xasprintf("cannot write %s: the status does not encode as JSON", path);
-		unlink(tmp);
-		goto out;
-	}
-	if (fchmod(fd, 0644) < 0 || write_all(fd, text, strlen(text)) < 0 || write_all(fd, "\n", 1) < 0 ||
-	    fsync(fd) < 0) {
-		*err = xasprintf("cannot write %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		*err = xasprintf("cannot replace %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		fsync(dfd);
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	free(text);
 	json_decref(root);
-	free(tmp);
-	free(dir);
+	if (text == NULL) {
+		*err = xasprintf("cannot write the status file %s: the status does not encode as JSON", path);
+		return -1;
+	}
+	line = xasprintf("%s\n", text);
+	free(text);
+	/* Readable by whoever runs `rotd status`, whatever the daemon's umask. */
+	rc = atomicfile_write(path, line, strlen(line), 0644, 0755, "the status file", err);
+	free(line);
 	return rc;
 }
 

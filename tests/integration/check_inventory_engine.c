@@ -131,6 +131,60 @@ START_TEST(filters_narrow_the_inventory)
 }
 END_TEST
 
+/* What the daemon does on events: one container re-inspected at a time. */
+START_TEST(refresh_follows_start_stop_and_removal)
+{
+	const char *create[] = { "docker", "create", "--network", "none", "--name", "inv-refresh",
+				 "--label", "com.docker.compose.service=waweb",
+				 "docker.whatsapp.biz/web:v2.x", "sleep", "1000000", NULL };
+	const char *start[] = { "docker", "start", "inv-refresh", NULL };
+	const char *rm[] = { "docker", "rm", "-f", "inv-refresh", NULL };
+	struct docker_filters *f = docker_filters_new();
+	const struct container *c;
+	struct inventory inv;
+	json_t *one = NULL, *id;
+	size_t before;
+	char *cid;
+
+	ck_assert_int_eq(inventory_build(dk, cfg, NULL, &inv), DOCKER_OK);
+	before = inv.n;
+	ck_assert_int_eq(docker_cli(create), 0);
+	docker_filters_add(f, "name", "^/inv-refresh$");
+	ck_assert_int_eq(docker_list_containers(dk, 1, f, &one), DOCKER_OK);
+	docker_filters_free(f);
+	id = json_object_get(json_array_get(one, 0), "Id");
+	ck_assert_ptr_nonnull(id);
+	cid = strdup(json_string_value(id));
+	json_decref(one);
+
+	ck_assert_int_eq(inventory_refresh(dk, cfg, &inv, cid, &c), DOCKER_OK);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(inv.n, before + 1);
+	ck_assert_int_eq(c->state, CTR_STOPPED);
+	ck_assert_str_eq(c->role->name, "web");
+
+	ck_assert_int_eq(docker_cli(start), 0);
+	ck_assert_int_eq(inventory_refresh(dk, cfg, &inv, cid, &c), DOCKER_OK);
+	ck_assert_uint_eq(inv.n, before + 1);
+	ck_assert_int_eq(c->state, CTR_RUNNING);
+	ck_assert_int_gt(c->pid, 0);
+	ck_assert_ptr_eq(find(&inv, "inv-refresh"), c);
+	for (size_t i = 1; i < inv.n; i++)
+		ck_assert_int_lt(strcmp(inv.v[i - 1].name, inv.v[i].name), 0);
+
+	ck_assert_int_eq(docker_cli(rm), 0);
+	ck_assert_int_eq(inventory_refresh(dk, cfg, &inv, cid, &c), DOCKER_OK);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(inv.n, before);
+	ck_assert_ptr_null(find(&inv, "inv-refresh"));
+	/* An id the engine never knew changes nothing. */
+	ck_assert_int_eq(inventory_refresh(dk, cfg, &inv, "0123456789ab", &c), DOCKER_OK);
+	ck_assert_uint_eq(inv.n, before);
+	free(cid);
+	inventory_free(&inv);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("inventory against the engine");
@@ -141,6 +195,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, roles_of_the_whatsapp_containers);
 	tcase_add_test(tc, container_removed_between_list_and_inspect);
 	tcase_add_test(tc, filters_narrow_the_inventory);
+	tcase_add_test(tc, refresh_follows_start_stop_and_removal);
 	suite_add_tcase(s, tc);
 	return s;
 }
