@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "shutdown.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -33,7 +34,7 @@ int lock_take(const char *path, unsigned long wait_s, char **err)
 			return -1;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((unsigned long)(now.tv_sec - start.tv_sec) >= wait_s) {
+		if ((unsigned long)(now.tv_sec - start.tv_sec) >= wait_s || shutdown_requested()) {
 			close(fd);
 			return -2;
 		}

@@ -208,8 +208,9 @@ static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_co
 
 /* The textfile-collector file after a real pass; a failure is reported, not fatal. */
 static void write_metrics(const struct rotd_config *cfg, const struct inventory *inv, const struct pass *p,
-			  const struct jobs *j, int code)
+			  const struct jobs *j, const struct timespec *t0, int code)
 {
+	struct timespec t1;
 	struct metrics *m;
 	char *text, *err = NULL;
 
@@ -217,7 +218,9 @@ static void write_metrics(const struct rotd_config *cfg, const struct inventory 
 		return;
 	m = metrics_new(p->now);
 	metrics_set_inventory(m, inv);
-	metrics_record_pass(m, p, j, p->now, difftime(time(NULL), p->now), code);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_record_pass(m, p, j, p->now,
+			    (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, code);
 	text = metrics_render(m);
 	if (metrics_write_file(cfg->metrics_file, text, &err) < 0) {
 		log_warnx("%s", err);
@@ -231,12 +234,14 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 {
 	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
+	struct timespec t0;
 	struct pass pass;
 	struct jobs jobs;
 	time_t now;
 	struct docker *d;
 	int code = EXIT_ROTD_OK, st;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	d = connect_engine(cfg, &code);
 	if (d == NULL)
 		return code;
@@ -276,7 +281,7 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 	if (!o->skip_jobs && code == EXIT_ROTD_OK && jobs_failed(&jobs))
 		code = EXIT_ROTD_PARTIAL;
 	if (!o->dry_run)
-		write_metrics(cfg, &inv, &pass, o->skip_jobs ? NULL : &jobs, code);
+		write_metrics(cfg, &inv, &pass, o->skip_jobs ? NULL : &jobs, &t0, code);
 	if (!o->skip_jobs)
 		jobs_free(&jobs);
 	pass_free(&pass);
@@ -320,6 +325,8 @@ int main(int argc, char **argv)
 	if (lock_fd == -1 || lock_fd == -2) {
 		if (lock_fd == -1)
 			log_errorx("%s", lock_err);
+		else if (shutdown_requested())
+			log_errorx("stopped on request while waiting for %s", cfg->lock_file);
 		else
 			log_errorx("another rotd pass still holds %s after %lu s (lock-wait); try again later",
 				   cfg->lock_file, (unsigned long)cfg->lock_wait);

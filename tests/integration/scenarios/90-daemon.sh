@@ -55,6 +55,14 @@ create_with_log() {
 }
 archives_of() { ls "$(ctr_root "$1")/var/log/whatsapp/archive" 2>/dev/null | grep -c '^web\.log-.*\.gz$'; }
 
+# --- rotd --now writes the metrics too -------------------------------------------
+rm -f "$ENGINE_DIR/rotd.prom"
+"$ROTD" --now --rotate-only --container biz_wacore_1 >/dev/null 2>&1
+tap_is "rotd --now writes the metrics file after its pass" "$(grep -c '^rotd_passes_total 1$' "$ENGINE_DIR/rotd.prom" 2>/dev/null)" 1
+out=$(promtool check metrics <"$ENGINE_DIR/rotd.prom" 2>&1)
+tap_is "and it passes promtool check metrics" "$?:$out" "0:"
+rm -f "$ENGINE_DIR/rotd.prom"
+
 # --- start, notify, status, metrics --------------------------------------------
 write_daemon_conf 3s 2s
 start_daemon
@@ -155,6 +163,25 @@ newest=$(ls "$wlog/archive" | grep '^web\.log-.*\.gz$' | sort | tail -n 1)
 tap_is "the 400 MB log was archived completely" "$(ls "$wlog/archive" | grep -c '^web\.log-.*\.gz$'):$(gzip -t "$wlog/archive/$newest" && echo whole)" "$((before + 2)):whole"
 tap_like "and cut" "$(stat -c %s "$wlog/web.log")" '^[0-9]{1,7}$'
 tap_is "no temp or journal files are left" "$(find "$wlog" -name '.rotd*' | wc -l)" 0
+
+# --- the off-peak jobs, once per window -----------------------------------------
+hour() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%H:00; }
+marker_lines() { engine_docker exec "$1" sh -c 'cat /tmp/cleanup-ran 2>/dev/null | wc -l'; }
+for c in biz_waweb_1 biz_wacore_1 biz-master1-1; do engine_docker exec "$c" rm -f /tmp/cleanup-ran; done
+write_daemon_conf 1s 30s
+sed -i -e "s|^  window = .*|  window = $(hour -1)-$(hour 2)|" -e 's|^  timezone = .*|  timezone = "UTC"|' \
+	-e "s|^state-file = .*|state-file = $ENGINE_DIR/daemon-state.json|" "$dconf"
+: >"$dlog"
+start_daemon
+wait_for 30 sh -c "[ \"\$(docker exec biz_waweb_1 cat /tmp/cleanup-ran 2>/dev/null | wc -l)\$(docker exec biz_wacore_1 cat /tmp/cleanup-ran 2>/dev/null | wc -l)\$(docker exec biz-master1-1 cat /tmp/cleanup-ran 2>/dev/null | wc -l)\" = 111 ]"
+tap_is "inside the window the daemon runs cleanup.sh in web, core and master" "$?" 0
+sleep 4
+tap_is "once per window, though its interval (1 s) passed several times" \
+	"$(marker_lines biz_waweb_1)$(marker_lines biz_wacore_1)$(marker_lines biz-master1-1)" 111
+tap_like "the state file records it" "$(cat "$ENGINE_DIR/daemon-state.json")" 'biz_waweb_1'
+kill -TERM "$daemon"
+wait "$daemon"
+write_daemon_conf 1h 30s
 
 # --- an engine restart under the daemon ----------------------------------------
 : >"$dlog"
