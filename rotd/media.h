@@ -45,6 +45,22 @@ typedef void (*media_file_cb)(const char *path, uint64_t size, time_t mtime, voi
 int media_prune(const struct ctrfs *fs, const char *root, const struct media_rule *rules, size_t n_rules,
 		uint64_t floor, time_t now, int dry_run, media_file_cb cb, void *arg, struct media_result *out);
 
+/* Says whether enough has been freed; called by media_relieve between rounds. */
+typedef int (*media_enough_fn)(void *arg);
+
+/* The emergency prune: removes the oldest media under root first, whatever the
+ * rules say, never a file younger than floor, until enough(arg) says so or no
+ * file older than floor is left. want_bytes (what must go, e.g. from
+ * fsusage_bytes_over) guides how far back to cut: one walk (as media_prune with
+ * dry_run) collects the bytes per day of age; then each round removes the files
+ * older than the youngest age whose older files add up to the bytes still
+ * wanted (at least one more day each round), and asks enough(). Same
+ * confinement, skipping and error rules as media_prune (root's own folder is
+ * never removed). Fills *out with what all rounds removed (kept_young counts
+ * files younger than floor); returns 0, or -1 when root cannot be opened. */
+int media_relieve(const struct ctrfs *fs, const char *root, uint64_t floor, time_t now, uint64_t want_bytes,
+		  media_enough_fn enough, void *arg, struct media_result *out);
+
 /* Frees what r owns. */
 void media_result_free(struct media_result *r);
 
