@@ -78,6 +78,7 @@ struct load_ctx {
 	int unclosed_line;              /* a section '{' never closed, or 0 */
 	int media_seen;
 	int cleanup_line, gc_line;      /* where the cleanup and gc sections open, or 0 */
+	int webhook_line;
 };
 
 /* libconfuse's callbacks carry no user pointer, and its lexer is global anyway:
@@ -535,6 +536,13 @@ static const char *check_optional_abs_file(const char *v)
 	return v[0] == '\0' ? NULL : check_abs_file(v);
 }
 
+static const char *check_rate(const char *v)
+{
+	unsigned n;
+
+	return parse_uint(v, 1, 600, &n) < 0 ? "must be a whole number of requests per minute from 1 to 600" : NULL;
+}
+
 static const char *check_listen(const char *v)
 {
 	char *addr;
@@ -647,6 +655,10 @@ static const struct {
 } section_checks[] = {
 	{ "gc", "timeout", check_gc_timeout },
 	{ "metrics", "file", check_optional_abs_file },
+	{ "webhook", "token-file", check_optional_abs_file },
+	{ "webhook", "rate", check_rate },
+	{ "webhook", "alerts", check_not_empty },
+	{ "webhook", "hosts", check_not_empty },
 };
 
 typedef const char *check_fn(const char *value);
@@ -1027,6 +1039,57 @@ static int on_cleanup_end(cfg_t *parent, cfg_opt_t *opt)
 	return 0;
 }
 
+/* The token file's first line, or NULL with errno set (ENODATA: empty). New string. */
+static char *read_token_file(const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "re");
+	char *token = NULL;
+
+	if (f == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0')
+			token = xstrdup(line);
+	}
+	fclose(f);
+	if (token == NULL)
+		errno = ENODATA;
+	return token;
+}
+
+static int on_webhook_end(cfg_t *parent, cfg_opt_t *opt)
+{
+	struct load_ctx *ctx = current;
+	cfg_t *sec = last_section(opt);
+	const char *listen, *token, *file;
+	int start;
+
+	if (ctx == NULL)
+		return 0;
+	start = once_section(ctx, parent, "webhook", &ctx->webhook_line);
+	listen = cfg_getstr(sec, "listen");
+	token = cfg_getstr(sec, "token");
+	file = cfg_getstr(sec, "token-file");
+	if (listen == NULL || listen[0] == '\0')
+		return 0;
+	if ((token == NULL || token[0] == '\0') && (file == NULL || file[0] == '\0')) {
+		add_error(ctx, start, "webhook: listen needs a token or a token-file (the bearer token "
+			  "Alertmanager sends)");
+	} else if (token != NULL && token[0] != '\0' && file != NULL && file[0] != '\0') {
+		add_error(ctx, start, "webhook: give either token or token-file, not both");
+	} else if (file != NULL && file[0] != '\0') {
+		char *t = read_token_file(file);
+
+		if (t == NULL)
+			add_error(ctx, start, "webhook: cannot read the token-file %s: %s", file,
+				  errno == ENODATA ? "its first line is empty" : strerror(errno));
+		free(t);
+	}
+	return 0;
+}
+
 static int on_gc_end(cfg_t *parent, cfg_opt_t *opt)
 {
 	struct load_ctx *ctx = current;
@@ -1269,6 +1332,34 @@ static char *empty_to_null(const char *s)
 	return s != NULL && s[0] != '\0' ? xstrdup(s) : NULL;
 }
 
+static void extract_webhook(struct webhook_policy *p, cfg_t *root)
+{
+	static const char *const default_alerts[] = {
+		"HostOutOfDiskSpace", "HostOutOfInodes", "NodeFilesystemAlmostOutOfSpace",
+		"NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfFiles", "HighDiskUsage",
+		"DiskUsageHigh", "DiskSpaceLow",
+	};
+
+	cfg_t *sec = cfg_getsec(root, "webhook");
+	const char *file = cfg_getstr(sec, "token-file");
+
+	p->listen = empty_to_null(cfg_getstr(sec, "listen"));
+	p->token = empty_to_null(cfg_getstr(sec, "token"));
+	if (p->token == NULL && file != NULL && file[0] != '\0')
+		p->token = read_token_file(file);
+	/* Checked at load; a token file that vanished since leaves the receiver off. */
+	if (p->token == NULL) {
+		free(p->listen);
+		p->listen = NULL;
+	}
+	copy_list(&p->alerts, sec, "alerts");
+	if (p->alerts.n == 0)
+		for (size_t i = 0; i < sizeof(default_alerts) / sizeof(default_alerts[0]); i++)
+			strlist_add(&p->alerts, default_alerts[i]);
+	copy_list(&p->hosts, sec, "hosts");
+	must(parse_uint(cfg_getstr(sec, "rate"), 1, 600, &p->rate), "rate");
+}
+
 /* Converts a parsed, fully checked cfg into the struct the rest of rotd reads. */
 static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 {
@@ -1299,6 +1390,7 @@ static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 	must(units_parse_percent(cfg_getstr(wm, "low"), &c->low_watermark), "low");
 	extract_cleanup(&c->cleanup, cfg);
 	extract_gc(&c->gc, cfg);
+	extract_webhook(&c->webhook, cfg);
 	c->state_file = xstrdup(cfg_getstr(cfg, "state-file"));
 	c->lock_file = xstrdup(cfg_getstr(cfg, "lock-file"));
 	must(units_parse_duration(cfg_getstr(cfg, "lock-wait"), &c->lock_wait), "lock-wait");
@@ -1407,6 +1499,15 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_CB("timeout", "60s", CFGF_NONE, on_value),
 		CFG_END()
 	};
+	cfg_opt_t webhook_opts[] = {
+		CFG_STR_CB("listen", "", CFGF_NONE, on_value),
+		CFG_STR_CB("token", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("token-file", 0, CFGF_NONE, on_value),
+		CFG_STR_LIST_CB("alerts", 0, CFGF_NONE, on_value),
+		CFG_STR_LIST_CB("hosts", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("rate", "10", CFGF_NONE, on_value),
+		CFG_END()
+	};
 	cfg_opt_t metrics_opts[] = {
 		CFG_STR_CB("file", "/var/lib/prometheus/node-exporter/rotd.prom", CFGF_NONE, on_value),
 		CFG_STR_CB("listen", "", CFGF_NONE, on_value),
@@ -1418,6 +1519,7 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_CB("stop-timeout", "30s", CFGF_NONE, on_value),
 		CFG_STR_CB("status-file", "/run/rotd/status.json", CFGF_NONE, on_value),
 		CFG_SEC("metrics", metrics_opts, CFGF_NONE),
+		CFG_SEC("webhook", webhook_opts, CFGF_NONE),
 		CFG_STR_CB("lock-file", "/run/rotd.lock", CFGF_NONE, on_value),
 		CFG_STR_CB("lock-wait", "5m", CFGF_NONE, on_value),
 		CFG_SEC("docker", docker_opts, CFGF_NONE),
@@ -1449,6 +1551,7 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	cfg_set_validate_func(cfg, "cleanup", on_cleanup_end);
 	cfg_set_validate_func(cfg, "gc", on_gc_end);
 	cfg_set_validate_func(cfg, "metrics", on_plain_end);
+	cfg_set_validate_func(cfg, "webhook", on_webhook_end);
 	ctx->root = cfg;
 	current = ctx;
 	rc = cfg_parse_buf(cfg, scanned);
@@ -1644,6 +1747,10 @@ void config_free(struct rotd_config *cfg)
 	free(cfg->status_file);
 	free(cfg->metrics_file);
 	free(cfg->metrics_listen);
+	free(cfg->webhook.listen);
+	free(cfg->webhook.token);
+	strlist_free(&cfg->webhook.alerts);
+	strlist_free(&cfg->webhook.hosts);
 	free(cfg);
 }
 

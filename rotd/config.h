@@ -93,6 +93,15 @@ struct gc_policy {
 	uint64_t timeout;              /* seconds per request (> 0); default 60 */
 };
 
+/* The `webhook { }` section: the daemon's Alertmanager receiver. Off by default. */
+struct webhook_policy {
+	char *listen;                  /* "ADDR:PORT", or NULL: off */
+	char *token;                   /* the bearer token (from token or token-file); set when listen is */
+	struct strlist alerts;         /* alert names (globs) that trigger a remediation pass */
+	struct strlist hosts;          /* names this host answers to, besides its hostname */
+	unsigned rate;                 /* requests per minute, 1..600; default 10 */
+};
+
 struct rotd_config {
 	char *path;                    /* file it was read from, or "<built-in>" */
 	char *docker_socket;           /* config's docker.socket, or NULL when not set */
@@ -120,6 +129,7 @@ struct rotd_config {
 	                                  (set to "") for none; default
 	                                  /var/lib/prometheus/node-exporter/rotd.prom */
 	char *metrics_listen;          /* daemon: "ADDR:PORT" serving /metrics, or NULL: off (default) */
+	struct webhook_policy webhook;
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
 };

@@ -25,16 +25,20 @@
 #include "notify.h"
 #include "offpeak.h"
 #include "pass.h"
+#include "remedy.h"
 #include "report.h"
 #include "shutdown.h"
 #include "status.h"
 #include "strlist.h"
+#include "units.h"
+#include "webhook.h"
 #include "xalloc.h"
 
 #define LOCK_RETRY_S 10          /* another pass holds the lock: try again this soon */
 #define RELIST_RETRY_S 5         /* listing failed although the engine answered */
 #define JOBS_RETRY_S (15 * 60)   /* failed off-peak jobs: try again this much later in the window */
 #define METRICS_MAX_BODY 0       /* /metrics takes no body */
+#define WEBHOOK_MAX_BODY (1024 * 1024)
 
 struct daemon {
 	const char *config_path;
@@ -56,6 +60,11 @@ struct daemon {
 	struct metrics *metrics;
 	struct httpd *httpd;
 	char *httpd_listen;
+	struct httpd *hook_httpd;      /* the Alertmanager receiver, or NULL */
+	struct webhook *hook;
+	char *hook_listen;
+	pthread_mutex_t alert_lock;
+	char *alert_reason;            /* a remediation an alert asked for, not yet run; guarded */
 	pthread_mutex_t published_lock;
 	char *published;               /* the metrics text /metrics serves */
 	char *metrics_problem;         /* the last metrics-file error, logged once */
@@ -254,6 +263,92 @@ static void configure_httpd(struct daemon *dm)
 	log_info("metrics: serving http://%s/metrics", want);
 }
 
+/* ---- the Alertmanager receiver -------------------------------------------- */
+
+static void wake_loop(void)
+{
+	if (write(wake_pipe[1], "a", 1) < 0) {
+		/* The pipe is full: the loop is awake anyway. */
+	}
+}
+
+/* From the HTTP thread: remember the request and wake the loop. */
+static void on_alert(const char *why, void *arg)
+{
+	struct daemon *dm = arg;
+
+	pthread_mutex_lock(&dm->alert_lock);
+	if (dm->alert_reason == NULL)
+		dm->alert_reason = xstrdup(why);
+	pthread_mutex_unlock(&dm->alert_lock);
+	wake_loop();
+}
+
+/* The pending alert's reason (new string), or NULL; clears it. */
+static char *take_alert(struct daemon *dm)
+{
+	char *why;
+
+	pthread_mutex_lock(&dm->alert_lock);
+	why = dm->alert_reason;
+	dm->alert_reason = NULL;
+	pthread_mutex_unlock(&dm->alert_lock);
+	return why;
+}
+
+static void serve_webhook(const struct httpd_request *req, struct httpd_response *res, void *arg)
+{
+	webhook_handle(arg, req, res);
+}
+
+/* The names alerts may call this host: its hostname, and the configured ones. */
+static void host_names(const struct rotd_config *cfg, struct strlist *names)
+{
+	char host[256];
+
+	strlist_copy(names, &cfg->webhook.hosts);
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		strlist_add(names, host);
+	}
+}
+
+/* Starts, restarts or stops the receiver to match the config (a reload may
+ * change the token or the names, so it is rebuilt whenever the config is). */
+static void configure_webhook(struct daemon *dm)
+{
+	const struct webhook_policy *w = &dm->cfg->webhook;
+	struct strlist names = STRLIST_INIT;
+	struct webhook_config wc;
+	char *err = NULL;
+
+	httpd_stop(dm->hook_httpd);
+	dm->hook_httpd = NULL;
+	webhook_free(dm->hook);
+	dm->hook = NULL;
+	replace(&dm->hook_listen, NULL);
+	if (w->listen == NULL)
+		return;
+	host_names(dm->cfg, &names);
+	wc.token = w->token;
+	wc.alert_names = &w->alerts;
+	wc.host_names = &names;
+	wc.rate_per_minute = w->rate;
+	dm->hook = webhook_new(&wc, on_alert, dm);
+	strlist_free(&names);
+	dm->hook_httpd = httpd_start(w->listen, WEBHOOK_MAX_BODY, serve_webhook, dm->hook, &err);
+	if (dm->hook_httpd == NULL) {
+		log_errorx("webhook: cannot listen on %s: %s", w->listen, err);
+		metrics_count_error(dm->metrics, "config");
+		free(err);
+		webhook_free(dm->hook);
+		dm->hook = NULL;
+		return;
+	}
+	replace(&dm->hook_listen, w->listen);
+	log_info("webhook: receiving Alertmanager alerts at http://%s/alerts", w->listen);
+}
+
 /* ---- passes --------------------------------------------------------------- */
 
 /* Whether the off-peak jobs are due now (the window is open and a failure is not
@@ -267,11 +362,39 @@ static int jobs_due(struct daemon *dm, time_t now)
 	return offpeak_current(&dm->cfg->offpeak, dm->cfg->timezone, now, &start);
 }
 
-/* One pass over inv (the whole inventory, or containers that just started),
- * under the lock, then the jobs when with_jobs and due. Returns 0, or -1 when
- * another pass held the lock. */
-static int run_pass(struct daemon *dm, const struct inventory *inv, int with_jobs, const char *why)
+/* Logs what an emergency pass did, in one or two lines. */
+static void log_remedy(const struct remedy *r, const char *why)
 {
+	char freed[32];
+	int64_t f = remedy_freed(r);
+
+	units_format_size(f > 0 ? (uint64_t)f : 0, freed, sizeof(freed));
+	if (r->reached_low) {
+		log_info("remediation (%s): freed %s; every filesystem is under %u%%", why, freed, r->low);
+		return;
+	}
+	log_warnx("remediation (%s): freed %s, but a filesystem is still above %u%%; everything safe is gone",
+		  why, freed, r->low);
+	if (r->n_consumers > 0) {
+		const struct remedy_consumer *u = &r->consumers[0];
+		char l[32], a[32], m[32], e[32];
+
+		log_warnx("largest consumer: %s: live logs %s, archives %s, media %s, engine log %s%s%s", u->container,
+			  units_format_size(u->live_logs, l, sizeof(l)), units_format_size(u->archives, a, sizeof(a)),
+			  units_format_size(u->media, m, sizeof(m)),
+			  units_format_size(u->engine_log_bytes, e, sizeof(e)), u->hint ? "; " : "",
+			  u->hint ? u->hint : "");
+	}
+}
+
+/* One pass over inv (the whole inventory, or containers that just started),
+ * under the lock; with with_jobs, the emergency pass when a filesystem is above
+ * high (or alert is set: above low) and then the off-peak jobs when due.
+ * Returns 0, or -1 when another pass held the lock. */
+static int run_pass(struct daemon *dm, const struct inventory *inv, int with_jobs, const char *why,
+		    const char *alert)
+{
+	struct remedy rem;
 	struct timespec t0;
 	struct pass pass;
 	struct jobs jobs;
@@ -294,7 +417,17 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 	pass.socket = docker_socket(dm->d);
 	pass.api_version = docker_api_version(dm->d);
 	pass.config_path = dm->cfg->path;
+	if (with_jobs)
+		remedy_begin(&rem, dm->cfg, inv, alert != NULL ? REMEDY_ALERT : REMEDY_WATERMARK, 0);
 	pass_run(&pass, dm->cfg, inv, 0, now);
+	if (with_jobs && rem.needed) {
+		set_activity(dm, "remediation", alert != NULL ? alert : "a filesystem is above the high watermark");
+		remedy_finish(&rem, dm->cfg, pass.socket, now);
+		log_remedy(&rem, alert != NULL ? alert : "watermark");
+		metrics_record_remedy(dm->metrics, &rem, time(NULL));
+	} else if (with_jobs && alert != NULL) {
+		log_info("remediation (%s): every filesystem is already under %u%%", alert, rem.low);
+	}
 	if (with_jobs && jobs_due(dm, now)) {
 		set_activity(dm, "jobs", "off-peak window");
 		jobs_run(&jobs, dm->cfg, &pass, 0, 1, NULL, now);
@@ -315,6 +448,11 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 	dm->last_pass_summary = report_summary(&pass, ran_jobs ? &jobs : NULL);
 	json_decref(dm->last_report);
 	dm->last_report = report_json(&pass, ran_jobs ? &jobs : NULL);
+	if (with_jobs && rem.needed) {
+		json_object_set_new(dm->last_report, "remediation", report_remedy_json(&rem));
+		if (!rem.reached_low && code == EXIT_ROTD_OK)
+			code = EXIT_ROTD_SHORT;
+	}
 	if (code == EXIT_ROTD_OK)
 		log_debug("pass (%s) done in %.1f s: %s", why, dm->last_pass_seconds, dm->last_pass_summary);
 	else
@@ -322,6 +460,8 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 	metrics_record_pass(dm->metrics, &pass, ran_jobs ? &jobs : NULL, now, dm->last_pass_seconds, code);
 	if (ran_jobs)
 		jobs_free(&jobs);
+	if (with_jobs)
+		remedy_free(&rem);
 	pass_free(&pass);
 	publish_metrics(dm);
 	set_activity(dm, shutdown_requested() ? "stopping" : "idle", NULL);
@@ -445,7 +585,7 @@ static void refresh_pending(struct daemon *dm)
 		struct inventory sub = running_subset(dm, &check);
 		char *why = xasprintf("%zu container%s started", check.n, check.n == 1 ? "" : "s");
 
-		if (run_pass(dm, &sub, 0, why) < 0)
+		if (run_pass(dm, &sub, 0, why, NULL) < 0)
 			dm->next_check = monotonic_now() + LOCK_RETRY_S;
 		free(why);
 		free(sub.v);
@@ -510,6 +650,7 @@ static void reload(struct daemon *dm)
 	if (attach_engine(dm) < 0)
 		log_errorx("keeping the engine at %s", dm->socket);
 	configure_httpd(dm);
+	configure_webhook(dm);
 	dm->next_check = monotonic_now();
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_send("READY=1");
@@ -559,12 +700,20 @@ static void loop(struct daemon *dm)
 			relist(dm);
 		if (dm->connected && !dm->need_relist && dm->pending.n > 0)
 			refresh_pending(dm);
-		if (dm->connected && !dm->need_relist && !shutdown_requested() && monotonic_now() >= dm->next_check) {
-			if (run_pass(dm, &dm->inv, 1, "interval") < 0)
-				dm->next_check = monotonic_now() + LOCK_RETRY_S;
-			else
-				dm->next_check = monotonic_now() + (long)dm->cfg->interval;
-			write_status(dm);
+		if (dm->connected && !dm->need_relist && !shutdown_requested()) {
+			char *alert = take_alert(dm);
+
+			if (alert != NULL || monotonic_now() >= dm->next_check) {
+				if (run_pass(dm, &dm->inv, 1, alert != NULL ? "alert" : "interval", alert) < 0) {
+					dm->next_check = monotonic_now() + LOCK_RETRY_S;
+					if (alert != NULL)
+						on_alert(alert, dm);
+				} else {
+					dm->next_check = monotonic_now() + (long)dm->cfg->interval;
+				}
+				write_status(dm);
+			}
+			free(alert);
 		}
 		tell_systemd(dm);
 		wait_for_work(dm);
@@ -598,6 +747,7 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	dm.activity_since = dm.started_at;
 	dm.metrics = metrics_new(dm.started_at);
 	pthread_mutex_init(&dm.published_lock, NULL);
+	pthread_mutex_init(&dm.alert_lock, NULL);
 	install_signals();
 	shutdown_set_grace((unsigned)cfg->stop_timeout);
 	heartbeat_init(notify_watchdog_usec());
@@ -609,6 +759,7 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	log_info("rotd %s daemon started (config %s, checks every %llu s)", PACKAGE_VERSION, cfg->path,
 		 (unsigned long long)cfg->interval);
 	configure_httpd(&dm);
+	configure_webhook(&dm);
 	publish_metrics(&dm);
 	write_status(&dm);
 	loop(&dm);
@@ -617,6 +768,8 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	notify_send("STOPPING=1");
 	events_stop(dm.events);
 	httpd_stop(dm.httpd);
+	httpd_stop(dm.hook_httpd);
+	webhook_free(dm.hook);
 	dm.connected = 0;
 	set_activity(&dm, "stopped", NULL);
 	docker_free(dm.d);
@@ -633,8 +786,11 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	free(dm.activity_detail);
 	free(dm.engine_error);
 	free(dm.httpd_listen);
+	free(dm.hook_listen);
+	free(dm.alert_reason);
 	free(dm.socket);
 	pthread_mutex_destroy(&dm.published_lock);
+	pthread_mutex_destroy(&dm.alert_lock);
 	config_free(dm.cfg);
 	close(wake_pipe[0]);
 	close(wake_pipe[1]);

@@ -8,6 +8,8 @@ enum rotd_exit {
 	EXIT_ROTD_CONFIG = 2,      /* configuration or command-line error; nothing was done */
 	EXIT_ROTD_ENGINE = 3,      /* the Docker engine could not be reached */
 	EXIT_ROTD_BUSY = 4,        /* another pass held the lock for longer than lock-wait */
+	EXIT_ROTD_SHORT = 5,       /* --remediate: everything safe was freed and a filesystem is
+	                              still above the low watermark */
 };
 
 #endif

@@ -157,6 +157,7 @@ int inventory_entry_from_inspect(const struct rotd_config *cfg, json_t *inspect,
 	json_t *config = json_object_get(inspect, "Config");
 	json_t *state = json_object_get(inspect, "State");
 	json_t *labels = json_object_get(config, "Labels");
+	json_t *log_config;
 	const char *name = json_str(inspect, "Name");
 	struct strlist env = STRLIST_INIT;
 	struct container_facts facts;
@@ -173,6 +174,11 @@ int inventory_entry_from_inspect(const struct rotd_config *cfg, json_t *inspect,
 	c->project = json_strdup(labels, "com.docker.compose.project");
 	c->service = json_strdup(labels, "com.docker.compose.service");
 	c->started_at = json_strdup(state, "StartedAt");
+	c->log_path = json_str(inspect, "LogPath") != NULL && json_str(inspect, "LogPath")[0] != '\0' ?
+			      json_strdup(inspect, "LogPath") : NULL;
+	log_config = json_object_get(json_object_get(inspect, "HostConfig"), "LogConfig");
+	c->log_driver = json_strdup(log_config, "Type");
+	c->log_max_size = json_strdup(json_object_get(log_config, "Config"), "max-size");
 	read_mounts(json_object_get(inspect, "Mounts"), c);
 	read_env(json_object_get(config, "Env"), &env);
 
@@ -278,6 +284,9 @@ static void container_free(struct container *c)
 	free(c->service);
 	free(c->detail);
 	free(c->started_at);
+	free(c->log_path);
+	free(c->log_driver);
+	free(c->log_max_size);
 }
 
 void inventory_free(struct inventory *inv)

@@ -41,6 +41,10 @@ struct container {
 	char *detail;                    /* why STOPPED/IGNORED/VANISHED/FAILED, for the report */
 	pid_t pid;                       /* 0 unless RUNNING */
 	char *started_at;                /* State.StartedAt, or NULL */
+	char *log_path;                  /* LogPath: the engine's own log of the container's
+	                                    output (a host path), or NULL */
+	char *log_driver;                /* HostConfig.LogConfig.Type ("json-file", "local"...), or NULL */
+	char *log_max_size;              /* its max-size option ("10m"), or NULL when unbounded */
 	struct mount_info *mounts;
 	size_t n_mounts;
 };

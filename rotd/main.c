@@ -19,6 +19,7 @@
 #include "lock.h"
 #include "log.h"
 #include "metrics.h"
+#include "remedy.h"
 #include "report.h"
 #include "shutdown.h"
 #include "status.h"
@@ -35,6 +36,7 @@ struct options {
 	int respect_window;        /* off-peak jobs only inside the window, once per window */
 	int skip_jobs;             /* --rotate-only: no off-peak jobs */
 	int status;                /* the `status` command */
+	int remediate;             /* --remediate: the emergency pass */
 	struct strlist containers; /* --container NAME: only these */
 };
 
@@ -44,7 +46,7 @@ static void usage(FILE *out)
 		"usage: rotd [--config FILE] [-v]                  run as a daemon\n"
 		"       rotd [--config FILE] status [--json]\n"
 		"       rotd [--config FILE] --check-config\n"
-		"       rotd [--config FILE] --now [--dry-run] [--json] [--respect-window | --rotate-only]\n"
+		"       rotd [--config FILE] --now [--dry-run] [--json] [--respect-window | --rotate-only | --remediate]\n"
 		"            [--container NAME]... [-v]\n"
 		"\n"
 		"  -c, --config FILE     read FILE instead of %s\n"
@@ -57,18 +59,22 @@ static void usage(FILE *out)
 		"      --respect-window  run the off-peak jobs (cleanup.sh, media, gc) only inside\n"
 		"                        the window and once per window, as the daemon does\n"
 		"      --rotate-only     rotate logs; skip the off-peak jobs\n"
+		"      --remediate       the emergency pass for a full disk: rotate, drop archives beyond\n"
+		"                        keep, cleanup.sh, then the oldest media down to the floor, until\n"
+		"                        every filesystem is under the low watermark\n"
 		"  -v, --verbose         debug lines on stderr\n"
 		"  -h, --help            this text\n"
 		"  -V, --version         print the version\n"
 		"\n"
 		"Exit status: 0 all done, 1 some container failed, 2 configuration or usage error,\n"
-		"3 the Docker engine could not be reached, 4 another pass held the lock. See rotd(8).\n",
+		"3 the Docker engine could not be reached, 4 another pass held the lock, 5 --remediate\n"
+		"could not get every filesystem under the low watermark. See rotd(8).\n",
 		config_default_path());
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER, OPT_RESPECT_WINDOW, OPT_ROTATE_ONLY };
+	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER, OPT_RESPECT_WINDOW, OPT_ROTATE_ONLY, OPT_REMEDIATE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
@@ -78,6 +84,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "respect-window", no_argument, NULL, OPT_RESPECT_WINDOW },
 		{ "rotate-only", no_argument, NULL, OPT_ROTATE_ONLY },
+		{ "remediate", no_argument, NULL, OPT_REMEDIATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -111,6 +118,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_ROTATE_ONLY:
 			o->skip_jobs = 1;
 			break;
+		case OPT_REMEDIATE:
+			o->remediate = 1;
+			break;
 		case 'v':
 			log_set_verbose(1);
 			break;
@@ -133,8 +143,14 @@ static void parse_options(int argc, char **argv, struct options *o)
 		fatalx(EXIT_ROTD_CONFIG, "unexpected argument '%s'; see rotd --help", argv[optind]);
 	if (o->status && (o->now || o->check_config || o->dry_run))
 		fatalx(EXIT_ROTD_CONFIG, "status takes only --config and --json; see rotd --help");
-	if (!o->now && !o->status && (o->dry_run || o->containers.n > 0 || o->respect_window || o->skip_jobs))
-		fatalx(EXIT_ROTD_CONFIG, "--dry-run, --container, --respect-window and --rotate-only go with --now");
+	if (!o->now && !o->status && (o->dry_run || o->containers.n > 0 || o->respect_window || o->skip_jobs ||
+				       o->remediate))
+		fatalx(EXIT_ROTD_CONFIG,
+		       "--dry-run, --container, --respect-window, --rotate-only and --remediate go with --now");
+	if (o->remediate && (o->respect_window || o->skip_jobs))
+		fatalx(EXIT_ROTD_CONFIG, "--remediate runs its own steps: not with --respect-window or --rotate-only");
+	if (o->remediate)
+		o->skip_jobs = 1;
 }
 
 /* Loads the named file, else the default file, else the built-in defaults. On
@@ -206,9 +222,31 @@ static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_co
 	return d;
 }
 
+/* The report of a pass, its jobs (j may be NULL) and its emergency pass (r may
+ * be NULL), as text or JSON, with the exit code the process ends with. */
+static void print_report(const struct options *o, const struct pass *p, const struct jobs *j, const struct remedy *r,
+			 int code)
+{
+	json_t *root;
+
+	if (!o->json) {
+		report_print_text(stdout, p, j);
+		if (r != NULL)
+			report_print_remedy_text(stdout, r);
+		return;
+	}
+	root = report_json(p, j);
+	if (r != NULL)
+		json_object_set_new(root, "remediation", report_remedy_json(r));
+	json_object_set_new(root, "exit_code", json_integer(code));
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
 /* The textfile-collector file after a real pass; a failure is reported, not fatal. */
 static void write_metrics(const struct rotd_config *cfg, const struct inventory *inv, const struct pass *p,
-			  const struct jobs *j, const struct timespec *t0, int code)
+			  const struct jobs *j, const struct remedy *r, const struct timespec *t0, int code)
 {
 	struct timespec t1;
 	struct metrics *m;
@@ -221,6 +259,8 @@ static void write_metrics(const struct rotd_config *cfg, const struct inventory 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	metrics_record_pass(m, p, j, p->now,
 			    (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, code);
+	if (r != NULL)
+		metrics_record_remedy(m, r, time(NULL));
 	text = metrics_render(m);
 	if (metrics_write_file(cfg->metrics_file, text, &err) < 0) {
 		log_warnx("%s", err);
@@ -235,6 +275,7 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
 	struct timespec t0;
+	struct remedy rem;
 	struct pass pass;
 	struct jobs jobs;
 	time_t now;
@@ -266,6 +307,8 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 	pass.api_version = docker_api_version(d);
 	pass.config_path = cfg->path;
 	now = time(NULL);
+	if (o->remediate)
+		remedy_begin(&rem, cfg, &inv, REMEDY_MANUAL, o->dry_run);
 	pass_run(&pass, cfg, &inv, o->dry_run, now);
 	if (shutdown_requested() && !o->skip_jobs) {
 		log_warnx("stopping on request: the off-peak jobs do not run");
@@ -273,17 +316,20 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 	}
 	if (!o->skip_jobs)
 		jobs_run(&jobs, cfg, &pass, o->dry_run, o->respect_window, o->json ? NULL : stdout, now);
-	if (o->json)
-		report_print_json(stdout, &pass, o->skip_jobs ? NULL : &jobs);
-	else
-		report_print_text(stdout, &pass, o->skip_jobs ? NULL : &jobs);
+	if (o->remediate)
+		remedy_finish(&rem, cfg, pass.socket, now);
 	code = pass_exit_code(&pass);
 	if (!o->skip_jobs && code == EXIT_ROTD_OK && jobs_failed(&jobs))
 		code = EXIT_ROTD_PARTIAL;
+	if (o->remediate && !rem.reached_low)
+		code = EXIT_ROTD_SHORT;
+	print_report(o, &pass, o->skip_jobs ? NULL : &jobs, o->remediate ? &rem : NULL, code);
 	if (!o->dry_run)
-		write_metrics(cfg, &inv, &pass, o->skip_jobs ? NULL : &jobs, &t0, code);
+		write_metrics(cfg, &inv, &pass, o->skip_jobs ? NULL : &jobs, o->remediate ? &rem : NULL, &t0, code);
 	if (!o->skip_jobs)
 		jobs_free(&jobs);
+	if (o->remediate)
+		remedy_free(&rem);
 	pass_free(&pass);
 	inventory_free(&inv);
 	docker_free(d);

@@ -26,6 +26,15 @@ struct frame {
 	int kept;                  /* some entry stays, so it cannot become empty */
 };
 
+/* media_relieve's census: old files per day of age, the oldest days lumped together. */
+#define RELIEVE_DAYS 4096
+#define DAY 86400
+
+struct day {
+	uint64_t files;
+	uint64_t bytes;            /* on disk: st_blocks, not st_size */
+};
+
 struct walker {
 	const struct media_rule *rule;
 	int64_t cutoff;            /* files with mtime <= cutoff are old enough */
@@ -34,6 +43,10 @@ struct walker {
 	media_file_cb cb;
 	void *arg;
 	struct media_result *out;
+	uint64_t disk_bytes;       /* blocks of the files pruned, in bytes */
+	struct day *census;        /* RELIEVE_DAYS days to count old files in, or NULL */
+	time_t now;
+	int stopped;               /* a walk stopped early for shutdown */
 	char *path;                /* path inside the container of the current entry */
 	size_t path_len, path_cap;
 	struct frame frames[MEDIA_MAX_DEPTH];
@@ -224,6 +237,16 @@ static void visit_file(struct walker *w, struct frame *f, const char *name, cons
 	f->removed++;
 	w->out->files++;
 	w->out->bytes += (uint64_t)st->st_size;
+	w->disk_bytes += (uint64_t)st->st_blocks * 512;
+	if (w->census != NULL) {
+		/* Modular arithmetic gives the true age: mtime <= cutoff <= now. */
+		uint64_t day = ((uint64_t)w->now - (uint64_t)st->st_mtim.tv_sec) / DAY;
+
+		struct day *d = &w->census[day < RELIEVE_DAYS ? day : RELIEVE_DAYS - 1];
+
+		d->files++;
+		d->bytes += (uint64_t)st->st_blocks * 512;
+	}
 	if (w->cb != NULL)
 		w->cb(w->path, (uint64_t)st->st_size, st->st_mtim.tv_sec, w->arg);
 }
@@ -282,6 +305,7 @@ static void walk(struct walker *w, int fd)
 		if (shutdown_requested()) {
 			/* Each unlink stands alone, so stopping here is safe; say so once. */
 			add_error(w->out, w->path, "stopped early: rotd is stopping");
+			w->stopped = 1;
 			for (size_t i = 0; i < w->depth; i++)
 				w->frames[i].kept = 1;
 			while (w->depth > 0)
@@ -384,61 +408,198 @@ static int64_t cutoff_for(time_t now, uint64_t age)
 	return (int64_t)now - (int64_t)age;
 }
 
+/* Opens the media root; on failure records why in out and returns -1. */
+static int open_root(const struct ctrfs *fs, const char *root, dev_t *dev, struct media_result *out)
+{
+	struct stat st;
+	int fd = ctrfs_open_path(fs, root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		add_error(out, root, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*dev = st.st_dev;
+	return fd;
+}
+
+static struct walker *walker_new(dev_t dev, time_t now)
+{
+	struct walker *w = xcalloc(1, sizeof(*w));
+
+	w->dev = dev;
+	w->now = now;
+	w->path_cap = 256;
+	w->path = xmalloc(w->path_cap);
+	return w;
+}
+
+static void walker_free(struct walker *w)
+{
+	free(w->path);
+	free(w);
+}
+
+/* Applies w->rule with w->cutoff under the media root open on root_fd. */
+static void prune_rule(struct walker *w, int root_fd, const char *root)
+{
+	const struct media_rule *rule = w->rule;
+	struct stat st;
+	int fd;
+
+	path_start(w, root, rule->path);
+	fd = open_rule_dir(root_fd, rule->path);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			add_error(w->out, w->path, "a symlink is on the way to this folder, not pruned");
+		else if (errno == EXDEV)
+			add_error(w->out, w->path, "not inside the media root, not pruned");
+		else if (errno != ENOENT)
+			walk_error(w, errno);
+		return;
+	}
+	if (fstat(fd, &st) != 0) {
+		walk_error(w, errno);
+		close(fd);
+		return;
+	}
+	if (st.st_dev != w->dev) {
+		w->out->skipped++;
+		close(fd);
+		return;
+	}
+	walk(w, fd);
+}
+
 int media_prune(const struct ctrfs *fs, const char *root, const struct media_rule *rules, size_t n_rules,
 		uint64_t floor, time_t now, int dry_run, media_file_cb cb, void *arg, struct media_result *out)
 {
 	struct walker *w;
-	struct stat st;
+	dev_t dev;
 	size_t i;
 	int root_fd;
 
 	memset(out, 0, sizeof(*out));
-	root_fd = ctrfs_open_path(fs, root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (root_fd < 0 || fstat(root_fd, &st) != 0) {
-		add_error(out, root, strerror(errno));
-		if (root_fd >= 0)
-			close(root_fd);
+	root_fd = open_root(fs, root, &dev, out);
+	if (root_fd < 0)
 		return -1;
-	}
-	w = xcalloc(1, sizeof(*w));
-	w->dev = st.st_dev;
+	w = walker_new(dev, now);
 	w->dry_run = dry_run;
 	w->cb = cb;
 	w->arg = arg;
 	w->out = out;
-	w->path_cap = 256;
-	w->path = xmalloc(w->path_cap);
 	for (i = 0; i < n_rules; i++) {
-		const struct media_rule *rule = &rules[i];
-		int fd;
-
-		w->rule = rule;
-		w->cutoff = cutoff_for(now, rule->max_age > floor ? rule->max_age : floor);
-		path_start(w, root, rule->path);
-		fd = open_rule_dir(root_fd, rule->path);
-		if (fd < 0) {
-			if (errno == ELOOP)
-				add_error(out, w->path, "a symlink is on the way to this folder, not pruned");
-			else if (errno == EXDEV)
-				add_error(out, w->path, "not inside the media root, not pruned");
-			else if (errno != ENOENT)
-				walk_error(w, errno);
-			continue;
-		}
-		if (fstat(fd, &st) != 0) {
-			walk_error(w, errno);
-			close(fd);
-			continue;
-		}
-		if (st.st_dev != w->dev) {
-			out->skipped++;
-			close(fd);
-			continue;
-		}
-		walk(w, fd);
+		w->rule = &rules[i];
+		w->cutoff = cutoff_for(now, rules[i].max_age > floor ? rules[i].max_age : floor);
+		prune_rule(w, root_fd, root);
 	}
-	free(w->path);
-	free(w);
+	walker_free(w);
+	close(root_fd);
+	return 0;
+}
+
+/* Adds what one walk of media_relieve found to out. Every walk sees the whole
+ * tree, so skipped entries and errors are counted once, not once per walk. */
+static void relieve_merge(struct media_result *out, struct media_result *r)
+{
+	size_t i;
+
+	out->files += r->files;
+	out->bytes += r->bytes;
+	out->dirs += r->dirs;
+	if (r->skipped > out->skipped)
+		out->skipped = r->skipped;
+	for (i = 0; i < r->errors.n; i++)
+		if (out->errors.n < MEDIA_MAX_ERRORS && !strlist_contains(&out->errors, r->errors.v[i]))
+			strlist_add(&out->errors, r->errors.v[i]);
+	if (r->n_errors > out->n_errors)
+		out->n_errors = r->n_errors;
+	if (out->errors.n > out->n_errors)
+		out->n_errors = out->errors.n;
+	media_result_free(r);
+}
+
+/* The day to cut at among census[lo..hi): the youngest whose older days (up to
+ * hi) hold at least want bytes, else lo; -1 when these days hold no file. */
+static long relieve_pick(const struct day *census, size_t lo, size_t hi, uint64_t want)
+{
+	uint64_t bytes = 0, files = 0;
+	size_t d;
+
+	for (d = hi; d-- > lo;) {
+		bytes += census[d].bytes;
+		files += census[d].files;
+		if (files > 0 && bytes >= want)
+			return (long)d;
+	}
+	return files > 0 ? (long)lo : -1;
+}
+
+int media_relieve(const struct ctrfs *fs, const char *root, uint64_t floor, time_t now, uint64_t want_bytes,
+		  media_enough_fn enough, void *arg, struct media_result *out)
+{
+	struct media_rule all;
+	struct media_result r;
+	struct walker *w;
+	struct day *census;
+	uint64_t removed = 0;
+	size_t lo, hi = RELIEVE_DAYS;
+	dev_t dev;
+	int root_fd;
+
+	memset(out, 0, sizeof(*out));
+	root_fd = open_root(fs, root, &dev, out);
+	if (root_fd < 0)
+		return -1;
+	memset(&all, 0, sizeof(all));
+	all.name = (char *)"relieve";
+	all.path = (char *)"";   /* root itself; no globs: every file */
+	census = xcalloc(RELIEVE_DAYS, sizeof(*census));
+	w = walker_new(dev, now);
+	w->rule = &all;
+
+	/* The census: a dry run at the floor, counting what it would prune by age. */
+	memset(&r, 0, sizeof(r));
+	w->out = &r;
+	w->dry_run = 1;
+	w->census = census;
+	w->cutoff = cutoff_for(now, floor);
+	prune_rule(w, root_fd, root);
+	out->kept_young = r.kept_young;
+	r.files = r.bytes = 0;
+	relieve_merge(out, &r);
+	w->dry_run = 0;
+	w->census = NULL;
+
+	/* Days before lo hold no file older than floor. */
+	lo = floor / DAY < RELIEVE_DAYS ? (size_t)(floor / DAY) : RELIEVE_DAYS - 1;
+	while (!w->stopped) {
+		uint64_t still = want_bytes > removed ? want_bytes - removed : 0;
+		uint64_t age;
+		long d;
+
+		if (shutdown_requested()) {
+			add_error(out, root, "stopped early: rotd is stopping");
+			break;
+		}
+		d = relieve_pick(census, lo, hi, still);
+		if (d < 0)
+			break;          /* nothing older than floor is left */
+		hi = (size_t)d;
+		age = (uint64_t)d * DAY > floor ? (uint64_t)d * DAY : floor;
+		memset(&r, 0, sizeof(r));
+		w->out = &r;
+		w->disk_bytes = 0;
+		w->cutoff = cutoff_for(now, age);
+		prune_rule(w, root_fd, root);
+		removed += w->disk_bytes;
+		relieve_merge(out, &r);
+		if (enough(arg) || hi == lo)
+			break;
+	}
+	walker_free(w);
+	free(census);
 	close(root_fd);
 	return 0;
 }

@@ -42,6 +42,10 @@ struct metrics {
 	struct series_set cleanup;      /* container: g exit code, a last run */
 	struct series_set media;        /* volume: a files, b bytes */
 	struct series_set errors;       /* kind: a count */
+	struct series_set remedies;     /* trigger: a runs, b bytes freed */
+	int have_remedy;
+	time_t remedy_at;
+	int remedy_reached_low;
 };
 
 static struct series *series_get(struct series_set *s, const char *l1, const char *l2)
@@ -92,6 +96,7 @@ void metrics_free(struct metrics *m)
 	series_clear(&m->cleanup);
 	series_clear(&m->media);
 	series_clear(&m->errors);
+	series_clear(&m->remedies);
 	free(m);
 }
 
@@ -323,6 +328,22 @@ static void put_family(FILE *b, const struct series_set *set, const char *name, 
 	free(v);
 }
 
+void metrics_record_remedy(struct metrics *m, const struct remedy *r, time_t at)
+{
+	struct series *e;
+	int64_t freed;
+
+	if (r->dry_run || !r->needed)
+		return;
+	e = series_get(&m->remedies, remedy_trigger_name(r->trigger), NULL);
+	freed = remedy_freed(r);
+	e->a++;
+	e->b += freed > 0 ? (uint64_t)freed : 0;
+	m->have_remedy = 1;
+	m->remedy_at = at;
+	m->remedy_reached_low = r->reached_low;
+}
+
 char *metrics_render(const struct metrics *m)
 {
 	char num[64], *text = NULL;
@@ -371,6 +392,19 @@ char *metrics_render(const struct metrics *m)
 	put_family(b, &m->media, "rotd_media_pruned_bytes_total", "counter", "Bytes of media files pruned.",
 		   "volume", NULL, F_B);
 	put_family(b, &m->errors, "rotd_errors_total", "counter", "Errors by kind.", "kind", NULL, F_A);
+	put_family(b, &m->remedies, "rotd_remediations_total", "counter",
+		   "Emergency passes run, by what started them.", "trigger", NULL, F_A);
+	put_family(b, &m->remedies, "rotd_remediation_freed_bytes_total", "counter",
+		   "Bytes emergency passes freed on the filesystems above low.", "trigger", NULL, F_B);
+	put_head(b, "rotd_last_remediation_timestamp_seconds", "gauge",
+		 "When the last emergency pass ran, in seconds since the epoch.");
+	if (m->have_remedy)
+		put_plain(b, "rotd_last_remediation_timestamp_seconds",
+			  u64(num, sizeof(num), m->remedy_at > 0 ? (uint64_t)m->remedy_at : 0));
+	put_head(b, "rotd_last_remediation_reached_low", "gauge",
+		 "1 when the last emergency pass brought every filesystem under the low watermark, else 0.");
+	if (m->have_remedy)
+		put_plain(b, "rotd_last_remediation_reached_low", m->remedy_reached_low ? "1" : "0");
 	if (fclose(b) != 0 || text == NULL)
 		abort();
 	return text;

@@ -26,6 +26,10 @@
  *   rotd_errors_total{kind}                        counter; kinds: engine, container, file,
  *                                                  prune, cleanup, media, gc, state, config,
  *                                                  metrics
+ *   rotd_remediations_total{trigger}              counter, emergency passes that had work
+ *   rotd_remediation_freed_bytes_total{trigger}   counter
+ *   rotd_last_remediation_timestamp_seconds       gauge
+ *   rotd_last_remediation_reached_low             gauge 1/0
  * Every errors kind is always present (0 until it happens).
  * Not thread-safe: one thread records and renders; publish the rendered text. */
 #ifndef ROTD_METRICS_H
@@ -36,6 +40,7 @@
 #include "inventory.h"
 #include "jobs.h"
 #include "pass.h"
+#include "remedy.h"
 
 struct metrics;
 
@@ -50,6 +55,10 @@ void metrics_free(struct metrics *m);
  * container, file, prune, cleanup, media, gc and state errors. */
 void metrics_record_pass(struct metrics *m, const struct pass *p, const struct jobs *j, time_t started,
 			 double seconds, int exit_code);
+
+/* Adds an emergency pass that had work to do (r->needed, not a dry run) and
+ * ended at at. */
+void metrics_record_remedy(struct metrics *m, const struct remedy *r, time_t at);
 
 /* Counts one error of kind outside a pass (e.g. "engine", "config", "metrics").
  * An unknown kind is counted under its own name. */

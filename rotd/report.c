@@ -8,6 +8,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "plan.h"
+#include "remedy.h"
 #include "report.h"
 #include "units.h"
 #include "xalloc.h"
@@ -432,15 +433,6 @@ json_t *report_json(const struct pass *p, const struct jobs *j)
 	return root;
 }
 
-void report_print_json(FILE *out, const struct pass *p, const struct jobs *j)
-{
-	json_t *root = report_json(p, j);
-
-	json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
-	fputc('\n', out);
-	json_decref(root);
-}
-
 void report_log_pass(const struct pass *p)
 {
 	char b1[32], b2[32];
@@ -498,4 +490,117 @@ char *report_summary(const struct pass *p, const struct jobs *j)
 	return xasprintf("%u containers, %u files archived (%s), %u errors%s", containers, rotated,
 			 units_format_size(archived, b, sizeof(b)), errors,
 			 j != NULL && jobs_failed(j) ? ", off-peak jobs failed" : "");
+}
+
+static const char *fs_line(const struct remedy *r, const struct remedy_fs *f, char *buf, size_t len)
+{
+	char used[32];
+
+	snprintf(buf, len, "%u%% used (%s)%s", fsusage_pct(&f->after), units_format_size(f->after.used, used,
+		 sizeof(used)), !f->target ? "" : fsusage_pct(&f->after) <= r->low ? ", under low" : ", ABOVE low");
+	return buf;
+}
+
+void report_print_remedy_text(FILE *out, const struct remedy *r)
+{
+	char b1[32], b2[64];
+
+	fprintf(out, "remediation (%s; high %u%%, low %u%%)%s:\n", remedy_trigger_name(r->trigger), r->high, r->low,
+		r->dry_run ? ", dry run: nothing freed" : "");
+	for (size_t i = 0; i < r->n_fs; i++) {
+		const struct remedy_fs *f = &r->fs[i];
+
+		fputs("  filesystem of ", out);
+		print_escaped(out, f->label);
+		fprintf(out, ": %u%% -> %s\n", fsusage_pct(&f->before), fs_line(r, f, b2, sizeof(b2)));
+	}
+	if (!r->needed) {
+		fprintf(out, "  nothing above %u%%: nothing to do\n",
+			r->trigger == REMEDY_WATERMARK ? r->high : r->low);
+		return;
+	}
+	for (size_t i = 0; i < r->n_steps; i++) {
+		fprintf(out, "  step %zu: ", i + 1);
+		print_escaped(out, r->steps[i].what);
+		fprintf(out, ": freed %s\n", r->steps[i].freed < 0 ? "0 B (usage grew meanwhile)" :
+			units_format_size((uint64_t)r->steps[i].freed, b1, sizeof(b1)));
+	}
+	for (size_t i = 0; i < r->errors.n; i++)
+		print_line(out, "  error: ", r->errors.v[i]);
+	fprintf(out, "  freed %s in all; %s\n",
+		remedy_freed(r) > 0 ? units_format_size((uint64_t)remedy_freed(r), b1, sizeof(b1)) : "0 B",
+		r->reached_low ? "every filesystem is under low" : "STILL ABOVE low: everything safe to remove is gone");
+	if (r->n_consumers > 0)
+		fputs("  what takes the space, largest first:\n", out);
+	for (size_t i = 0; i < r->n_consumers; i++) {
+		const struct remedy_consumer *u = &r->consumers[i];
+		char l[32], a[32], m[32], e[32];
+
+		fputs("    ", out);
+		print_escaped(out, u->container);
+		fprintf(out, " (%s): live logs %s, archives %s, media %s, engine log %s", u->role ? u->role : "no role",
+			units_format_size(u->live_logs, l, sizeof(l)), units_format_size(u->archives, a, sizeof(a)),
+			units_format_size(u->media, m, sizeof(m)), units_format_size(u->engine_log_bytes, e, sizeof(e)));
+		if (u->engine_log != NULL) {
+			fputs(" (", out);
+			print_escaped(out, u->engine_log);
+			fputc(')', out);
+		}
+		fputc('\n', out);
+		if (u->hint != NULL)
+			print_line(out, "      hint: ", u->hint);
+	}
+}
+
+static json_t *json_usage(const struct fs_usage *u)
+{
+	return json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:i}", "size", (json_int_t)u->size, "used",
+			 (json_int_t)u->used, "avail", (json_int_t)u->avail, "used_pct", (int)u->used_pct, "inodes",
+			 (json_int_t)u->inodes, "inodes_used", (json_int_t)u->inodes_used, "inodes_pct",
+			 (int)u->inodes_pct);
+}
+
+json_t *report_remedy_json(const struct remedy *r)
+{
+	json_t *o = json_object(), *fss = json_array(), *steps = json_array(), *cons = json_array();
+
+	json_object_set_new(o, "trigger", json_string(remedy_trigger_name(r->trigger)));
+	json_object_set_new(o, "high_pct", json_integer(r->high));
+	json_object_set_new(o, "low_pct", json_integer(r->low));
+	json_object_set_new(o, "dry_run", json_boolean(r->dry_run));
+	json_object_set_new(o, "needed", json_boolean(r->needed));
+	json_object_set_new(o, "reached_low", json_boolean(r->reached_low));
+	json_object_set_new(o, "freed", json_integer((json_int_t)remedy_freed(r)));
+	for (size_t i = 0; i < r->n_fs; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(f, "label", jstr(r->fs[i].label));
+		json_object_set_new(f, "target", json_boolean(r->fs[i].target));
+		json_object_set_new(f, "before", json_usage(&r->fs[i].before));
+		json_object_set_new(f, "after", json_usage(&r->fs[i].after));
+		json_object_set_new(f, "freed", json_integer((json_int_t)r->fs[i].before.used -
+							    (json_int_t)r->fs[i].after.used));
+		json_array_append_new(fss, f);
+	}
+	json_object_set_new(o, "filesystems", fss);
+	for (size_t i = 0; i < r->n_steps; i++)
+		json_array_append_new(steps, json_pack("{s:o, s:I}", "what", jstr(r->steps[i].what), "freed",
+						       (json_int_t)r->steps[i].freed));
+	json_object_set_new(o, "steps", steps);
+	json_object_set_new(o, "media", json_pack("{s:I, s:I, s:I}", "files", (json_int_t)r->media.files, "bytes",
+						  (json_int_t)r->media.bytes, "kept_young",
+						  (json_int_t)r->media.kept_young));
+	for (size_t i = 0; i < r->n_consumers; i++) {
+		const struct remedy_consumer *u = &r->consumers[i];
+
+		json_array_append_new(cons, json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:I, s:o}", "container",
+						      jstr(u->container), "role", jstr(u->role), "live_logs",
+						      (json_int_t)u->live_logs, "archives", (json_int_t)u->archives,
+						      "media", (json_int_t)u->media, "engine_log", jstr(u->engine_log),
+						      "engine_log_bytes", (json_int_t)u->engine_log_bytes, "hint",
+						      jstr(u->hint)));
+	}
+	json_object_set_new(o, "consumers", cons);
+	json_object_set_new(o, "errors", json_strlist(&r->errors));
+	return o;
 }

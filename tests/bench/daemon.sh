@@ -66,6 +66,8 @@ passes1=$(awk '/^rotd_passes_total/ {print $2}' "$ENGINE_DIR/rotd.prom")
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$daemon/status")
 hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$daemon/status")
 threads=$(awk '/^Threads/ {print $2}' "/proc/$daemon/status")
+anon=$(awk '/^RssAnon/ {print $2}' "/proc/$daemon/status")
+file=$(awk '/^RssFile/ {print $2}' "/proc/$daemon/status")
 cpu_s=$(awk -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')
 pct=$(awk -v c="$cpu_s" -v s="$SECONDS_IDLE" 'BEGIN { printf "%.3f", 100 * c / s }')
 say ""
@@ -73,4 +75,5 @@ say "rotd daemon, $N containers, ${SECONDS_IDLE} s idle (interval 60s, $((passes
 say "  CPU time       ${cpu_s} s  ($pct % of one core)"
 say "  RSS now        $((rss / 1024)).$(((rss % 1024) * 10 / 1024)) MB"
 say "  peak RSS       $((hwm / 1024)).$(((hwm % 1024) * 10 / 1024)) MB"
+say "  of which       $((anon / 1024)).$(((anon % 1024) * 10 / 1024)) MB private (heap, stacks), $((file / 1024)).$(((file % 1024) * 10 / 1024)) MB shared library pages"
 say "  threads        $threads (main loop + events)"

@@ -2058,6 +2058,74 @@ START_TEST(test_err_cleanup_gc_errors_in_order)
 }
 END_TEST
 
+/* ---- daemon, metrics and webhook --------------------------------------- */
+
+START_TEST(test_daemon_metrics_webhook_defaults)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB);
+
+	ck_assert_uint_eq(cfg->interval, 60);
+	ck_assert_uint_eq(cfg->stop_timeout, 30);
+	ck_assert_str_eq(cfg->status_file, "/run/rotd/status.json");
+	ck_assert_str_eq(cfg->metrics_file, "/var/lib/prometheus/node-exporter/rotd.prom");
+	ck_assert_ptr_null(cfg->metrics_listen);
+	ck_assert_ptr_null(cfg->webhook.listen);
+	ck_assert_ptr_null(cfg->webhook.token);
+	ck_assert_uint_eq(cfg->webhook.rate, 10);
+	ck_assert_int_eq(strlist_contains(&cfg->webhook.alerts, "HostOutOfDiskSpace"), 1);
+	ck_assert_int_eq(strlist_contains(&cfg->webhook.alerts, "NodeFilesystemAlmostOutOfSpace"), 1);
+	ck_assert_uint_eq(cfg->webhook.hosts.n, 0);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_daemon_metrics_webhook_set)
+{
+	char *tokfile = strdup(unit_write_temp("hook.token", "s3cret\nignored\n"));
+	char text[1024];
+	struct rotd_config *cfg;
+
+	snprintf(text, sizeof(text), ROLE_WEB "interval = 5m\nstop-timeout = 0\nstatus-file = /tmp/s.json\n"
+		 "metrics {\n  file = \"\"\n  listen = \"[::1]:9473\"\n}\n"
+		 "webhook {\n  listen = \"127.0.0.1:9474\"\n  token-file = \"%s\"\n  alerts = {\"Disk*\"}\n"
+		 "  hosts = {\"db1.example.com\"}\n  rate = 60\n}\n", tokfile);
+	cfg = expect_ok(text);
+	ck_assert_uint_eq(cfg->interval, 300);
+	ck_assert_uint_eq(cfg->stop_timeout, 0);
+	ck_assert_str_eq(cfg->status_file, "/tmp/s.json");
+	ck_assert_ptr_null(cfg->metrics_file);
+	ck_assert_str_eq(cfg->metrics_listen, "[::1]:9473");
+	ck_assert_str_eq(cfg->webhook.listen, "127.0.0.1:9474");
+	ck_assert_str_eq(cfg->webhook.token, "s3cret");
+	ck_assert_uint_eq(cfg->webhook.alerts.n, 1);
+	ck_assert_str_eq(cfg->webhook.alerts.v[0], "Disk*");
+	ck_assert_str_eq(cfg->webhook.hosts.v[0], "db1.example.com");
+	ck_assert_uint_eq(cfg->webhook.rate, 60);
+	config_free(cfg);
+	free(tokfile);
+}
+END_TEST
+
+START_TEST(test_daemon_metrics_webhook_errors)
+{
+	expect_errors(ROLE_WEB "interval = 0\n",
+		      "6: interval '0' is not a duration greater than 0 (examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "metrics {\n  listen = \"localhost:9473\"\n}\n",
+		      "7: metrics: listen 'localhost:9473' must be \"\" (off) or ADDR:PORT with a numeric IP address, "
+		      "e.g. 127.0.0.1:9473 or [::1]:9473", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "webhook {\n  listen = \"127.0.0.1:9474\"\n}\n",
+		      "6: webhook: listen needs a token or a token-file (the bearer token Alertmanager sends)",
+		      NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "webhook {\n  listen = \"127.0.0.1:9474\"\n  token = \"a\"\n"
+		      "  token-file = \"/etc/t\"\n}\n",
+		      "6: webhook: give either token or token-file, not both", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "webhook {\n  listen = \"127.0.0.1:9474\"\n  token-file = \"/nonexistent/t\"\n}\n",
+		      "6: webhook: cannot read the token-file /nonexistent/t: No such file or directory", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "webhook {\n  rate = 601\n}\n",
+		      "7: webhook: rate '601' must be a whole number of requests per minute from 1 to 600", NO_MORE_ERRORS);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -2103,6 +2171,9 @@ Suite *unit_suite(void)
 	tcase_add_test(ok, test_log_sections_in_any_order_and_roles);
 	tcase_add_test(ok, test_shipped_state_cleanup_gc);
 	tcase_add_test(ok, test_state_cleanup_gc_defaults);
+	tcase_add_test(ok, test_daemon_metrics_webhook_defaults);
+	tcase_add_test(ok, test_daemon_metrics_webhook_set);
+	tcase_add_test(ok, test_daemon_metrics_webhook_errors);
 	tcase_add_test(ok, test_default_cleanup_roles_in_default_order);
 	tcase_add_test(ok, test_cleanup_section_without_roles_gets_defaults);
 	tcase_add_test(ok, test_cleanup_and_gc_set);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsusage.h"
 #include "media.h"
+#include "shutdown.h"
 #include "unit.h"
 
 #define DAY 86400
@@ -588,11 +591,360 @@ START_TEST(test_many_files_flat_memory)
 }
 END_TEST
 
+/* ---- media_relieve ------------------------------------------------------ */
+
+#define CHUNK (256 * 1024)
+
+/* The media root becomes a 4 MiB tmpfs, mounted in a mount namespace of the
+ * test's own so that a failed test leaves no mount behind (entered before the
+ * root is opened: an fd from the old namespace would not see the mount). */
+static void setup_relieve(void)
+{
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare: %s", strerror(errno));
+	ck_assert_msg(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0, "private mounts: %s", strerror(errno));
+	setup();
+	ck_assert_msg(mount("rotd-test", at("."), "tmpfs", 0, "size=4m") == 0,
+		      "cannot mount a tmpfs for the relieve tests: %s", strerror(errno));
+}
+
+static void teardown_relieve(void)
+{
+	umount2(at("."), MNT_DETACH);
+	teardown();
+}
+
+/* A CHUNK-byte file at rel, age seconds old. */
+static void chunk_file(const char *rel, long age)
+{
+	static char buf[CHUNK];
+	struct timespec ts[2];
+	int fd = open(at("%s", rel), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+	ck_assert_msg(fd >= 0, "%s: %s", rel, strerror(errno));
+	memset(buf, 'm', sizeof(buf));
+	ck_assert_int_eq(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	ts[0].tv_sec = ts[1].tv_sec = now - age;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	ck_assert_int_eq(futimens(fd, ts), 0);
+	close(fd);
+}
+
+/* Two files of each age, 2.5 MiB in all: 63% of the tmpfs. */
+static const struct {
+	int days;
+	const char *rel[2];
+} aged[] = {
+	{ 60, { "old/d60-1.bin", "old/x/d60-2.bin" } },
+	{ 40, { "a/d40-1.bin", "b/d40-2.bin" } },
+	{ 20, { "a/d20-1.bin", "d20-2.bin" } },
+	{ 10, { "b/d10-1.bin", "b/c/d10-2.bin" } },
+	{ 3, { "a/d3-1.bin", "b/c/d3-2.bin" } },
+};
+#define N_AGED (sizeof(aged) / sizeof(aged[0]))
+
+static void build_aged(void)
+{
+	size_t i;
+
+	mkdirs("old/x");
+	mkdirs("a");
+	mkdirs("b/c");
+	for (i = 0; i < N_AGED; i++) {
+		chunk_file(aged[i].rel[0], aged[i].days * DAY);
+		chunk_file(aged[i].rel[1], aged[i].days * DAY);
+	}
+}
+
+/* Checks which ages are still there: left holds them, ending with 0. */
+static void ages_left(const int *left)
+{
+	size_t i;
+
+	for (i = 0; i < N_AGED; i++) {
+		int want = 0;
+
+		for (const int *l = left; *l != 0; l++)
+			want |= *l == aged[i].days;
+		ck_assert_msg(exists(at("%s", aged[i].rel[0])) == want && exists(at("%s", aged[i].rel[1])) == want,
+			      "files %d days old should %s", aged[i].days, want ? "stay" : "be gone");
+	}
+}
+
+struct enough {
+	int calls;
+	int ret;          /* what to say when there is no target */
+	int target;       /* percent the tmpfs must be at most, or -1 */
+	int stop_after;   /* request a shutdown on this call, or 0 */
+	unsigned pct;     /* the last measured */
+};
+
+static int enough_fn(void *arg)
+{
+	struct enough *e = arg;
+	struct fs_usage u;
+	int fd;
+
+	e->calls++;
+	if (e->stop_after == e->calls)
+		shutdown_request();
+	if (e->target < 0)
+		return e->ret;
+	fd = open(at("."), O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fsusage_measure(fd, &u), 0);
+	close(fd);
+	e->pct = fsusage_pct(&u);
+	return e->pct <= (unsigned)e->target;
+}
+
+static unsigned media_pct(uint64_t *over, unsigned target)
+{
+	struct fs_usage u;
+	int fd = open(at("."), O_RDONLY | O_DIRECTORY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fsusage_measure(fd, &u), 0);
+	close(fd);
+	if (over != NULL)
+		*over = fsusage_bytes_over(&u, target);
+	return fsusage_pct(&u);
+}
+
+static void relieve(uint64_t want, struct enough *e, struct media_result *out)
+{
+	ck_assert_int_eq(media_relieve(fs, MROOT, 7 * DAY, now, want, enough_fn, e, out), 0);
+}
+
+START_TEST(test_relieve_a_little)
+{
+	struct enough e = { 0, 1, -1, 0, 0 };
+	struct media_result r;
+	static const int left[] = { 40, 20, 10, 3, 0 };
+
+	build_aged();
+	ck_assert_uint_eq(media_pct(NULL, 0), 63);
+	relieve(1, &e, &r);
+	ages_left(left);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_uint_eq(r.files, 2);
+	ck_assert_uint_eq(r.bytes, 2 * CHUNK);
+	ck_assert_uint_eq(r.dirs, 2);          /* old/x and old */
+	ck_assert_uint_eq(r.kept_young, 2);
+	ck_assert_uint_eq(r.skipped, 0);
+	ck_assert_uint_eq(r.n_errors, 0);
+	ck_assert(exists(at("a")));
+	ck_assert(!exists(at("old")));
+	ck_assert(exists(at(".")));
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_one_cutoff)
+{
+	static const int left_40[] = { 20, 10, 3, 0 }, left_20[] = { 10, 3, 0 };
+	struct enough e = { 0, 1, -1, 0, 0 };
+	struct media_result r;
+
+	/* More than the oldest day holds, not more than the two oldest: one walk
+	 * cutting at 40 days. */
+	build_aged();
+	relieve(3 * CHUNK, &e, &r);
+	ages_left(left_40);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_uint_eq(r.files, 4);
+	media_result_free(&r);
+
+	build_aged();
+	e.calls = 0;
+	relieve(4 * CHUNK, &e, &r);
+	ages_left(left_40);
+	ck_assert_int_eq(e.calls, 1);
+	media_result_free(&r);
+
+	build_aged();
+	e.calls = 0;
+	relieve(4 * CHUNK + 1, &e, &r);
+	ages_left(left_20);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_uint_eq(r.files, 6);
+	ck_assert_uint_eq(r.bytes, 6 * CHUNK);
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_until_under)
+{
+	static const int left[] = { 20, 10, 3, 0 };
+	struct enough e = { 0, 0, 45, 0, 0 };
+	struct media_result r;
+
+	/* Told far too little is wanted, it goes a day further each round until the
+	 * disk is under 45%: 63% -> 50% -> 38%. */
+	build_aged();
+	relieve(1, &e, &r);
+	ages_left(left);
+	ck_assert_int_eq(e.calls, 2);
+	ck_assert_uint_eq(e.pct, 38);
+	ck_assert_uint_eq(r.files, 4);
+	ck_assert_uint_eq(r.n_errors, 0);
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_want_from_fsusage)
+{
+	static const int left[] = { 10, 3, 0 };
+	struct enough e = { 0, 0, 30, 0, 0 };
+	struct media_result r;
+	uint64_t over;
+
+	/* 30% of 4 MiB: 1.3 MiB must go, the three oldest days hold 1.5 MiB. */
+	build_aged();
+	ck_assert_uint_eq(media_pct(&over, 30), 63);
+	ck_assert_uint_gt(over, 4 * CHUNK);
+	ck_assert_uint_le(over, 6 * CHUNK);
+	relieve(over, &e, &r);
+	ages_left(left);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_uint_eq(e.pct, 25);
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_everything_old)
+{
+	static const int left[] = { 3, 0 };
+	struct enough e = { 0, 0, -1, 0, 0 };
+	struct media_result r;
+
+	/* More than all old files: one walk at the floor. */
+	build_aged();
+	relieve(UINT64_MAX, &e, &r);
+	ages_left(left);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_uint_eq(r.files, 8);
+	ck_assert_uint_eq(r.bytes, 8 * CHUNK);
+	ck_assert_uint_eq(r.kept_young, 2);
+	ck_assert_uint_eq(r.dirs, 2);
+	ck_assert_uint_eq(r.n_errors, 0);
+	media_result_free(&r);
+
+	/* Never enough and too little wanted: a round per day holding files,
+	 * none for the empty days down to the floor. */
+	build_aged();
+	e.calls = 0;
+	relieve(1, &e, &r);
+	ages_left(left);
+	ck_assert_int_eq(e.calls, 4);
+	ck_assert_uint_eq(r.files, 8);
+	ck_assert_uint_eq(r.kept_young, 2);
+	media_result_free(&r);
+
+	/* Nothing old left: no round at all. */
+	e.calls = 0;
+	relieve(UINT64_MAX, &e, &r);
+	ages_left(left);
+	ck_assert_int_eq(e.calls, 0);
+	ck_assert_uint_eq(r.files, 0);
+	ck_assert_uint_eq(r.kept_young, 2);
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_floor_between_days)
+{
+	struct enough e = { 0, 0, -1, 0, 0 };
+	struct media_result r;
+
+	mkdirs("f");
+	chunk_file("f/seven.bin", 7 * DAY);
+	chunk_file("f/seven-and-a-half.bin", 7 * DAY + DAY / 2);
+	chunk_file("f/seven-and-three-quarters.bin", 7 * DAY + 3 * DAY / 4);
+	chunk_file("f/nine.bin", 9 * DAY);
+	ck_assert_int_eq(media_relieve(fs, MROOT, 7 * DAY + DAY / 2, now, UINT64_MAX, enough_fn, &e, &r), 0);
+	ck_assert(exists(at("f/seven.bin")));
+	ck_assert(!exists(at("f/seven-and-a-half.bin")));
+	ck_assert(!exists(at("f/seven-and-three-quarters.bin")));
+	ck_assert(!exists(at("f/nine.bin")));
+	ck_assert_uint_eq(r.files, 3);
+	ck_assert_uint_eq(r.kept_young, 1);
+	ck_assert_int_eq(e.calls, 1);
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_untouchables)
+{
+	struct enough e = { 0, 0, -1, 0, 0 };
+	struct media_result r;
+	char target[256];
+	uint64_t before;
+
+	mkdirs("out");
+	mkdirs(".rotd-work");
+	chunk_file("out/real.bin", 100 * DAY);
+	chunk_file("out/one.bin", 100 * DAY);
+	ck_assert_int_eq(link(at("out/one.bin"), at("out/two.bin")), 0);
+	ck_assert_int_eq(mkfifo(at("out/clip.mp4"), 0644), 0);
+	set_age(at("out/clip.mp4"), 100);
+	snprintf(target, sizeof(target), "%s/secret.jpg", outside);
+	ck_assert_int_eq(symlink(target, at("out/file-link.jpg")), 0);
+	set_age(at("out/file-link.jpg"), 100);
+	snprintf(target, sizeof(target), "%s/dir", outside);
+	ck_assert_int_eq(symlink(target, at("out/dir-link")), 0);
+	chunk_file("out/.rotd-partial.bin", 100 * DAY);
+	chunk_file(".rotd-work/old.bin", 100 * DAY);
+	before = checksum(outside);
+	relieve(UINT64_MAX, &e, &r);
+	ck_assert_uint_eq(checksum(outside), before);
+	ck_assert(!exists(at("out/real.bin")));
+	ck_assert(exists(at("out/one.bin")));
+	ck_assert(exists(at("out/two.bin")));
+	ck_assert(exists(at("out/clip.mp4")));
+	ck_assert(exists(at("out/file-link.jpg")));
+	ck_assert(exists(at("out/dir-link")));
+	ck_assert(exists(at("out/.rotd-partial.bin")));
+	ck_assert(exists(at(".rotd-work/old.bin")));
+	ck_assert_uint_eq(r.files, 1);
+	ck_assert_uint_eq(r.skipped, 5);   /* counted once, not once per walk */
+	ck_assert_uint_eq(r.n_errors, 0);
+	ck_assert_int_eq(e.calls, 1);
+	media_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_relieve_errors_and_stop)
+{
+	struct enough e = { 0, 0, -1, 0, 0 };
+	struct media_result r;
+
+	ck_assert_int_eq(media_relieve(fs, "/no/such/root", 7 * DAY, now, 1, enough_fn, &e, &r), -1);
+	ck_assert_uint_eq(r.n_errors, 1);
+	ck_assert_str_eq(r.errors.v[0], "/no/such/root: No such file or directory");
+	ck_assert_int_eq(e.calls, 0);
+	media_result_free(&r);
+
+	/* A stop asked for by the end of the first round ends the work there. Only in a test
+	 * process of its own: the request cannot be taken back. */
+	if (getenv("CK_FORK") != NULL && strcmp(getenv("CK_FORK"), "no") == 0)
+		return;
+	build_aged();
+	e.stop_after = 1;
+	relieve(1, &e, &r);
+	ck_assert_int_eq(e.calls, 1);
+	ck_assert_uint_eq(r.files, 2);
+	ck_assert_uint_eq(r.n_errors, 1);
+	ck_assert_str_eq(r.errors.v[0], MROOT ": stopped early: rotd is stopping");
+	media_result_free(&r);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("media");
 	TCase *tc = tcase_create("prune");
 	TCase *big = tcase_create("big");
+	TCase *rl = tcase_create("relieve");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_age_per_rule);
@@ -612,5 +964,15 @@ Suite *unit_suite(void)
 	tcase_set_timeout(big, 300);
 	tcase_add_test(big, test_many_files_flat_memory);
 	suite_add_tcase(s, big);
+	tcase_add_checked_fixture(rl, setup_relieve, teardown_relieve);
+	tcase_add_test(rl, test_relieve_a_little);
+	tcase_add_test(rl, test_relieve_one_cutoff);
+	tcase_add_test(rl, test_relieve_until_under);
+	tcase_add_test(rl, test_relieve_want_from_fsusage);
+	tcase_add_test(rl, test_relieve_everything_old);
+	tcase_add_test(rl, test_relieve_floor_between_days);
+	tcase_add_test(rl, test_relieve_untouchables);
+	tcase_add_test(rl, test_relieve_errors_and_stop);
+	suite_add_tcase(s, rl);
 	return s;
 }

@@ -1,0 +1,435 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "path.h"
+#include "remedy.h"
+#include "scan.h"
+#include "shutdown.h"
+#include "units.h"
+#include "xalloc.h"
+
+struct remedy_ctr {
+	const struct container *ctr;
+	struct ctrfs *fs;
+};
+
+const char *remedy_trigger_name(enum remedy_trigger t)
+{
+	switch (t) {
+	case REMEDY_WATERMARK:
+		return "watermark";
+	case REMEDY_ALERT:
+		return "alert";
+	case REMEDY_MANUAL:
+		break;
+	}
+	return "manual";
+}
+
+/* ---- measuring ------------------------------------------------------------ */
+
+static struct remedy_fs *fs_by_dev(struct remedy *r, dev_t dev)
+{
+	for (size_t i = 0; i < r->n_fs; i++)
+		if (r->fs[i].before.dev == dev)
+			return &r->fs[i];
+	return NULL;
+}
+
+/* Measures the filesystem of folder dir in container k; a missing folder is not
+ * an error (a role's glob may name folders an image lacks). */
+static void measure_dir(struct remedy *r, size_t k, const char *dir, int media)
+{
+	const struct remedy_ctr *c = &r->ctrs[k];
+	struct remedy_fs *f;
+	struct fs_usage u;
+	int fd = ctrfs_open_path(c->fs, dir, O_RDONLY | O_DIRECTORY, 0);
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			strlist_addf(&r->errors, "container %s: cannot open %s to measure it: %s", c->ctr->name, dir,
+				     strerror(errno));
+		return;
+	}
+	if (fsusage_measure(fd, &u) < 0) {
+		strlist_addf(&r->errors, "container %s: cannot measure %s: %s", c->ctr->name, dir, strerror(errno));
+		close(fd);
+		return;
+	}
+	f = fs_by_dev(r, u.dev);
+	if (f != NULL) {
+		close(fd);
+	} else {
+		r->fs = xreallocarray(r->fs, r->n_fs + 1, sizeof(*r->fs));
+		f = &r->fs[r->n_fs++];
+		memset(f, 0, sizeof(*f));
+		f->before = f->after = u;
+		f->label = xasprintf("%s:%s", c->ctr->name, dir);
+		f->media_ctr = -1;
+		f->fd = fd;
+	}
+	if (media && f->media_ctr < 0)
+		f->media_ctr = (int)k;
+}
+
+/* Measures every filesystem again; returns the bytes its targets' used fell by
+ * since the last measure. */
+static int64_t measure_again(struct remedy *r)
+{
+	int64_t freed = 0;
+
+	for (size_t i = 0; i < r->n_fs; i++) {
+		struct remedy_fs *f = &r->fs[i];
+		struct fs_usage u;
+
+		if (fsusage_measure(f->fd, &u) < 0) {
+			strlist_addf(&r->errors, "cannot measure %s again: %s", f->label, strerror(errno));
+			continue;
+		}
+		if (f->target)
+			freed += (int64_t)f->after.used - (int64_t)u.used;
+		f->after = u;
+	}
+	return freed;
+}
+
+static int all_under_low(const struct remedy *r)
+{
+	for (size_t i = 0; i < r->n_fs; i++)
+		if (r->fs[i].target && fsusage_pct(&r->fs[i].after) > r->low)
+			return 0;
+	return 1;
+}
+
+int64_t remedy_freed(const struct remedy *r)
+{
+	int64_t freed = 0;
+
+	for (size_t i = 0; i < r->n_fs; i++)
+		if (r->fs[i].target)
+			freed += (int64_t)r->fs[i].before.used - (int64_t)r->fs[i].after.used;
+	return freed;
+}
+
+static void add_step(struct remedy *r, int64_t freed, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void add_step(struct remedy *r, int64_t freed, const char *fmt, ...)
+{
+	struct remedy_step *s;
+	va_list ap;
+
+	r->steps = xreallocarray(r->steps, r->n_steps + 1, sizeof(*r->steps));
+	s = &r->steps[r->n_steps++];
+	va_start(ap, fmt);
+	s->what = xvasprintf(fmt, ap);
+	va_end(ap);
+	s->freed = freed;
+}
+
+void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct inventory *inv,
+		  enum remedy_trigger trigger, int dry_run)
+{
+	unsigned threshold;
+
+	memset(r, 0, sizeof(*r));
+	r->trigger = trigger;
+	r->high = cfg->high_watermark;
+	r->low = cfg->low_watermark;
+	r->dry_run = dry_run;
+	r->inv = inv;
+	r->ctrs = xcalloc(inv->n + 1, sizeof(*r->ctrs));
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct container *c = &inv->v[i];
+		struct ctrfs *fs;
+
+		if (c->state != CTR_RUNNING)
+			continue;
+		fs = ctrfs_open(c->pid, c->id);
+		if (fs == NULL) {
+			strlist_addf(&r->errors, "container %s: cannot open its root: %s", c->name, strerror(errno));
+			continue;
+		}
+		r->ctrs[r->n_ctrs].ctr = c;
+		r->ctrs[r->n_ctrs++].fs = fs;
+	}
+	for (size_t k = 0; k < r->n_ctrs; k++) {
+		const struct role_policy *role = r->ctrs[k].ctr->role;
+
+		for (size_t g = 0; g < role->logs.n; g++) {
+			char *dir = path_dir(role->logs.v[g]);
+
+			measure_dir(r, k, dir, 0);
+			measure_dir(r, k, role->log_policies[g].archive_dir, 0);
+			free(dir);
+		}
+		measure_dir(r, k, role->archive_dir, 0);
+		if (cfg->media_root != NULL)
+			measure_dir(r, k, cfg->media_root, 1);
+	}
+	threshold = trigger == REMEDY_WATERMARK ? r->high : r->low;
+	for (size_t i = 0; i < r->n_fs; i++) {
+		unsigned pct = fsusage_pct(&r->fs[i].before);
+
+		r->fs[i].target = pct > r->low;
+		if (pct > threshold)
+			r->needed = 1;
+	}
+	r->reached_low = !r->needed || all_under_low(r);
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+static void run_cleanup(struct remedy *r, const struct rotd_config *cfg, const char *socket)
+{
+	size_t ran = 0;
+
+	r->cleanup = xcalloc(r->n_ctrs + 1, sizeof(*r->cleanup));
+	for (size_t k = 0; k < r->n_ctrs; k++) {
+		const struct container *c = r->ctrs[k].ctr;
+		struct cleanup_task *t;
+
+		if (!strlist_contains(&cfg->cleanup.roles, c->role->name))
+			continue;
+		t = &r->cleanup[r->n_cleanup++];
+		t->container = c->name;
+		t->container_id = c->id;
+		t->fs = r->ctrs[k].fs;
+		t->exit_code = -1;
+	}
+	cleanup_run(&cfg->cleanup, socket, 0, r->cleanup, r->n_cleanup);
+	for (size_t i = 0; i < r->n_cleanup; i++) {
+		ran += r->cleanup[i].ran;
+		if (cleanup_failed(&r->cleanup[i]))
+			strlist_addf(&r->errors, "cleanup.sh in %s failed%s%s", r->cleanup[i].container,
+				     r->cleanup[i].error ? ": " : "", r->cleanup[i].error ? r->cleanup[i].error : "");
+	}
+	add_step(r, measure_again(r), "cleanup.sh in %zu container%s", ran, ran == 1 ? "" : "s");
+}
+
+struct relief {
+	struct remedy *r;
+	struct remedy_fs *f;
+};
+
+static int media_enough(void *arg)
+{
+	struct relief *x = arg;
+	struct fs_usage u;
+
+	if (fsusage_measure(x->f->fd, &u) < 0)
+		return 1;
+	return fsusage_pct(&u) <= x->r->low || shutdown_requested();
+}
+
+static void add_media_result(struct media_result *sum, struct media_result *one)
+{
+	sum->files += one->files;
+	sum->bytes += one->bytes;
+	sum->dirs += one->dirs;
+	sum->kept_young += one->kept_young;
+	sum->skipped += one->skipped;
+	sum->n_errors += one->n_errors;
+	for (size_t e = 0; e < one->errors.n && sum->errors.n < MEDIA_MAX_ERRORS; e++)
+		strlist_add(&sum->errors, one->errors.v[e]);
+}
+
+static void run_media(struct remedy *r, const struct rotd_config *cfg, time_t now)
+{
+	char floor[32], bytes[32];
+
+	for (size_t i = 0; i < r->n_fs; i++) {
+		struct remedy_fs *f = &r->fs[i];
+		struct relief x = { r, f };
+		struct media_result one;
+		const struct remedy_ctr *c;
+
+		if (!f->target || f->media_ctr < 0 || fsusage_pct(&f->after) <= r->low || shutdown_requested())
+			continue;
+		c = &r->ctrs[f->media_ctr];
+		memset(&one, 0, sizeof(one));
+		if (media_relieve(c->fs, cfg->media_root, cfg->media_floor, now, fsusage_bytes_over(&f->after, r->low),
+				  media_enough, &x, &one) < 0)
+			strlist_addf(&r->errors, "media %s in %s: %s", cfg->media_root, c->ctr->name,
+				     one.errors.n > 0 ? one.errors.v[0] : "cannot open it");
+		for (size_t e = 0; e < one.errors.n; e++)
+			log_errorx("media %s (via %s): %s", cfg->media_root, c->ctr->name, one.errors.v[e]);
+		add_media_result(&r->media, &one);
+		add_step(r, measure_again(r), "oldest media first under %s (via %s), none younger than %s: %ju files, %s",
+			 cfg->media_root, c->ctr->name, units_format_duration(cfg->media_floor, floor, sizeof(floor)),
+			 (uintmax_t)one.files, units_format_size(one.bytes, bytes, sizeof(bytes)));
+		media_result_free(&one);
+	}
+}
+
+/* ---- what takes the space ----------------------------------------------------- */
+
+static int sum_regular(const char *name, const struct stat *st, enum ctrfs_kind kind, void *arg)
+{
+	(void)name;
+	if (kind == CTRFS_REGULAR || kind == CTRFS_HARDLINKED)
+		*(uint64_t *)arg += (uint64_t)st->st_size;
+	return 0;
+}
+
+static uint64_t folder_bytes(const struct ctrfs *fs, const char *dir)
+{
+	char *pattern = xasprintf("%s/*", dir);
+	uint64_t total = 0;
+
+	ctrfs_glob(fs, pattern, sum_regular, &total);
+	free(pattern);
+	return total;
+}
+
+static void count_media(const char *path, uint64_t size, time_t mtime, void *arg)
+{
+	(void)path;
+	(void)mtime;
+	*(uint64_t *)arg += size;
+}
+
+/* Bytes of media under root (counted once per filesystem: by its media_ctr). */
+static uint64_t media_bytes(const struct remedy *r, const struct rotd_config *cfg, size_t k, time_t now)
+{
+	struct media_rule all = { NULL, NULL, STRLIST_INIT, 0 };
+	struct media_result res;
+	uint64_t total = 0;
+	int counted_here = 0;
+
+	for (size_t i = 0; i < r->n_fs; i++)
+		counted_here |= r->fs[i].media_ctr == (int)k;
+	if (cfg->media_root == NULL || !counted_here)
+		return 0;
+	all.path = (char *)"";
+	memset(&res, 0, sizeof(res));
+	media_prune(r->ctrs[k].fs, cfg->media_root, &all, 1, 0, now + 1, 1, count_media, &total, &res);
+	media_result_free(&res);
+	return total;
+}
+
+static const char *no_max_size_hint =
+	"its json-file log has no max-size: set \"log-opts\": {\"max-size\": \"50m\", \"max-file\": \"5\"} in "
+	"/etc/docker/daemon.json (or logging options in the compose file) and recreate the container";
+
+static uint64_t consumer_total(const struct remedy_consumer *c)
+{
+	return c->live_logs + c->archives + c->media + c->engine_log_bytes;
+}
+
+static int by_total_desc(const void *a, const void *b)
+{
+	uint64_t x = consumer_total(a), y = consumer_total(b);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void gather_consumers(struct remedy *r, const struct rotd_config *cfg, time_t now)
+{
+	r->consumers = xcalloc(r->n_ctrs + 1, sizeof(*r->consumers));
+	for (size_t k = 0; k < r->n_ctrs; k++) {
+		const struct container *c = r->ctrs[k].ctr;
+		const struct role_policy *role = c->role;
+		struct remedy_consumer *u = &r->consumers[r->n_consumers++];
+		struct scan_result scan;
+		struct strlist dirs = STRLIST_INIT;
+		struct stat st;
+
+		u->container = xstrdup(c->name);
+		u->role = role->name;
+		scan_logs(r->ctrs[k].fs, role, &scan);
+		for (size_t i = 0; i < scan.n; i++)
+			if (scan.files[i].kind == CTRFS_REGULAR || scan.files[i].kind == CTRFS_HARDLINKED)
+				u->live_logs += scan.files[i].size;
+		scan_free(&scan);
+		strlist_add(&dirs, role->archive_dir);
+		for (size_t g = 0; g < role->logs.n; g++)
+			if (!strlist_contains(&dirs, role->log_policies[g].archive_dir))
+				strlist_add(&dirs, role->log_policies[g].archive_dir);
+		for (size_t d = 0; d < dirs.n; d++)
+			u->archives += folder_bytes(r->ctrs[k].fs, dirs.v[d]);
+		strlist_free(&dirs);
+		u->media = media_bytes(r, cfg, k, now);
+		if (c->log_path != NULL && lstat(c->log_path, &st) == 0 && S_ISREG(st.st_mode)) {
+			u->engine_log = xstrdup(c->log_path);
+			u->engine_log_bytes = (uint64_t)st.st_size;
+		}
+		if (c->log_driver != NULL && strcmp(c->log_driver, "json-file") == 0 && c->log_max_size == NULL)
+			u->hint = xstrdup(no_max_size_hint);
+	}
+	/* Containers rotd does not look after can still fill the engine's folder. */
+	for (size_t i = 0; i < r->inv->n; i++) {
+		const struct container *c = &r->inv->v[i];
+		struct remedy_consumer *u;
+		struct stat st;
+
+		if (c->state == CTR_RUNNING || c->log_path == NULL || lstat(c->log_path, &st) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_size == 0)
+			continue;
+		r->consumers = xreallocarray(r->consumers, r->n_consumers + 1, sizeof(*r->consumers));
+		u = &r->consumers[r->n_consumers++];
+		memset(u, 0, sizeof(*u));
+		u->container = xstrdup(c->name);
+		u->role = c->role != NULL ? c->role->name : NULL;
+		u->engine_log = xstrdup(c->log_path);
+		u->engine_log_bytes = (uint64_t)st.st_size;
+		if (c->log_driver != NULL && strcmp(c->log_driver, "json-file") == 0 && c->log_max_size == NULL)
+			u->hint = xstrdup(no_max_size_hint);
+	}
+	qsort(r->consumers, r->n_consumers, sizeof(*r->consumers), by_total_desc);
+}
+
+void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, time_t now)
+{
+	int64_t freed = measure_again(r);
+
+	if (!r->needed) {
+		r->reached_low = 1;
+		return;
+	}
+	if (!r->dry_run) {
+		add_step(r, freed, "rotation and archives beyond keep");
+		if (!all_under_low(r) && !shutdown_requested())
+			run_cleanup(r, cfg, socket);
+		if (!all_under_low(r) && !shutdown_requested())
+			run_media(r, cfg, now);
+	}
+	r->reached_low = all_under_low(r);
+	if (!r->reached_low)
+		gather_consumers(r, cfg, now);
+}
+
+void remedy_free(struct remedy *r)
+{
+	for (size_t i = 0; i < r->n_fs; i++) {
+		free(r->fs[i].label);
+		close(r->fs[i].fd);
+	}
+	free(r->fs);
+	for (size_t i = 0; i < r->n_steps; i++)
+		free(r->steps[i].what);
+	free(r->steps);
+	for (size_t i = 0; i < r->n_cleanup; i++)
+		cleanup_task_free(&r->cleanup[i]);
+	free(r->cleanup);
+	media_result_free(&r->media);
+	for (size_t i = 0; i < r->n_consumers; i++) {
+		free(r->consumers[i].container);
+		free(r->consumers[i].engine_log);
+		free(r->consumers[i].hint);
+	}
+	free(r->consumers);
+	strlist_free(&r->errors);
+	for (size_t k = 0; k < r->n_ctrs; k++)
+		ctrfs_close(r->ctrs[k].fs);
+	free(r->ctrs);
+	memset(r, 0, sizeof(*r));
+}
