@@ -10,12 +10,12 @@
 static uint64_t interval_ms;             /* 0: watchdog off */
 static atomic_ullong last_ping_ms;
 
-static uint64_t monotonic_ms(void)
+static unsigned long long monotonic_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (unsigned long long)ts.tv_sec * 1000u + (unsigned long long)ts.tv_nsec / 1000000u;
 }
 
 void heartbeat_init(uint64_t watchdog_usec)
@@ -30,7 +30,7 @@ void heartbeat_init(uint64_t watchdog_usec)
 
 void heartbeat_tick(void)
 {
-	uint64_t now, last;
+	unsigned long long now, last;
 
 	if (interval_ms == 0)
 		return;

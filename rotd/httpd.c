@@ -80,7 +80,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 /* Queues a response; takes body (which MHD frees with free()). */
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, const char *content_type, char *body)
+static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, const char *content_type, char *body,
+			       const char *allow)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -94,7 +95,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, con
 		return MHD_NO;
 	}
 	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				    content_type ? content_type : "text/plain; charset=utf-8") == MHD_NO) {
+				    content_type ? content_type : "text/plain; charset=utf-8") == MHD_NO ||
+	    (allow != NULL && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow) == MHD_NO)) {
 		MHD_destroy_response(resp);
 		return MHD_NO;
 	}
@@ -105,7 +107,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, con
 
 static enum MHD_Result too_large(struct MHD_Connection *conn)
 {
-	return respond(conn, MHD_HTTP_CONTENT_TOO_LARGE, NULL, xstrdup("request body too large\n"));
+	return respond(conn, MHD_HTTP_CONTENT_TOO_LARGE, NULL, xstrdup("request body too large\n"), NULL);
 }
 
 /* The declared body length, when a valid Content-Length says it. */
@@ -177,7 +179,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct httpd *h = cls;
 	struct request *r = *con_cls;
-	struct httpd_response res = { 0, NULL, NULL };
+	struct httpd_response res = { 0, NULL, NULL, NULL };
 	struct httpd_request req;
 	uint64_t declared;
 	char peer[INET6_ADDRSTRLEN];
@@ -216,7 +218,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.peer = peer;
 	h->handler(&req, &res, h->arg);
 	return respond(conn, res.status > 0 ? (unsigned)res.status : MHD_HTTP_INTERNAL_SERVER_ERROR,
-		       res.content_type, res.body);
+		       res.content_type, res.body, res.allow);
 }
 
 struct httpd *httpd_start(const char *listen, size_t max_body, httpd_handler handler, void *arg, char **err)

@@ -20,6 +20,7 @@ struct httpd_response {
 	int status;                  /* HTTP status; 0 is taken as 500 */
 	const char *content_type;    /* borrowed static string; NULL: "text/plain; charset=utf-8" */
 	char *body;                  /* new string the server frees, or NULL for an empty body */
+	const char *allow;           /* borrowed static string for an Allow header (with 405), or NULL */
 };
 
 /* Fills *res for req. Called from the server's thread: it must be thread-safe. */

@@ -187,6 +187,7 @@ void webhook_handle(struct webhook *w, const struct httpd_request *req, struct h
 	}
 	if (req->method == NULL || strcmp(req->method, "POST") != 0) {
 		reject(req, res, 405, "method not allowed: use POST");
+		res->allow = "POST";
 		return;
 	}
 	if (!authorized(w, req->authorization)) {

@@ -7,7 +7,10 @@
 #   3. unit tests under ASan and UBSan         (gate)
 #   4. unit tests under valgrind memcheck      (gate, one per program but ctrfs/media)
 #   5. cppcheck                                (gate)
-#   6. make distcheck                          (gate)
+#   6. libFuzzer runs of the network- and file-facing parsers: Alertmanager
+#      payloads, rotd.conf, inspect JSON, exec frames, event lines
+#      (gate; FUZZ_SECONDS per target, default 60)
+#   7. make distcheck                          (gate)
 #
 # Needs root (the integration tests start dockerd) and the packages .ci/deps.sh installs.
 set -u
@@ -75,7 +78,9 @@ done
 
 gate cppcheck cppcheck --quiet --enable=warning,style,performance,portability --error-exitcode=1 \
 	--inline-suppr --suppress=missingIncludeSystem --std=c11 -I "$out" -I rotd \
-	rotd tests/unit tests/integration
+	rotd tests/unit tests/integration tests/fuzz
+
+gate fuzz sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
 gate distcheck sh -c "cd '$out' && make -j2 distcheck"
 

@@ -1,0 +1,395 @@
+/* The Alertmanager receiver, through the real HTTP server and libcurl. */
+#include "autoconf.h"
+
+#include <curl/curl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpd.h"
+#include "unit.h"
+#include "webhook.h"
+#include "xalloc.h"
+
+#define TOKEN "s3cret-t0ken"
+#define AUTH "Authorization: Bearer " TOKEN
+#define JSON "Content-Type: application/json"
+
+static atomic_int triggered;
+static char last_why[256];
+
+static void on_trigger(const char *why, void *arg)
+{
+	atomic_int *n = arg;
+
+	snprintf(last_why, sizeof(last_why), "%s", why);
+	atomic_fetch_add(n, 1);
+}
+
+static void handler(const struct httpd_request *req, struct httpd_response *res, void *arg)
+{
+	webhook_handle(arg, req, res);
+}
+
+struct server {
+	struct webhook *w;
+	struct httpd *h;
+	struct strlist alerts, hosts;
+};
+
+static void start(struct server *s, unsigned rate)
+{
+	struct webhook_config c;
+	char *err = NULL;
+
+	memset(s, 0, sizeof(*s));
+	strlist_add(&s->alerts, "HostOutOf*Space");
+	strlist_add(&s->alerts, "RotdDiskFull");
+	strlist_add(&s->hosts, "db1.example.com");
+	c.token = TOKEN;
+	c.alert_names = &s->alerts;
+	c.host_names = &s->hosts;
+	c.rate_per_minute = rate;
+	s->w = webhook_new(&c, on_trigger, &triggered);
+	/* the webhook keeps copies */
+	strlist_free(&s->alerts);
+	strlist_free(&s->hosts);
+	s->h = httpd_start("127.0.0.1:0", 1024 * 1024, handler, s->w, &err);
+	ck_assert_msg(s->h != NULL, "httpd_start: %s", err ? err : "?");
+	atomic_store(&triggered, 0);
+	last_why[0] = '\0';
+}
+
+static void stop(struct server *s)
+{
+	httpd_stop(s->h);
+	webhook_free(s->w);
+}
+
+struct reply {
+	long status;
+	char *body;
+	size_t len;
+	char *type;
+};
+
+static size_t on_data(char *data, size_t size, size_t n, void *arg)
+{
+	struct reply *r = arg;
+
+	r->body = xreallocarray(r->body, r->len + size * n + 1, 1);
+	memcpy(r->body + r->len, data, size * n);
+	r->len += size * n;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+static int is_type(const char *header)
+{
+	return header != NULL && strncmp(header, "Content-Type:", 13) == 0;
+}
+
+/* Makes one request; body NULL means GET. Two header lines at most. */
+static void request(const struct server *s, const char *path, const char *body, const char *h1, const char *h2,
+		    struct reply *r)
+{
+	struct curl_slist *hl = NULL;
+	char *url = xasprintf("http://127.0.0.1:%u%s", httpd_port(s->h), path);
+	CURL *c = curl_easy_init();
+	char *ct = NULL;
+
+	ck_assert_ptr_nonnull(c);
+	memset(r, 0, sizeof(*r));
+	r->body = xstrdup("");
+	if (h1 != NULL)
+		hl = curl_slist_append(hl, h1);
+	if (h2 != NULL)
+		hl = curl_slist_append(hl, h2);
+	/* curl adds its own form Content-Type to a POST unless told otherwise */
+	if (!is_type(h1) && !is_type(h2))
+		hl = curl_slist_append(hl, "Content-Type:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+	r->type = xstrdup(ct);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hl);
+	free(url);
+}
+
+static void reply_free(struct reply *r)
+{
+	free(r->body);
+	free(r->type);
+}
+
+/* A version 4 payload with one alert. */
+static char *payload(const char *status, const char *name, const char *instance)
+{
+	return xasprintf("{\"receiver\":\"rotd\",\"status\":\"%s\",\"alerts\":[{\"status\":\"%s\",\"labels\":"
+			 "{\"alertname\":\"%s\",\"instance\":\"%s\",\"severity\":\"critical\"},\"annotations\":"
+			 "{\"summary\":\"disk full\"},\"startsAt\":\"2024-05-02T10:14:05Z\",\"endsAt\":"
+			 "\"0001-01-01T00:00:00Z\",\"fingerprint\":\"0123456789abcdef\"}],\"groupLabels\":"
+			 "{\"alertname\":\"%s\"},\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":"
+			 "\"http://alertmanager:9093\",\"version\":\"4\",\"groupKey\":\"{}\",\"truncatedAlerts\":0}",
+			 status, status, name, instance, name);
+}
+
+/* Posts body with the token and a JSON type; expects status and, when want is
+ * not NULL, that the body holds it. */
+static void post(const struct server *s, const char *body, long status, const char *want)
+{
+	struct reply r;
+
+	request(s, "/alerts", body, AUTH, JSON, &r);
+	ck_assert_msg(r.status == status, "status %ld, want %ld: %s", r.status, status, r.body);
+	ck_assert_str_eq(r.type, "application/json");
+	if (want != NULL)
+		ck_assert_msg(strstr(r.body, want) != NULL, "body %s lacks %s", r.body, want);
+	reply_free(&r);
+}
+
+START_TEST(matching_alert_triggers_once)
+{
+	static const char two[] =
+		"{\"status\":\"firing\",\"alerts\":["
+		"{\"status\":\"firing\",\"labels\":{\"alertname\":\"HostOutOfDiskSpace\",\"instance\":\"db1:9100\"}},"
+		"{\"status\":\"firing\",\"labels\":{\"alertname\":\"RotdDiskFull\",\"host\":\"DB1.example.com\"}},"
+		"{\"status\":\"firing\",\"labels\":{\"alertname\":\"Watchdog\"}},"
+		"{\"status\":\"resolved\",\"labels\":{\"alertname\":\"RotdDiskFull\",\"host\":\"db1\"}}]}";
+	struct server s;
+	char *p;
+
+	start(&s, 100);
+	p = payload("firing", "HostOutOfDiskSpace", "db1.example.com:9100");
+	post(&s, p, 200, "{\"triggered\":true,\"matched\":1,\"ignored\":0,\"resolved\":0}");
+	free(p);
+	ck_assert_int_eq(atomic_load(&triggered), 1);
+	ck_assert_str_eq(last_why, "alert HostOutOfDiskSpace for db1.example.com:9100");
+
+	/* several matching alerts in one request: still one trigger */
+	post(&s, two, 200, "{\"triggered\":true,\"matched\":2,\"ignored\":1,\"resolved\":1}");
+	ck_assert_int_eq(atomic_load(&triggered), 2);
+	ck_assert_str_eq(last_why, "alert HostOutOfDiskSpace for db1:9100");
+	stop(&s);
+}
+END_TEST
+
+START_TEST(other_alerts_do_not_trigger)
+{
+	struct server s;
+	char *p;
+
+	start(&s, 100);
+	p = payload("firing", "HostHighCpuLoad", "db1:9100");
+	post(&s, p, 200, "{\"triggered\":false,\"matched\":0,\"ignored\":1,\"resolved\":0}");
+	free(p);
+	p = payload("firing", "HostOutOfDiskSpace", "db10:9100");
+	post(&s, p, 200, "\"triggered\":false");
+	free(p);
+	p = payload("firing", "HostOutOfDiskSpace", "web1.example.com:9100");
+	post(&s, p, 200, "\"triggered\":false");
+	free(p);
+	p = payload("resolved", "HostOutOfDiskSpace", "db1:9100");
+	post(&s, p, 200, "{\"triggered\":false,\"matched\":0,\"ignored\":0,\"resolved\":1}");
+	free(p);
+	post(&s, "{\"status\":\"firing\",\"alerts\":[]}", 200, "{\"triggered\":false,\"matched\":0");
+	ck_assert_int_eq(atomic_load(&triggered), 0);
+	stop(&s);
+}
+END_TEST
+
+START_TEST(bad_token_is_401)
+{
+	static const char *const bad[] = { NULL, "Authorization: Bearer wrong", "Authorization: Bearer " TOKEN "x",
+					   "Authorization: Bearer s3cret-t0ke", "Authorization: Basic " TOKEN,
+					   "Authorization: Bearer", "Authorization: " TOKEN };
+	struct server s;
+	struct reply r;
+	char *p;
+
+	start(&s, 100);
+	p = payload("firing", "HostOutOfDiskSpace", "db1:9100");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		request(&s, "/alerts", p, JSON, bad[i], &r);
+		ck_assert_msg(r.status == 401, "%s: status %ld", bad[i] ? bad[i] : "no token", r.status);
+		ck_assert_ptr_nonnull(strstr(r.body, "\"error\""));
+		reply_free(&r);
+	}
+	ck_assert_int_eq(atomic_load(&triggered), 0);
+	/* the scheme's case does not matter */
+	request(&s, "/alerts", p, JSON, "Authorization: bearer " TOKEN, &r);
+	ck_assert_int_eq(r.status, 200);
+	reply_free(&r);
+	ck_assert_int_eq(atomic_load(&triggered), 1);
+	free(p);
+	stop(&s);
+}
+END_TEST
+
+START_TEST(malformed_json_is_400)
+{
+	static const char *const bad[] = { "", "{", "not json", "[]", "{\"status\":\"firing\"}",
+					   "{\"status\":\"firing\",\"alerts\":[{\"labels\":{}}]}" };
+	struct server s;
+
+	start(&s, 100);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		post(&s, bad[i], 400, "{\"error\":\"bad payload: ");
+	post(&s, "{\"status\":\"firing\",\"alerts\":{}}", 400,
+	     "{\"error\":\"bad payload: \\\"alerts\\\" is missing or not an array\"}");
+	post(&s, "\x01\xff\n", 400, "not JSON");
+	ck_assert_int_eq(atomic_load(&triggered), 0);
+	stop(&s);
+}
+END_TEST
+
+START_TEST(content_type)
+{
+	static const char *const bad[] = { NULL, "Content-Type: text/plain", "Content-Type: application/jsonx",
+					   "Content-Type: application/x-www-form-urlencoded",
+					   "Content-Type: application/json-seq" };
+	static const char *const good[] = { "Content-Type: Application/JSON", "Content-Type: application/json; charset=utf-8",
+					    "Content-Type: application/json ;charset=UTF-8" };
+	struct server s;
+	struct reply r;
+	char *p;
+
+	start(&s, 100);
+	p = payload("firing", "HostOutOfDiskSpace", "db1:9100");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		request(&s, "/alerts", p, AUTH, bad[i], &r);
+		ck_assert_msg(r.status == 415, "%s: status %ld", bad[i] ? bad[i] : "no type", r.status);
+		reply_free(&r);
+	}
+	ck_assert_int_eq(atomic_load(&triggered), 0);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		request(&s, "/alerts", p, AUTH, good[i], &r);
+		ck_assert_msg(r.status == 200, "%s: status %ld", good[i], r.status);
+		reply_free(&r);
+	}
+	ck_assert_int_eq(atomic_load(&triggered), 3);
+	free(p);
+	stop(&s);
+}
+END_TEST
+
+START_TEST(method_and_path)
+{
+	struct server s;
+	struct reply r;
+	char *p;
+
+	start(&s, 100);
+	p = payload("firing", "HostOutOfDiskSpace", "db1:9100");
+	request(&s, "/alerts", NULL, AUTH, NULL, &r);
+	ck_assert_int_eq(r.status, 405);
+	reply_free(&r);
+	/* the path is checked first, even without a token */
+	request(&s, "/other", p, JSON, NULL, &r);
+	ck_assert_int_eq(r.status, 404);
+	reply_free(&r);
+	request(&s, "/alerts/", p, AUTH, JSON, &r);
+	ck_assert_int_eq(r.status, 404);
+	reply_free(&r);
+	request(&s, "/", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 404);
+	reply_free(&r);
+	/* a query string is no part of the path */
+	request(&s, "/alerts?x=1", p, AUTH, JSON, &r);
+	ck_assert_int_eq(r.status, 200);
+	reply_free(&r);
+	ck_assert_int_eq(atomic_load(&triggered), 1);
+	free(p);
+	stop(&s);
+}
+END_TEST
+
+START_TEST(rate_limit)
+{
+	struct server s;
+	struct reply r;
+	char *p;
+
+	start(&s, 3);
+	p = payload("firing", "HostOutOfDiskSpace", "db1:9100");
+	/* strangers do not use up the budget */
+	for (int i = 0; i < 10; i++) {
+		request(&s, "/alerts", p, JSON, "Authorization: Bearer nope", &r);
+		ck_assert_int_eq(r.status, 401);
+		reply_free(&r);
+	}
+	for (int i = 0; i < 3; i++)
+		post(&s, p, 200, "\"triggered\":true");
+	post(&s, p, 429, "\"error\"");
+	/* 429 comes before the content type and payload are looked at */
+	request(&s, "/alerts", "x", AUTH, "Content-Type: text/plain", &r);
+	ck_assert_int_eq(r.status, 429);
+	reply_free(&r);
+	ck_assert_int_eq(atomic_load(&triggered), 3);
+	free(p);
+	stop(&s);
+}
+END_TEST
+
+START_TEST(direct_calls)
+{
+	struct strlist none = STRLIST_INIT;
+	struct webhook_config c = { TOKEN, &none, NULL, 1 };
+	struct webhook *w = webhook_new(&c, NULL, NULL);
+	struct httpd_request req = { "POST", "/alerts", "Bearer " TOKEN, "application/json",
+				     "{\"status\":\"firing\",\"alerts\":[{\"labels\":{\"alertname\":\"A\"}}]}", 0,
+				     "192.0.2.1" };
+	struct httpd_response res = { 0, NULL, NULL, NULL };
+
+	req.body_len = strlen(req.body);
+	webhook_handle(w, &req, &res);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_str_eq(res.body, "{\"triggered\":false,\"matched\":0,\"ignored\":1,\"resolved\":0}\n");
+	free(res.body);
+	memset(&res, 0, sizeof(res));
+	webhook_handle(w, &req, &res);
+	ck_assert_int_eq(res.status, 429);
+	free(res.body);
+	webhook_free(w);
+	webhook_free(NULL);
+}
+END_TEST
+
+static void curl_setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void curl_teardown(void)
+{
+	curl_global_cleanup();
+}
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("webhook");
+	TCase *tc = tcase_create("webhook");
+
+	tcase_add_unchecked_fixture(tc, curl_setup, curl_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, matching_alert_triggers_once);
+	tcase_add_test(tc, other_alerts_do_not_trigger);
+	tcase_add_test(tc, bad_token_is_401);
+	tcase_add_test(tc, malformed_json_is_400);
+	tcase_add_test(tc, content_type);
+	tcase_add_test(tc, method_and_path);
+	tcase_add_test(tc, rate_limit);
+	tcase_add_test(tc, direct_calls);
+	suite_add_tcase(s, tc);
+	return s;
+}
