@@ -9,6 +9,7 @@
 
 #include "httpd.h"
 #include "unit.h"
+#include "unit_http.h"
 #include "xalloc.h"
 
 #define MAX_BODY 64
@@ -43,65 +44,6 @@ static void handler(const struct httpd_request *req, struct httpd_response *res,
 	free(head);
 }
 
-struct reply {
-	long status;
-	char *body;
-	size_t len;
-	char *type;
-};
-
-static size_t on_data(char *data, size_t size, size_t n, void *arg)
-{
-	struct reply *r = arg;
-
-	r->body = xreallocarray(r->body, r->len + size * n + 1, 1);
-	memcpy(r->body + r->len, data, size * n);
-	r->len += size * n;
-	r->body[r->len] = '\0';
-	return size * n;
-}
-
-/* Makes one request; body NULL means GET. Returns curl's code. */
-static CURLcode request(unsigned port, const char *path, const char *body, size_t body_len,
-			const char *const *headers, struct reply *r)
-{
-	struct curl_slist *hl = NULL;
-	char *url = xasprintf("http://127.0.0.1:%u%s", port, path);
-	CURL *c = curl_easy_init();
-	CURLcode rc;
-	char *ct = NULL;
-
-	ck_assert_ptr_nonnull(c);
-	memset(r, 0, sizeof(*r));
-	r->body = xstrdup("");
-	for (size_t i = 0; headers && headers[i]; i++)
-		hl = curl_slist_append(hl, headers[i]);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-	}
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-	r->type = xstrdup(ct);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hl);
-	free(url);
-	return rc;
-}
-
-static void reply_free(struct reply *r)
-{
-	free(r->body);
-	free(r->type);
-}
-
 static struct httpd *start(void)
 {
 	char *err = NULL;
@@ -118,27 +60,27 @@ static struct httpd *start(void)
 START_TEST(get_with_body_back)
 {
 	struct httpd *h = start();
-	struct reply r;
+	struct unit_reply r;
 
-	ck_assert_int_eq(request(httpd_port(h), "/metrics?x=1", NULL, 0, NULL, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/metrics?x=1", NULL, 0, NULL, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(r.body, "GET /metrics auth=- type=- peer=127.0.0.1 len=0\n");
-	ck_assert_str_eq(r.type, "text/plain; charset=utf-8");
-	reply_free(&r);
+	ck_assert_str_eq(r.content_type, "text/plain; charset=utf-8");
+	unit_reply_free(&r);
 
-	ck_assert_int_eq(request(httpd_port(h), "/teapot", NULL, 0, NULL, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/teapot", NULL, 0, NULL, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 418);
-	ck_assert_str_eq(r.type, "application/json");
-	reply_free(&r);
+	ck_assert_str_eq(r.content_type, "application/json");
+	unit_reply_free(&r);
 
-	ck_assert_int_eq(request(httpd_port(h), "/nobody", NULL, 0, NULL, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/nobody", NULL, 0, NULL, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 204);
 	ck_assert_uint_eq(r.len, 0);
-	reply_free(&r);
+	unit_reply_free(&r);
 
-	ck_assert_int_eq(request(httpd_port(h), "/zero", NULL, 0, NULL, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/zero", NULL, 0, NULL, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 500);
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&calls), 4);
 	httpd_stop(h);
 }
@@ -151,24 +93,24 @@ START_TEST(post_is_echoed_with_headers)
 	static const char body[] = "{\"a\":1}\0tail";
 	struct httpd *h = start();
 	char big[MAX_BODY + 1];
-	struct reply r;
+	struct unit_reply r;
 	char *want;
 
-	ck_assert_int_eq(request(httpd_port(h), "/hook", body, sizeof(body) - 1, hdrs, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/hook", body, sizeof(body) - 1, hdrs, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 200);
 	want = xasprintf("POST /hook auth=Bearer s3cret type=application/json peer=127.0.0.1 len=%zu\n{\"a\":1}",
 			 sizeof(body) - 1);
 	ck_assert_str_eq(r.body, want);
 	free(want);
-	reply_free(&r);
+	unit_reply_free(&r);
 
 	/* exactly max_body is accepted */
 	memset(big, 'x', MAX_BODY);
 	big[MAX_BODY] = '\0';
-	ck_assert_int_eq(request(httpd_port(h), "/big", big, MAX_BODY, NULL, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/big", big, MAX_BODY, NULL, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(strstr(r.body, "len=64\nxxxx"));
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&calls), 2);
 	httpd_stop(h);
 }
@@ -181,28 +123,28 @@ START_TEST(body_over_max_gets_413)
 	size_t sizes[] = { MAX_BODY + 1, 100000, 3 * 1024 * 1024 };
 	struct httpd *h = start();
 	char *big = xmalloc(3 * 1024 * 1024);
-	struct reply r;
+	struct unit_reply r;
 
 	memset(big, 'y', 3 * 1024 * 1024);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		ck_assert_int_eq(request(httpd_port(h), "/up", big, sizes[i], NULL, &r), CURLE_OK);
+		ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/up", big, sizes[i], NULL, &r), CURLE_OK);
 		ck_assert_msg(r.status == 413, "size %zu: status %ld", sizes[i], r.status);
-		reply_free(&r);
+		unit_reply_free(&r);
 	}
-	ck_assert_int_eq(request(httpd_port(h), "/up", big, 1000, expect, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/up", big, 1000, expect, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 413);
-	reply_free(&r);
+	unit_reply_free(&r);
 	/* no Content-Length: found out while reading */
-	ck_assert_int_eq(request(httpd_port(h), "/up", big, 1000, chunked, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/up", big, 1000, chunked, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 413);
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&calls), 0);
 
 	/* the server still works */
-	ck_assert_int_eq(request(httpd_port(h), "/ok", "hi", 2, chunked, &r), CURLE_OK);
+	ck_assert_int_eq(unit_http_request(httpd_port(h), NULL, "/ok", "hi", 2, chunked, &r), CURLE_OK);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(strstr(r.body, "len=2\nhi"));
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&calls), 1);
 	free(big);
 	httpd_stop(h);
@@ -247,9 +189,8 @@ START_TEST(ipv6_loopback)
 {
 	char *err = NULL;
 	struct httpd *h = httpd_start("[::1]:0", MAX_BODY, handler, &calls, &err);
-	struct reply r;
+	struct unit_reply r;
 	char *url;
-	CURL *c;
 
 	if (h == NULL) {
 		/* a host without IPv6 (some containers): nothing to test */
@@ -258,17 +199,9 @@ START_TEST(ipv6_loopback)
 		return;
 	}
 	url = xasprintf("http://[::1]:%u/six", httpd_port(h));
-	c = curl_easy_init();
-	memset(&r, 0, sizeof(r));
-	r.body = xstrdup("");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+	ck_assert_int_eq(unit_http_request_url(url, NULL, NULL, 0, NULL, &r), CURLE_OK);
 	ck_assert_ptr_nonnull(strstr(r.body, "GET /six auth=- type=- peer=::1 len=0"));
-	curl_easy_cleanup(c);
-	free(r.body);
+	unit_reply_free(&r);
 	free(url);
 	httpd_stop(h);
 }
@@ -278,15 +211,15 @@ START_TEST(stop_is_clean)
 {
 	struct httpd *h = start();
 	unsigned port = httpd_port(h);
-	struct reply r;
+	struct unit_reply r;
 
 	/* a keep-alive connection left open by curl's handle is closed by stop */
-	ck_assert_int_eq(request(port, "/a", NULL, 0, NULL, &r), CURLE_OK);
-	reply_free(&r);
+	ck_assert_int_eq(unit_http_request(port, NULL, "/a", NULL, 0, NULL, &r), CURLE_OK);
+	unit_reply_free(&r);
 	httpd_stop(h);
 	httpd_stop(NULL);
-	ck_assert_int_ne(request(port, "/a", NULL, 0, NULL, &r), CURLE_OK);
-	reply_free(&r);
+	ck_assert_int_ne(unit_http_request(port, NULL, "/a", NULL, 0, NULL, &r), CURLE_OK);
+	unit_reply_free(&r);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 
 #include "httpd.h"
 #include "unit.h"
+#include "unit_http.h"
 #include "webhook.h"
 #include "xalloc.h"
 
@@ -67,69 +68,28 @@ static void stop(struct server *s)
 	webhook_free(s->w);
 }
 
-struct reply {
-	long status;
-	char *body;
-	size_t len;
-	char *type;
-};
-
-static size_t on_data(char *data, size_t size, size_t n, void *arg)
-{
-	struct reply *r = arg;
-
-	r->body = xreallocarray(r->body, r->len + size * n + 1, 1);
-	memcpy(r->body + r->len, data, size * n);
-	r->len += size * n;
-	r->body[r->len] = '\0';
-	return size * n;
-}
-
 static int is_type(const char *header)
 {
 	return header != NULL && strncmp(header, "Content-Type:", 13) == 0;
 }
 
-/* Makes one request; body NULL means GET. Two header lines at most. */
+/* Makes one request, which must get a reply; body NULL means GET. Two header lines
+ * at most (either may be NULL). */
 static void request(const struct server *s, const char *path, const char *body, const char *h1, const char *h2,
-		    struct reply *r)
+		    struct unit_reply *r)
 {
-	struct curl_slist *hl = NULL;
-	char *url = xasprintf("http://127.0.0.1:%u%s", httpd_port(s->h), path);
-	CURL *c = curl_easy_init();
-	char *ct = NULL;
+	size_t len = body != NULL ? strlen(body) : 0, n = 0;
+	const char *headers[4];
 
-	ck_assert_ptr_nonnull(c);
-	memset(r, 0, sizeof(*r));
-	r->body = xstrdup("");
 	if (h1 != NULL)
-		hl = curl_slist_append(hl, h1);
+		headers[n++] = h1;
 	if (h2 != NULL)
-		hl = curl_slist_append(hl, h2);
+		headers[n++] = h2;
 	/* curl adds its own form Content-Type to a POST unless told otherwise */
 	if (!is_type(h1) && !is_type(h2))
-		hl = curl_slist_append(hl, "Content-Type:");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-	r->type = xstrdup(ct);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hl);
-	free(url);
-}
-
-static void reply_free(struct reply *r)
-{
-	free(r->body);
-	free(r->type);
+		headers[n++] = "Content-Type:";
+	headers[n] = NULL;
+	ck_assert_int_eq(unit_http_request(httpd_port(s->h), NULL, path, body, len, headers, r), CURLE_OK);
 }
 
 /* A version 4 payload with one alert. */
@@ -148,14 +108,14 @@ static char *payload(const char *status, const char *name, const char *instance)
  * not NULL, that the body holds it. */
 static void post(const struct server *s, const char *body, long status, const char *want)
 {
-	struct reply r;
+	struct unit_reply r;
 
 	request(s, "/alerts", body, AUTH, JSON, &r);
 	ck_assert_msg(r.status == status, "status %ld, want %ld: %s", r.status, status, r.body);
-	ck_assert_str_eq(r.type, "application/json");
+	ck_assert_str_eq(r.content_type, "application/json");
 	if (want != NULL)
 		ck_assert_msg(strstr(r.body, want) != NULL, "body %s lacks %s", r.body, want);
-	reply_free(&r);
+	unit_reply_free(&r);
 }
 
 START_TEST(matching_alert_triggers_once)
@@ -214,7 +174,7 @@ START_TEST(bad_token_is_401)
 					   "Authorization: Bearer s3cret-t0ke", "Authorization: Basic " TOKEN,
 					   "Authorization: Bearer", "Authorization: " TOKEN };
 	struct server s;
-	struct reply r;
+	struct unit_reply r;
 	char *p;
 
 	start(&s, 100);
@@ -223,13 +183,13 @@ START_TEST(bad_token_is_401)
 		request(&s, "/alerts", p, JSON, bad[i], &r);
 		ck_assert_msg(r.status == 401, "%s: status %ld", bad[i] ? bad[i] : "no token", r.status);
 		ck_assert_ptr_nonnull(strstr(r.body, "\"error\""));
-		reply_free(&r);
+		unit_reply_free(&r);
 	}
 	ck_assert_int_eq(atomic_load(&triggered), 0);
 	/* the scheme's case does not matter */
 	request(&s, "/alerts", p, JSON, "Authorization: bearer " TOKEN, &r);
 	ck_assert_int_eq(r.status, 200);
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&triggered), 1);
 	free(p);
 	stop(&s);
@@ -261,7 +221,7 @@ START_TEST(content_type)
 	static const char *const good[] = { "Content-Type: Application/JSON", "Content-Type: application/json; charset=utf-8",
 					    "Content-Type: application/json ;charset=UTF-8" };
 	struct server s;
-	struct reply r;
+	struct unit_reply r;
 	char *p;
 
 	start(&s, 100);
@@ -269,13 +229,13 @@ START_TEST(content_type)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		request(&s, "/alerts", p, AUTH, bad[i], &r);
 		ck_assert_msg(r.status == 415, "%s: status %ld", bad[i] ? bad[i] : "no type", r.status);
-		reply_free(&r);
+		unit_reply_free(&r);
 	}
 	ck_assert_int_eq(atomic_load(&triggered), 0);
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		request(&s, "/alerts", p, AUTH, good[i], &r);
 		ck_assert_msg(r.status == 200, "%s: status %ld", good[i], r.status);
-		reply_free(&r);
+		unit_reply_free(&r);
 	}
 	ck_assert_int_eq(atomic_load(&triggered), 3);
 	free(p);
@@ -286,28 +246,28 @@ END_TEST
 START_TEST(method_and_path)
 {
 	struct server s;
-	struct reply r;
+	struct unit_reply r;
 	char *p;
 
 	start(&s, 100);
 	p = payload("firing", "HostOutOfDiskSpace", "db1:9100");
 	request(&s, "/alerts", NULL, AUTH, NULL, &r);
 	ck_assert_int_eq(r.status, 405);
-	reply_free(&r);
+	unit_reply_free(&r);
 	/* the path is checked first, even without a token */
 	request(&s, "/other", p, JSON, NULL, &r);
 	ck_assert_int_eq(r.status, 404);
-	reply_free(&r);
+	unit_reply_free(&r);
 	request(&s, "/alerts/", p, AUTH, JSON, &r);
 	ck_assert_int_eq(r.status, 404);
-	reply_free(&r);
+	unit_reply_free(&r);
 	request(&s, "/", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 404);
-	reply_free(&r);
+	unit_reply_free(&r);
 	/* a query string is no part of the path */
 	request(&s, "/alerts?x=1", p, AUTH, JSON, &r);
 	ck_assert_int_eq(r.status, 200);
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&triggered), 1);
 	free(p);
 	stop(&s);
@@ -317,7 +277,7 @@ END_TEST
 START_TEST(rate_limit)
 {
 	struct server s;
-	struct reply r;
+	struct unit_reply r;
 	char *p;
 
 	start(&s, 3);
@@ -326,7 +286,7 @@ START_TEST(rate_limit)
 	for (int i = 0; i < 10; i++) {
 		request(&s, "/alerts", p, JSON, "Authorization: Bearer nope", &r);
 		ck_assert_int_eq(r.status, 401);
-		reply_free(&r);
+		unit_reply_free(&r);
 	}
 	for (int i = 0; i < 3; i++)
 		post(&s, p, 200, "\"triggered\":true");
@@ -334,7 +294,7 @@ START_TEST(rate_limit)
 	/* 429 comes before the content type and payload are looked at */
 	request(&s, "/alerts", "x", AUTH, "Content-Type: text/plain", &r);
 	ck_assert_int_eq(r.status, 429);
-	reply_free(&r);
+	unit_reply_free(&r);
 	ck_assert_int_eq(atomic_load(&triggered), 3);
 	free(p);
 	stop(&s);
