@@ -8,4 +8,4 @@ apt-get install -y --no-install-recommends \
 	libcurl4-openssl-dev libarchive-dev libconfuse-dev libjansson-dev libmicrohttpd-dev \
 	check valgrind cppcheck \
 	docker.io busybox-static curl jq python3 iproute2 util-linux zstd gzip logrotate time shellcheck tzdata \
-	prometheus e2fsprogs clang-14 libclang-rt-14-dev
+	prometheus e2fsprogs clang-14 libclang-rt-14-dev clang-tidy faketime

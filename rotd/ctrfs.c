@@ -5,13 +5,16 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <linux/openat2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ctrfs.h"
+#include "log.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -19,9 +22,156 @@ struct ctrfs {
 	int root_fd;
 };
 
+#define MAX_DEPTH 256            /* folders deep a fallback walk may hold open */
+
+static atomic_int openat2_missing;   /* the kernel (or valgrind) lacks openat2: 1 */
+
+void ctrfs_force_fallback(int on)
+{
+	atomic_store(&openat2_missing, on);
+}
+
+/* openat2, or -1 with errno ENOSYS once it is known to be missing. */
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 {
-	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+	int fd;
+
+	if (atomic_load(&openat2_missing)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	fd = (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+	if (fd < 0 && errno == ENOSYS) {
+		atomic_store(&openat2_missing, 1);
+		log_debug("openat2(2) is missing: resolving container paths component by component");
+	}
+	return fd;
+}
+
+/* ---- the fallback walk ------------------------------------------------------
+ * Without openat2 (Linux < 5.6, or under valgrind 3.19), paths are resolved one
+ * component at a time: each component is opened with O_NOFOLLOW relative to the
+ * folder before it, so the kernel never follows anything on its own; a symlink
+ * anywhere is refused with ELOOP. ".." pops our own stack of open folders and
+ * stops at the root. */
+
+struct walk {
+	int fds[MAX_DEPTH];      /* fds[0] is a duplicate of the root */
+	int depth;               /* entries in fds */
+	char *rest;              /* what is left to resolve (owned) */
+};
+
+static void walk_pop_to(struct walk *w, int depth)
+{
+	while (w->depth > depth)
+		close(w->fds[--w->depth]);
+}
+
+static int is_symlink_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* Resolves path below dirfd as openat2 with RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS
+ * (or, with beneath, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, where ".." is refused
+ * with EXDEV) would, and opens the last component with flags. */
+static int walk_open(int dirfd, const char *path, int flags, mode_t mode, int beneath)
+{
+	struct walk w;
+	int fd = -1, saved;
+
+	memset(&w, 0, sizeof(w));
+	w.fds[0] = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (w.fds[0] < 0)
+		return -1;
+	w.depth = 1;
+	w.rest = xstrdup(path);
+	for (;;) {
+		char *p = w.rest, *slash, *name, *left;
+		int top, last;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0') {
+			/* Nothing left (the root itself, or a trailing slash): open the top folder. */
+			fd = openat(w.fds[w.depth - 1], ".", flags | O_CLOEXEC, mode);
+			break;
+		}
+		slash = strchr(p, '/');
+		name = xstrndup(p, slash != NULL ? (size_t)(slash - p) : strlen(p));
+		left = xstrdup(slash != NULL ? slash + 1 : "");
+		while (*left == '/')
+			memmove(left, left + 1, strlen(left));
+		last = left[0] == '\0';
+		top = w.fds[w.depth - 1];
+		if (strcmp(name, ".") == 0) {
+			fd = -2;
+		} else if (strcmp(name, "..") == 0) {
+			if (beneath) {
+				errno = EXDEV;
+				fd = -1;
+			} else {
+				walk_pop_to(&w, w.depth > 1 ? w.depth - 1 : 1);
+				fd = -2;
+			}
+		} else if (!last) {
+			fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 && errno == ENOTDIR && is_symlink_at(top, name)) {
+				errno = ELOOP;
+			} else if (fd >= 0 && w.depth == MAX_DEPTH) {
+				close(fd);
+				errno = ENAMETOOLONG;
+				fd = -1;
+			} else if (fd >= 0) {
+				w.fds[w.depth++] = fd;
+				fd = -2;
+			}
+		} else {
+			struct stat st;
+
+			fd = openat(top, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+			/* O_PATH opens a symlink itself; openat2 would refuse it. */
+			if (fd >= 0 && !(flags & O_NOFOLLOW) && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+				close(fd);
+				fd = -1;
+				errno = ELOOP;
+			} else if (fd < 0 && errno == ENOTDIR && is_symlink_at(top, name)) {
+				errno = ELOOP;
+			}
+		}
+		if (fd == -2) {
+			/* Went one step; go on with what was left. */
+			free(w.rest);
+			w.rest = left;
+			left = NULL;
+		}
+		free(name);
+		free(left);
+		if (fd == -2)
+			continue;
+		break;
+	}
+	saved = errno;
+	walk_pop_to(&w, 0);
+	free(w.rest);
+	errno = saved;
+	return fd;
+}
+
+int ctrfs_open_beneath(int dirfd, const char *rel, int flags)
+{
+	struct open_how how;
+	int fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)(flags | O_NOFOLLOW | O_CLOEXEC);
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = sys_openat2(dirfd, rel[0] != '\0' ? rel : ".", &how);
+	if (fd < 0 && errno == ENOSYS)
+		fd = walk_open(dirfd, rel, flags | O_NOFOLLOW, 0, 1);
+	return fd;
 }
 
 /* Reads up to len-1 bytes of a small /proc file relative to dirfd, NUL-terminated. */
@@ -121,12 +271,16 @@ int ctrfs_root_fd(const struct ctrfs *fs)
 int ctrfs_open_path(const struct ctrfs *fs, const char *path, int flags, mode_t mode)
 {
 	struct open_how how;
+	int fd;
 
 	memset(&how, 0, sizeof(how));
 	how.flags = (unsigned long long)(flags | O_CLOEXEC);
 	how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	return sys_openat2(fs->root_fd, path, &how);
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = sys_openat2(fs->root_fd, path, &how);
+	if (fd < 0 && errno == ENOSYS)
+		fd = walk_open(fs->root_fd, path, flags, (mode_t)how.mode, 0);
+	return fd;
 }
 
 enum ctrfs_kind ctrfs_classify(const struct stat *st)

@@ -3,8 +3,10 @@
  * A struct ctrfs holds a directory fd on the container's root, opened through
  * /proc/<pid> after checking that the process belongs to the container (pids are
  * reused). Every path is resolved with openat2(RESOLVE_IN_ROOT |
- * RESOLVE_NO_MAGICLINKS), so "..", absolute symlinks and /proc magic links all stay
- * inside the container. No host path string is ever built from container data. */
+ * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS): ".." stops at the container's
+ * root, and a symlink anywhere on the way is refused (ELOOP), because a
+ * container can point one at a host folder it has mounted, or swap one in while
+ * rotd works. No host path string is ever built from container data. */
 #ifndef ROTD_CTRFS_H
 #define ROTD_CTRFS_H
 
@@ -43,9 +45,24 @@ void ctrfs_close(struct ctrfs *fs);
 int ctrfs_root_fd(const struct ctrfs *fs);
 
 /* openat2 of path (absolute or relative, always inside the root) with
- * RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS and O_CLOEXEC added to flags. Returns the
- * fd, or -1 with errno set (ELOOP for a symlinked last component with O_NOFOLLOW). */
+ * RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS and O_CLOEXEC added to
+ * flags. Returns the fd, or -1 with errno set (ELOOP when any component is a
+ * symlink; ENOTDIR from the kernel for a symlinked last component opened with
+ * O_DIRECTORY). */
 int ctrfs_open_path(const struct ctrfs *fs, const char *path, int flags, mode_t mode);
+
+/* openat2 of rel beneath dirfd with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS and O_NOFOLLOW | O_CLOEXEC added to flags: no symlink
+ * anywhere on the way, no escape (".." leaving dirfd fails with EXDEV). "" opens
+ * dirfd itself. Returns the fd, or -1 with errno set. */
+int ctrfs_open_beneath(int dirfd, const char *rel, int flags);
+
+/* Both calls fall back to a walk of one component at a time, each opened with
+ * O_NOFOLLOW relative to the one before, when the kernel (or valgrind) lacks
+ * openat2: the same answers, ".." stopping at the root and every symlink
+ * refused (beneath, the walk refuses every "..", not only those that would
+ * leave dirfd). Tests force the walk with 1. */
+void ctrfs_force_fallback(int on);
 
 /* Classifies st as one of enum ctrfs_kind. */
 enum ctrfs_kind ctrfs_classify(const struct stat *st);

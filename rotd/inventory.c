@@ -248,7 +248,8 @@ int inventory_build_from_list(struct docker *d, const struct rotd_config *cfg, j
 			log_errorx("container %s: %s", c->name, c->detail);
 		json_decref(inspect);
 	}
-	qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
+	if (inv->n > 1)
+		qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
 	return DOCKER_OK;
 }
 
@@ -335,7 +336,8 @@ int inventory_refresh(struct docker *d, const struct rotd_config *cfg, struct in
 	json_decref(inspect);
 	inv->v = xreallocarray(inv->v, inv->n + 1, sizeof(*inv->v));
 	inv->v[inv->n++] = c;
-	qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
+	if (inv->n > 1)
+		qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
 	*entry = &inv->v[find_id(inv, c.id)];
 	return DOCKER_OK;
 }

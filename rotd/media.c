@@ -4,13 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "heartbeat.h"
@@ -329,28 +327,17 @@ static void walk(struct walker *w, int fd)
 	}
 }
 
-/* openat2 of rel beneath root_fd, never through a symlink. */
-static int open_beneath(int root_fd, const char *rel, int flags)
-{
-	struct open_how how;
-
-	memset(&how, 0, sizeof(how));
-	how.flags = (unsigned long long)(flags | O_NOFOLLOW | O_CLOEXEC);
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	return (int)syscall(SYS_openat2, root_fd, rel[0] != '\0' ? rel : ".", &how, sizeof(how));
-}
-
 /* Opens the folder rel (a rule path) beneath root_fd, refusing any symlink on the
  * way and any escape from the root. On failure errno is ELOOP for a symlink, even
  * a symlinked last component (which O_DIRECTORY reports as ENOTDIR). */
 static int open_rule_dir(int root_fd, const char *rel)
 {
 	struct stat st;
-	int fd = open_beneath(root_fd, rel, O_RDONLY | O_DIRECTORY);
+	int fd = ctrfs_open_beneath(root_fd, rel, O_RDONLY | O_DIRECTORY);
 
 	if (fd >= 0 || errno != ENOTDIR)
 		return fd;
-	fd = open_beneath(root_fd, rel, O_PATH);
+	fd = ctrfs_open_beneath(root_fd, rel, O_PATH);
 	if (fd >= 0) {
 		int is_link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
 
@@ -415,7 +402,8 @@ static int open_root(const struct ctrfs *fs, const char *root, dev_t *dev, struc
 	int fd = ctrfs_open_path(fs, root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		add_error(out, root, strerror(errno));
+		add_error(out, root, errno == ELOOP || errno == ENOTDIR ?
+			  "it, or a folder on the way to it, is a symlink or not a folder: refused" : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -302,7 +302,8 @@ static void plan_prunes(struct plan *p, size_t *cap, const struct log_file *f, c
 			n++;
 		}
 	}
-	qsort(arch, n, sizeof(*arch), cmp_archive);
+	if (n > 1)
+		qsort(arch, n, sizeof(*arch), cmp_archive);
 	/* A name listed twice is one file. */
 	uniq = 0;
 	for (i = 0; i < n; i++)
@@ -364,7 +365,8 @@ struct plan plan_make(const struct role_policy *role, const struct scan_result *
 	}
 
 	/* The newest regular file of each (glob, directory) group is the active one. */
-	qsort(reg, n_reg, sizeof(*reg), cmp_group);
+	if (n_reg > 1)
+		qsort(reg, n_reg, sizeof(*reg), cmp_group);
 	for (i = 0; i < n_reg; i = j) {
 		size_t best = i;
 
@@ -376,7 +378,8 @@ struct plan plan_make(const struct role_policy *role, const struct scan_result *
 
 	/* Two sources with one stem in one archive folder would share archives and their
 	 * pruning: the later one in scan order is skipped instead. */
-	qsort(reg, n_reg, sizeof(*reg), cmp_stem);
+	if (n_reg > 1)
+		qsort(reg, n_reg, sizeof(*reg), cmp_stem);
 	for (i = 1; i < n_reg; i++) {
 		const struct entry *prev = &reg[i - 1];
 

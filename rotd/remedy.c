@@ -384,7 +384,8 @@ static void gather_consumers(struct remedy *r, const struct rotd_config *cfg, ti
 		if (c->log_driver != NULL && strcmp(c->log_driver, "json-file") == 0 && c->log_max_size == NULL)
 			u->hint = xstrdup(no_max_size_hint);
 	}
-	qsort(r->consumers, r->n_consumers, sizeof(*r->consumers), by_total_desc);
+	if (r->n_consumers > 1)
+		qsort(r->consumers, r->n_consumers, sizeof(*r->consumers), by_total_desc);
 }
 
 void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, time_t now)

@@ -46,8 +46,12 @@ static void print_escaped(FILE *out, const char *s)
 
 static void print_log_file(FILE *out, const struct role_policy *role, const struct log_file *f)
 {
-	const struct log_policy *pol = &role->log_policies[f->glob_index];
+	const struct log_policy *pol;
 	char size[32];
+
+	if (role == NULL)   /* only containers with a role are scanned */
+		return;
+	pol = &role->log_policies[f->glob_index];
 
 	fputs("    ", out);
 	print_escaped(out, f->path);
@@ -273,7 +277,7 @@ static json_t *json_log_file(const struct role_policy *role, const struct log_fi
 	json_object_set_new(o, "mtime", json_integer((json_int_t)f->mtime));
 	json_object_set_new(o, "links", json_integer((json_int_t)f->nlink));
 	json_object_set_new(o, "rotatable", json_boolean(f->kind == CTRFS_REGULAR));
-	json_object_set_new(o, "over_size", json_boolean(f->kind == CTRFS_REGULAR &&
+	json_object_set_new(o, "over_size", json_boolean(f->kind == CTRFS_REGULAR && role != NULL &&
 							 f->size > role->log_policies[f->glob_index].size));
 	return o;
 }

@@ -5,10 +5,12 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -22,6 +24,10 @@
 
 /* How many same-second collisions we try before giving up on a name. */
 #define MAX_NAME_SEQ 1000
+#define MAX_NAME_SECONDS_AHEAD 60
+#ifndef XFS_SUPER_MAGIC
+#define XFS_SUPER_MAGIC 0x58465342
+#endif
 
 static void set_error(struct rotate_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -47,7 +53,8 @@ int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create
 	if (fd >= 0)
 		return fd;
 	if (errno == ELOOP || errno == ENOTDIR) {
-		*err = xasprintf("archive folder %s is a symlink or not a folder: refused", path);
+		*err = xasprintf("archive folder %s: it, or a folder on the way to it, is a symlink or not a folder: "
+				 "refused", path);
 		return -1;
 	}
 	if (errno != ENOENT) {
@@ -61,7 +68,8 @@ int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create
 	parent = path_dir(path);
 	pfd = ctrfs_open_path(fs, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (pfd < 0 || fstat(pfd, &pst) < 0) {
-		*err = xasprintf("cannot create archive folder %s: its parent %s: %s", path, parent, strerror(errno));
+		*err = xasprintf("cannot create archive folder %s: its parent %s: %s", path, parent,
+				 errno == ELOOP ? "a symlink is on the way: refused" : strerror(errno));
 		free(parent);
 		if (pfd >= 0)
 			close(pfd);
@@ -105,7 +113,9 @@ static int open_source(const struct ctrfs *fs, const char *path, int flags, stru
 	int fd = ctrfs_open_path(fs, path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
 
 	if (fd < 0) {
-		*why = xasprintf("cannot open %s: %s", path, strerror(errno));
+		*why = xasprintf("cannot open %s: %s", path,
+				 errno == ELOOP ? "it, or a folder on the way to it, is now a symlink: refused" :
+				 strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) < 0) {
@@ -121,8 +131,21 @@ static int open_source(const struct ctrfs *fs, const char *path, int flags, stru
 	return fd;
 }
 
+/* Filesystems known to support FALLOC_FL_COLLAPSE_RANGE. */
+static int collapse_known(int fd)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return 0;
+	return sfs.f_type == EXT4_SUPER_MAGIC || sfs.f_type == XFS_SUPER_MAGIC;
+}
+
 /* Whether FALLOC_FL_COLLAPSE_RANGE works in the folder holding the log: tried on
- * an O_TMPFILE there, which never becomes visible. */
+ * an O_TMPFILE there, which never becomes visible. A full filesystem cannot
+ * take the probe's two blocks, and a full disk is exactly when rotation matters
+ * most: then the filesystem's type decides (a collapse needs no new blocks, and
+ * if it is refused after all, the archive is withdrawn and the log left whole). */
 static int collapse_supported(const struct ctrfs *fs, const char *log_path, unsigned long block)
 {
 	char *dir = path_dir(log_path);
@@ -133,13 +156,17 @@ static int collapse_supported(const struct ctrfs *fs, const char *log_path, unsi
 	if (dfd < 0)
 		return 0;
 	tfd = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	close(dfd);
-	if (tfd < 0)
-		return 0;
-	if (fallocate(tfd, 0, 0, (off_t)(2 * block)) == 0 &&
-	    fallocate(tfd, FALLOC_FL_COLLAPSE_RANGE, 0, (off_t)block) == 0)
-		ok = 1;
+	if (tfd < 0) {
+		ok = (errno == ENOSPC || errno == EDQUOT) && collapse_known(dfd);
+		close(dfd);
+		return ok;
+	}
+	if (fallocate(tfd, 0, 0, (off_t)(2 * block)) < 0)
+		ok = (errno == ENOSPC || errno == EDQUOT) && collapse_known(dfd);
+	else
+		ok = fallocate(tfd, FALLOC_FL_COLLAPSE_RANGE, 0, (off_t)block) == 0;
 	close(tfd);
+	close(dfd);
 	return ok;
 }
 
@@ -192,7 +219,7 @@ static int link_tmp(int tfd, int dir_fd, const char *name)
 
 /* The first name for a's archive, at or after *seq, that sorts after the stem's
  * newest archive and is free in dir_fd; *seq is left at the name's number.
- * NULL when the names of that second are exhausted. */
+ * NULL when every name up to MAX_NAME_SECONDS_AHEAD seconds on is taken. */
 static char *next_free_name(const struct action *a, int dir_fd, time_t now, unsigned *seq)
 {
 	/* Names must sort in the order archives were made, even if the clock went
@@ -202,17 +229,21 @@ static char *next_free_name(const struct action *a, int dir_fd, time_t now, unsi
 		if (*seq <= a->newest_seq)
 			*seq = a->newest_seq + 1;
 	}
-	for (; *seq < MAX_NAME_SEQ; (*seq)++) {
-		char *name = plan_archive_name(a->stem, now, *seq, compress_suffix(a->policy->compress));
-		char *record = xasprintf("%s%s", JOURNAL_PREFIX, name);
-		struct stat st;
-		int taken = fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-			    fstatat(dir_fd, record, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* When a second's numbers run out (a clock that once ran far ahead left
+	 * its names behind), the next seconds still sort after them. */
+	for (time_t last = now + MAX_NAME_SECONDS_AHEAD; now <= last; now++, *seq = 0) {
+		for (; *seq < MAX_NAME_SEQ; (*seq)++) {
+			char *name = plan_archive_name(a->stem, now, *seq, compress_suffix(a->policy->compress));
+			char *record = xasprintf("%s%s", JOURNAL_PREFIX, name);
+			struct stat st;
+			int taken = fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+				    fstatat(dir_fd, record, &st, AT_SYMLINK_NOFOLLOW) == 0;
 
-		free(record);
-		if (!taken)
-			return name;
-		free(name);
+			free(record);
+			if (!taken)
+				return name;
+			free(name);
+		}
 	}
 	return NULL;
 }

@@ -77,13 +77,17 @@ void scan_logs(const struct ctrfs *fs, const struct role_policy *role, struct sc
 		if (ctrfs_glob(fs, glob, add_match, &w) < 0) {
 			if (errno == ENOENT)
 				strlist_add(&out->absent, glob);
+			else if (errno == ELOOP || errno == ENOTDIR)
+				strlist_addf(&out->errors, "%s: a folder on the way is a symlink or not a folder: refused",
+					     glob);
 			else
 				strlist_addf(&out->errors, "%s: %s", glob, strerror(errno));
 		}
 		cap = w.cap;
 		free(dir);
 	}
-	qsort(out->files, out->n, sizeof(*out->files), by_path_then_glob);
+	if (out->n > 1)
+		qsort(out->files, out->n, sizeof(*out->files), by_path_then_glob);
 	drop_duplicates(out);
 }
 

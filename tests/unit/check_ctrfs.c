@@ -119,11 +119,17 @@ static ssize_t read_via(const char *path, char *buf, size_t len)
 	return n;
 }
 
-START_TEST(absolute_symlink_resolves_inside_the_root)
+START_TEST(symlinks_are_refused_even_inside_the_root)
 {
 	char buf[64];
 
-	ck_assert_int_eq(read_via("/var/log/abs.log", buf, sizeof(buf)), 9);
+	ck_assert_int_eq(read_via("/var/log/abs.log", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	/* A symlinked folder on the way, as a container can swap one in. */
+	link_in_root("/etc", "var/etc-link");
+	ck_assert_int_eq(read_via("/var/etc-link/secret", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(read_via("/etc/secret", buf, sizeof(buf)), 9);
 	ck_assert_str_eq(buf, "container");
 }
 END_TEST
@@ -147,7 +153,7 @@ START_TEST(relative_symlink_out_of_the_root_stays_in)
 	snprintf(target, sizeof(target), "../../../../../../..%s", outside);
 	link_in_root(target, "var/escape");
 	ck_assert_int_eq(read_via("/var/escape/secret", buf, sizeof(buf)), -1);
-	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(errno, ELOOP);
 }
 END_TEST
 
@@ -270,13 +276,46 @@ START_TEST(kind_names)
 }
 END_TEST
 
+static void setup_fallback(void)
+{
+	setup();
+	ctrfs_force_fallback(1);
+}
+
+static void teardown_fallback(void)
+{
+	ctrfs_force_fallback(0);
+	teardown();
+}
+
+START_TEST(beneath_refuses_symlinks_and_dotdot)
+{
+	int root_fd = ctrfs_root_fd(fs), fd;
+
+	link_in_root("/var", "abs-link");
+	fd = ctrfs_open_beneath(root_fd, "var/log", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fd = ctrfs_open_beneath(root_fd, "", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(ctrfs_open_beneath(root_fd, "var/../../etc", O_RDONLY | O_DIRECTORY), -1);
+	ck_assert_int_eq(errno, EXDEV);
+	ck_assert_int_eq(ctrfs_open_beneath(root_fd, "abs-link/log", O_RDONLY | O_DIRECTORY), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(ctrfs_open_beneath(root_fd, "abs-link", O_RDONLY | O_DIRECTORY), -1);
+	/* openat2 says ENOTDIR for a symlinked last component with O_DIRECTORY. */
+	ck_assert_msg(errno == ELOOP || errno == ENOTDIR, "errno %d", errno);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("ctrfs");
 	TCase *tc = tcase_create("confined access");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, absolute_symlink_resolves_inside_the_root);
+	tcase_add_test(tc, symlinks_are_refused_even_inside_the_root);
 	tcase_add_test(tc, dotdot_cannot_climb_out);
 	tcase_add_test(tc, relative_symlink_out_of_the_root_stays_in);
 	tcase_add_test(tc, magic_links_are_refused);
@@ -286,6 +325,21 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, glob_stops_when_the_callback_says_so);
 	tcase_add_test(tc, open_checks_pid_and_identity);
 	tcase_add_test(tc, kind_names);
+	tcase_add_test(tc, beneath_refuses_symlinks_and_dotdot);
+	suite_add_tcase(s, tc);
+	/* The same answers from the walk used where openat2 is missing. */
+	tc = tcase_create("confined access without openat2");
+	tcase_add_checked_fixture(tc, setup_fallback, teardown_fallback);
+	tcase_add_test(tc, symlinks_are_refused_even_inside_the_root);
+	tcase_add_test(tc, dotdot_cannot_climb_out);
+	tcase_add_test(tc, relative_symlink_out_of_the_root_stays_in);
+	tcase_add_test(tc, magic_links_are_refused);
+	tcase_add_test(tc, nofollow_on_a_symlink_fails_with_eloop);
+	tcase_add_test(tc, glob_lists_and_classifies_without_following);
+	tcase_add_test(tc, glob_of_a_missing_directory_is_enoent);
+	tcase_add_test(tc, glob_stops_when_the_callback_says_so);
+	tcase_add_test(tc, open_checks_pid_and_identity);
+	tcase_add_test(tc, beneath_refuses_symlinks_and_dotdot);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -61,7 +61,7 @@ tap_is "a pass meeting a symlinked archive folder is a partial failure (exit 1)"
 tap_like "a web.log symlinked to a host file is named and skipped" "$out" '^    /var/log/whatsapp/web\.log  symlink: skipped$'
 tap_like "a relative symlink climbing out is named and skipped" "$out" '^    /var/log/whatsapp/access\.log  symlink: skipped$'
 tap_like "a symlinked archive folder is named and refused" "$out" \
-	'error: archive folder /var/log/whatsapp/archive is a symlink or not a folder: refused'
+	'error: archive folder /var/log/whatsapp/archive: it, or a folder on the way to it, is a symlink or not a folder: refused'
 tap_like "the rotation that needed it reports it could not run" "$out" \
 	'rotate /var/log/whatsapp/web\.log .*FAILED: archive folder /var/log/whatsapp/archive is not available'
 tap_is "the host folder and file are exactly as before" \

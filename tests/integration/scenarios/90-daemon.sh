@@ -13,7 +13,7 @@ ctr_root() { echo "/proc/$(ctr_pid "$1")/root"; }
 write_daemon_conf() {
 	sed -e "s/^interval = .*/interval = $1/" -e "s/^stop-timeout = .*/stop-timeout = $2/" \
 		-e "s/^lock-wait = .*/lock-wait = 1s/" \
-		-e "s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" "$TEST_CONF" >"$dconf"
+		-e "/^metrics {/,/^}/ s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" "$TEST_CONF" >"$dconf"
 }
 
 # wait_for SECONDS CMD...: polls CMD every 0.2 s; returns its last status.
