@@ -12,14 +12,16 @@
 #   BENCH_CLEANUP_SLEEP=1   seconds each cleanup.sh sleeps (its wait on the database)
 #
 # Workload: every container gets the same stand-in /opt/whatsapp/bin/cleanup.sh
-# (written through /proc/PID/root): it archives the files older than 30 days in
-# /usr/local/waent/tmp into a .tar.gz, removes them, sleeps BENCH_CLEANUP_SLEEP
-# seconds and exits 0 only if exactly the young half is left. Before every timed
-# run each container's folder is restored from one template (cp -a, so the same
-# mtimes), the archives and markers removed, and everything synced. After every
-# run the script checks, per container, the exit code (the loop's own, rotd's
-# report in --json), one new marker line, one archive and the young half left.
+# (written through /proc/PID/root): it removes the files older than 30 days in
+# /usr/local/waent/tmp, sleeps BENCH_CLEANUP_SLEEP seconds (the real script's
+# wait on the database) and exits 0 only if exactly the young half is left.
+# Before every timed run each container's old half is put back from one
+# template (cp -a, so the same mtimes), the markers removed, and everything
+# synced. After every run the script checks, per container, the exit code (the
+# loop's own, rotd's report in --json), one new marker line and the young half
+# left, nothing old.
 set -u
+HZ=$(getconf CLK_TCK)
 
 cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd)
@@ -69,15 +71,17 @@ say "tools:   $("$ROTD" --version 2>&1 | head -n1); $(docker --version); $(docke
 say "command: BENCH_RUNS=$RUNS BENCH_CONTAINERS=$N BENCH_CLEANUP_FILES=$FILES BENCH_CLEANUP_SLEEP=$NAP tests/bench/cleanup.sh $ROTD"
 
 # ---------------------------------------------------------------- inputs
-# The template folder: FILES files of 2 KiB of text, every other one 60 days old.
+# The template: FILES files of 2 KiB of text, every other one 60 days old (in
+# old/), the rest 1 day old (in young/).
 TEMPLATE=$WORK/template
 python3 - "$TEMPLATE" "$FILES" <<'EOF' || die "generating the template failed"
 import os, sys, time
 d, n = sys.argv[1], int(sys.argv[2])
-os.makedirs(d)
+os.makedirs(d + "/old")
+os.makedirs(d + "/young")
 now = time.time()
 for i in range(n):
-    p = "%s/msg-%05d.tmp" % (d, i)
+    p = "%s/%s/msg-%05d.tmp" % (d, "old" if i % 2 else "young", i)
     with open(p, "w") as f:
         f.write(("%05d cleanup bench line, some text that compresses like a log\n" % i) * 32)
     t = now - (60 if i % 2 else 1) * 86400
@@ -89,19 +93,17 @@ YOUNG=$((FILES / 2))
 STANDIN=$WORK/cleanup.sh
 cat >"$STANDIN" <<EOS
 #!/bin/sh
-# rotd benchmark stand-in for the image's cleanup.sh: archive and remove the
-# files older than 30 days, wait as the real script waits on the database,
-# then check the result.
+# rotd benchmark stand-in for the image's cleanup.sh: remove the files older
+# than 30 days, wait as the real script waits on the database, then check.
 dir=$DIR
 cd "\$dir" || exit 10
 find . -type f -name '*.tmp' -mtime +30 >/tmp/cleanup-old.list || exit 11
-tar cf - -T /tmp/cleanup-old.list | gzip -6 >"/tmp/cleanup-\$\$.tar.gz" || exit 12
-xargs rm -f </tmp/cleanup-old.list || exit 13
+xargs rm -f </tmp/cleanup-old.list || exit 12
 sleep $NAP
 left=\$(find . -type f -name '*.tmp' | wc -l)
 old=\$(find . -type f -name '*.tmp' -mtime +30 | wc -l)
-echo "cleanup: archived \$(wc -l </tmp/cleanup-old.list) files, \$left left"
-[ "\$left" -eq $YOUNG ] && [ "\$old" -eq 0 ] || exit 14
+echo "cleanup: removed \$(wc -l </tmp/cleanup-old.list) files, \$left left"
+[ "\$left" -eq $YOUNG ] && [ "\$old" -eq 0 ] || exit 13
 date +%s >>/tmp/cleanup-ran
 EOS
 
@@ -118,9 +120,12 @@ for i in $(seq 1 "$N"); do
 	CTRS+=("$c")
 done
 declare -A ROOT
+CGS=() # the containers' CPU accounting files (cgroup v1 cpuacct.usage or v2 cpu.stat)
 for c in "${CTRS[@]}"; do
 	pid=$(engine_docker inspect -f '{{.State.Pid}}' "$c") || die "inspect $c failed"
 	ROOT[$c]=/proc/$pid/root
+	cg=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print "/sys/fs/cgroup/cpuacct" $3 "/cpuacct.usage" } $1 == "0" && $2 == "" { print "/sys/fs/cgroup" $3 "/cpu.stat" }' "/proc/$pid/cgroup" | head -n1)
+	[ -r "$cg" ] && CGS+=("$cg")
 	[ -d "${ROOT[$c]}/opt/whatsapp/bin" ] || die "$c: no /opt/whatsapp/bin through ${ROOT[$c]}"
 	# Identical in both arms: written once, before any run.
 	install -m 755 "$STANDIN" "${ROOT[$c]}$SCRIPT" || die "$c: cannot write $SCRIPT"
@@ -145,31 +150,62 @@ grep -q '^  enabled = false$' "$CONF" || die "gc is not disabled in conf/rotd.co
 "$ROTD" --config "$CONF" --check-config >"$WORK/check.out" 2>&1 || die "rotd --check-config rejects $CONF: $(cat "$WORK/check.out")"
 
 # ---------------------------------------------------------------- helpers
-# reset: every container's folder back to the template, no archives or markers.
+# reset: every container's folder back to the template (the young half is
+# copied once and checked after every run, the old half copied back each time),
+# no markers.
 reset() {
 	local c r
 	for c in "${CTRS[@]}"; do
 		r=${ROOT[$c]}
-		rm -rf "${r:?}$DIR" "$r"/tmp/cleanup-* || die "reset: cleaning $c failed"
-		cp -a "$TEMPLATE" "$r$DIR" || die "reset: copying the template into $c failed"
+		rm -f "$r"/tmp/cleanup-* || die "reset: cleaning $c failed"
+		if [ ! -d "$r$DIR" ]; then
+			{ mkdir -p "$r$DIR" && cp -a "$TEMPLATE/young/." "$r$DIR/"; } || die "reset: copying the template into $c failed"
+		fi
+		cp -a "$TEMPLATE/old/." "$r$DIR/" || die "reset: copying the template into $c failed"
 	done
 	sync
 }
 
 # check ARM: in every container the script ran once and did its work.
 check() {
-	local arm=$1 c r bad=0 ran arch left
+	local arm=$1 c r bad=0 ran left old
 	for c in "${CTRS[@]}"; do
 		r=${ROOT[$c]}
 		ran=$(wc -l <"$r/tmp/cleanup-ran" 2>/dev/null || echo 0)
-		arch=$(find "$r/tmp" -maxdepth 1 -name 'cleanup-*.tar.gz' | wc -l)
 		left=$(find "$r$DIR" -type f | wc -l)
-		if [ "$ran" != 1 ] || [ "$arch" != 1 ] || [ "$left" != "$YOUNG" ]; then
-			say "  FAIL: $c after $arm: $ran runs, $arch archives, $left files left (want 1, 1, $YOUNG)"
+		old=$(find "$r$DIR" -type f -mtime +30 | wc -l)
+		if [ "$ran" != 1 ] || [ "$left" != "$YOUNG" ] || [ "$old" != 0 ]; then
+			say "  FAIL: $c after $arm: $ran runs, $left files left, $old old (want 1, $YOUNG, 0)"
 			bad=1
 		fi
 	done
 	[ $bad = 0 ] || die "$arm did not run cleanup.sh correctly in every container"
+}
+
+# The engine's processes: dockerd, containerd and the shims (with the runc
+# processes they reaped), found as engine_stop finds them.
+ENGINE_PIDS=("$ENGINE_PID")
+for p in /proc/[0-9]*; do
+	pid=${p#/proc/}
+	[ "$pid" = "$$" ] || [ "$pid" = "$ENGINE_PID" ] && continue
+	if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$ENGINE_DIR/"; then ENGINE_PIDS+=("$pid"); fi
+done
+[ ${#CGS[@]} = "$N" ] || say "warning: found the CPU accounting of ${#CGS[@]} of $N containers; other load is overstated"
+
+# engine_cpu: CPU seconds used so far by the engine's processes and in the
+# containers (the scripts and everything docker exec starts in them).
+engine_cpu() {
+	local p t=0 ns=0 f
+	for p in "${ENGINE_PIDS[@]}"; do
+		f=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null) && t=$((t + f))
+	done
+	for f in "${CGS[@]}"; do
+		case $f in
+		*/cpu.stat) ns=$((ns + $(awk '$1 == "usage_usec" { print $2 * 1000 }' "$f"))) ;;
+		*) ns=$((ns + $(cat "$f"))) ;;
+		esac
+	done
+	awk -v t="$t" -v hz="$HZ" -v ns="$ns" 'BEGIN { printf "%.3f", t / hz + ns / 1e9 }'
 }
 
 busy_ticks() {
@@ -178,22 +214,27 @@ busy_ticks() {
 	: "$cpu" "$idle" "$iowait"
 	echo $((user + nice + sys + irq + softirq + steal))
 }
-HZ=$(getconf CLK_TCK)
 
 # timed OUT CMD...: CMD under /usr/bin/time; sets T_WALL, T_CPU (user+sys of
 # CMD and its children: rotd, or bash and the docker CLIs; not the scripts,
-# which run under the engine) and T_MACHINE (CPU seconds the whole machine
-# used meanwhile: scripts, dockerd, containerd, shims). Returns CMD's status.
+# which run under the engine), T_ENGINE (CPU seconds of dockerd, containerd,
+# the shims and everything in the containers: the scripts) and T_BG (CPUs that
+# other processes on the machine used meanwhile). Returns CMD's status.
 timed() {
-	local out=$1 rc b0 b1 u s
+	local out=$1 rc b0 b1 e0 e1 u s
 	shift
 	b0=$(busy_ticks)
+	e0=$(engine_cpu)
 	/usr/bin/time -f '%e %U %S' -o "$WORK/time.out" "$@" >"$out" 2>"$out.err"
 	rc=$?
+	e1=$(engine_cpu)
 	b1=$(busy_ticks)
 	read -r T_WALL u s < <(tail -n 1 "$WORK/time.out")
 	T_CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
-	T_MACHINE=$(awk -v b=$((b1 - b0)) -v hz="$HZ" 'BEGIN { printf "%.2f", b / hz }')
+	T_ENGINE=$(awk -v a="$e0" -v b="$e1" 'BEGIN { printf "%.2f", b - a }')
+	T_BG=$(awk -v b=$((b1 - b0)) -v hz="$HZ" -v c="$T_CPU" -v e="$T_ENGINE" -v w="$T_WALL" \
+		'BEGIN { x = w > 0 ? (b / hz - c - e) / w : 0; printf "%.2f", x < 0 ? 0 : x }')
+	record bg "$T_BG"
 	return $rc
 }
 
@@ -226,8 +267,8 @@ run_peer() {
 	n=$(grep -c '^rc .* 0$' "$WORK/out.peer.err")
 	[ "$n" = "$N" ] || { grep '^rc ' "$WORK/out.peer.err" | grep -v ' 0$' | sed 's/^/    /'; die "docker exec loop: $n of $N scripts exited 0"; }
 	check "docker exec loop"
-	record peer.wall "$T_WALL"; record peer.cpu "$T_CPU"; record peer.machine "$T_MACHINE"
-	say "  docker exec loop: wall ${T_WALL}s, CPU ${T_CPU}s (bash + docker CLI), machine CPU ${T_MACHINE}s; $n/$N exit 0, verified"
+	record peer.wall "$T_WALL"; record peer.cpu "$T_CPU"; record peer.engine "$T_ENGINE"
+	say "  docker exec loop: wall ${T_WALL}s, CPU ${T_CPU}s (bash + docker CLIs), engine + scripts ${T_ENGINE}s; $n/$N exit 0, verified; other load ${T_BG} CPUs"
 }
 
 run_rotd() {
@@ -241,17 +282,19 @@ run_rotd() {
 	[ "$n" = "$N" ] || { jq -c '.jobs.cleanup[]' "$WORK/out.rotd" | sed 's/^/    /'; die "rotd: $n of $N scripts ran and exited 0"; }
 	check rotd
 	ms=$(jq '[.jobs.cleanup[].ms] | add / length | floor' "$WORK/out.rotd")
-	record rotd.wall "$T_WALL"; record rotd.cpu "$T_CPU"; record rotd.machine "$T_MACHINE"; record rotd.ms "$ms"
-	say "  rotd --now: wall ${T_WALL}s, CPU ${T_CPU}s (rotd), machine CPU ${T_MACHINE}s; $n/$N exit 0 (mean ${ms} ms each), verified"
+	record rotd.wall "$T_WALL"; record rotd.cpu "$T_CPU"; record rotd.engine "$T_ENGINE"; record rotd.ms "$ms"
+	say "  rotd --now: wall ${T_WALL}s, CPU ${T_CPU}s (rotd), engine + scripts ${T_ENGINE}s; $n/$N exit 0 (mean ${ms} ms each), verified; other load ${T_BG} CPUs"
 }
 
 # One script alone, for the floor: what one cleanup.sh takes through docker exec.
 reset
 timed "$WORK/out.one" docker --host "unix://$ENGINE_SOCK" exec "${CTRS[0]}" "$SCRIPT" || die "cleanup.sh in ${CTRS[0]} failed: $(cat "$WORK/out.one" "$WORK/out.one.err")"
-say "one cleanup.sh through docker exec: ${T_WALL}s ($(cat "$WORK/out.one"))"
+say "one cleanup.sh through docker exec: wall ${T_WALL}s, engine + script CPU ${T_ENGINE}s ($(cat "$WORK/out.one"))"
+V[bg]=''
+
 
 # ---------------------------------------------------------------- runs
-say "workload: $N containers, cleanup.sh archiving $((FILES / 2)) of $FILES files + sleep $NAP each; $RUNS runs per arm"
+say "workload: $N containers, cleanup.sh removing $((FILES / 2)) of $FILES files + sleep $NAP each; $RUNS runs per arm"
 # The order alternates so that neither arm always runs right after the other.
 for r in $(seq "$RUNS"); do
 	say "run $r/$RUNS"
@@ -266,7 +309,7 @@ done
 
 # ---------------------------------------------------------------- table
 M() { median "$1"; }
-pw=$(M peer.wall) rw=$(M rotd.wall) pc=$(M peer.cpu) rc=$(M rotd.cpu) pm=$(M peer.machine) rm=$(M rotd.machine)
+pw=$(M peer.wall) rw=$(M rotd.wall) pc=$(M peer.cpu) rc=$(M rotd.cpu) pe=$(M peer.engine) re=$(M rotd.engine)
 ratio=$(calc 2 "$rw / $pw")
 waves=$(((N + CONCURRENCY - 1) / CONCURRENCY))
 ideal=$(calc 2 "$waves / $N")
@@ -278,5 +321,10 @@ row what rotd peer ratio "target / verdict"
 row "wall, $N x cleanup.sh (s)" "$rw" "$pw" "$ratio" "<= $TARGET x docker exec loop: $verdict"
 row "  ideal at concurrency $CONCURRENCY" "" "" "$ideal" "(info: $waves waves of $CONCURRENCY / $N in turn)"
 row "CPU user+sys of the tool (s)" "$rc" "$pc" "$(calc 2 "$rc / ($pc > 0 ? $pc : 1)")" "(info: rotd vs bash + $N docker CLIs)"
-row "CPU of the whole machine (s)" "$rm" "$pm" "$(calc 2 "$rm / ($pm > 0 ? $pm : 1)")" "(info: + scripts, dockerd, shims)"
+row "CPU engine + scripts (s)" "$re" "$pe" "$(calc 2 "$re / ($pe > 0 ? $pe : 1)")" "(info: dockerd, containerd, shims, scripts)"
 row "mean cleanup.sh in rotd (ms)" "$(M rotd.ms)" "$(calc 0 "$pw * 1000 / $N")" "" "(info: peer = loop wall / $N)"
+row "machine: other load (CPUs)" "" "" "$(M bg)" "(info: 0 = idle machine)"
+if [ "$(calc 0 "($(M bg) >= 0.25)")" = 1 ]; then
+	say "WARNING: the machine was not idle (other processes used $(M bg) CPUs): the scripts' CPU"
+	say "WARNING: work competes with them, which slows the concurrent arm most; rerun on an idle machine."
+fi
