@@ -11,7 +11,8 @@
 #   6. libFuzzer runs of the network- and file-facing parsers: Alertmanager
 #      payloads, rotd.conf, inspect JSON, exec frames, event lines
 #      (gate; FUZZ_SECONDS per target, default 60)
-#   7. make distcheck                          (gate)
+#   7. make distcheck (unit tests from the tarball), and every tracked file in
+#      the tarball                              (gates)
 #
 # Needs root (the integration tests start dockerd) and the packages .ci/deps.sh installs.
 set -u
@@ -86,7 +87,12 @@ gate clang-tidy sh tests/clang-tidy.sh "$out"
 
 gate fuzz sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
-gate distcheck sh -c "cd '$out' && make -j2 distcheck"
+# The tarball builds and passes the unit tests on its own (the integration suite
+# already ran above), and it ships every tracked source, test and doc.
+gate distcheck sh -c "cd '$out' && make -j2 distcheck TESTS='$unit_tests'"
+gate dist-complete sh -c "cd '$src' && git ls-files rotd conf man systemd tests .ci .clang-tidy README.md BENCHMARKS.md \
+	| sort >'$out/tracked.txt' && tar -tzf '$out'/rotd-*.tar.gz | sed 's|^rotd-[^/]*/||' | sort >'$out/dist.txt' \
+	&& comm -23 '$out/tracked.txt' '$out/dist.txt' | tee '$out/missing-from-dist.txt' | { ! grep -q .; }"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
