@@ -33,7 +33,9 @@ echo old >"$media/outgoing/2026/09/sent.jpg"
 echo new >"$media/incoming/received.jpg"
 touch -d '45 days ago' "$media/outgoing/2026/09/sent.jpg"
 conf=$ENGINE_DIR/demo.conf
-sed "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" "$here/../../conf/rotd.conf" >"$conf"
+sed -e "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" \
+	-e "s|^  file = /var/lib/prometheus/node-exporter/rotd.prom|  file = $ENGINE_DIR/rotd.prom|" \
+	"$here/../../conf/rotd.conf" >"$conf"
 echo "== rotd --now --dry-run: what a pass would do"
 "$ROTD" --config "$conf" --now --dry-run || exit $?
 echo
@@ -41,4 +43,8 @@ echo "== rotd --now: the pass itself (the throwaway engine's containers only)"
 "$ROTD" --config "$conf" --now
 rc=$?
 echo "== rotd exited $rc"
+echo
+echo "== the Prometheus metrics it wrote (node-exporter textfile format), in part"
+grep -E '^rotd_(last_pass_success|passes_total|rotated_bytes_total|archives_written_total|media_pruned_files_total)' \
+	"$ENGINE_DIR/rotd.prom"
 exit $rc
