@@ -16,8 +16,8 @@ struct status_snapshot {
 	time_t started;               /* when the daemon started */
 	time_t updated;               /* when this snapshot was taken */
 	const char *config_path;
-	const char *activity;         /* "starting", "idle", "pass", "jobs", "waiting for the engine",
-	                                 "stopping" */
+	const char *activity;         /* "starting", "idle", "pass", "remediation", "jobs", "stopping",
+	                                 "stopped" */
 	const char *activity_detail;  /* e.g. "biz_waweb_1", or NULL */
 	time_t activity_since;
 	int engine_connected;
