@@ -309,37 +309,32 @@ START_TEST(beneath_refuses_symlinks_and_dotdot)
 }
 END_TEST
 
+/* Every confinement test runs twice: through openat2, and through the walk
+ * rotd uses where openat2 is missing. */
+static TCase *confinement_tcase(const char *name, void (*up)(void), void (*down)(void))
+{
+	const TTest *const confinement_tests[] = {
+		symlinks_are_refused_even_inside_the_root, dotdot_cannot_climb_out,
+		relative_symlink_out_of_the_root_stays_in, magic_links_are_refused,
+		nofollow_on_a_symlink_fails_with_eloop, glob_lists_and_classifies_without_following,
+		glob_of_a_missing_directory_is_enoent, glob_stops_when_the_callback_says_so,
+		open_checks_pid_and_identity, beneath_refuses_symlinks_and_dotdot,
+	};
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, up, down);
+	for (size_t i = 0; i < sizeof(confinement_tests) / sizeof(confinement_tests[0]); i++)
+		tcase_add_test(tc, confinement_tests[i]);
+	return tc;
+}
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("ctrfs");
-	TCase *tc = tcase_create("confined access");
+	TCase *tc = confinement_tcase("confined access", setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, symlinks_are_refused_even_inside_the_root);
-	tcase_add_test(tc, dotdot_cannot_climb_out);
-	tcase_add_test(tc, relative_symlink_out_of_the_root_stays_in);
-	tcase_add_test(tc, magic_links_are_refused);
-	tcase_add_test(tc, nofollow_on_a_symlink_fails_with_eloop);
-	tcase_add_test(tc, glob_lists_and_classifies_without_following);
-	tcase_add_test(tc, glob_of_a_missing_directory_is_enoent);
-	tcase_add_test(tc, glob_stops_when_the_callback_says_so);
-	tcase_add_test(tc, open_checks_pid_and_identity);
 	tcase_add_test(tc, kind_names);
-	tcase_add_test(tc, beneath_refuses_symlinks_and_dotdot);
 	suite_add_tcase(s, tc);
-	/* The same answers from the walk used where openat2 is missing. */
-	tc = tcase_create("confined access without openat2");
-	tcase_add_checked_fixture(tc, setup_fallback, teardown_fallback);
-	tcase_add_test(tc, symlinks_are_refused_even_inside_the_root);
-	tcase_add_test(tc, dotdot_cannot_climb_out);
-	tcase_add_test(tc, relative_symlink_out_of_the_root_stays_in);
-	tcase_add_test(tc, magic_links_are_refused);
-	tcase_add_test(tc, nofollow_on_a_symlink_fails_with_eloop);
-	tcase_add_test(tc, glob_lists_and_classifies_without_following);
-	tcase_add_test(tc, glob_of_a_missing_directory_is_enoent);
-	tcase_add_test(tc, glob_stops_when_the_callback_says_so);
-	tcase_add_test(tc, open_checks_pid_and_identity);
-	tcase_add_test(tc, beneath_refuses_symlinks_and_dotdot);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, confinement_tcase("confined access without openat2", setup_fallback, teardown_fallback));
 	return s;
 }

@@ -1,7 +1,6 @@
 /* Prometheus metrics: accumulation over passes, rendering, the textfile. */
 #include "autoconf.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,20 +291,6 @@ START_TEST(labels_are_escaped_and_sorted)
 }
 END_TEST
 
-static size_t count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 START_TEST(write_file_is_atomic)
 {
 	char dir[] = "/tmp/rotd-metrics.XXXXXX", *path, *err = NULL, buf[64];
@@ -326,7 +311,7 @@ START_TEST(write_file_is_atomic)
 	buf[n] = '\0';
 	fclose(f);
 	ck_assert_str_eq(buf, "b 2\n");
-	ck_assert_uint_eq(count_entries(dir), 1);
+	ck_assert_uint_eq(unit_count_entries(dir), 1);
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 	free(path);

@@ -1,7 +1,6 @@
 /* The daemon's status file and `rotd status`. */
 #include "autoconf.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,20 +66,6 @@ static const char *temp_dir(void)
 	snprintf(dir, sizeof(dir), "/tmp/rotd-status.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	return dir;
-}
-
-static size_t dir_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
 }
 
 /* Writes s under a new folder; returns the file's path (new string). */
@@ -206,7 +191,7 @@ START_TEST(write_creates_folder_and_reads_back)
 	ck_assert_int_eq(st.st_mode & 0777, 0755);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0644);
-	ck_assert_uint_eq(dir_entries(dir), 1);
+	ck_assert_uint_eq(unit_count_entries(dir), 1);
 
 	j = json_load_file(path, 0, &jerr);
 	ck_assert_ptr_nonnull(j);
@@ -219,7 +204,7 @@ START_TEST(write_creates_folder_and_reads_back)
 	/* Replacing leaves no temp file either. */
 	s.activity = "idle";
 	ck_assert_int_eq(status_write(path, &s, &err), 0);
-	ck_assert_uint_eq(dir_entries(dir), 1);
+	ck_assert_uint_eq(unit_count_entries(dir), 1);
 	j = json_load_file(path, 0, &jerr);
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "activity"), "what")), "idle");
 	json_decref(j);
