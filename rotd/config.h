@@ -39,6 +39,12 @@ struct log_policy {
 	enum rotate_method method;
 	struct strlist postrotate;     /* argv run in the container after a rename */
 	uint64_t idle_after;           /* seconds; 0: never archive idle files whole */
+	uint64_t max_age;              /* seconds: archives older than this are pruned (never the
+	                                  newest of a log); 0: off (default) */
+	uint64_t max_size;             /* bytes: budget of its archive folder, oldest archives go
+	                                  first (never the newest of a log); 0: off (default). A
+	                                  folder shared by several patterns gets the smallest budget
+	                                  any of them sets */
 };
 
 /* One `role NAME { }` section: how to recognise a container and how to rotate it. */
@@ -57,6 +63,8 @@ struct role_policy {
 	struct strlist postrotate;     /* argv run in the container after a rename; may be empty */
 	uint64_t idle_after;           /* seconds: a non-newest file idle this long is archived
 	                                  whole; 0: never */
+	uint64_t max_age;              /* as in log_policy; 0: off */
+	uint64_t max_size;             /* as in log_policy; 0: off */
 	struct log_policy *log_policies;  /* log_policies[i] is the effective policy of logs.v[i] */
 };
 
@@ -132,6 +140,12 @@ struct rotd_config {
 	struct webhook_policy webhook;
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
+	uint64_t archive_floor;        /* seconds: the emergency pass never drops an archive younger
+	                                  than this (watermarks.archive-floor, default 1d) */
+	uint64_t remediation_backoff;  /* seconds: after an emergency pass that left a filesystem
+	                                  above low, the daemon does not repeat it for that
+	                                  filesystem until its usage grows by a point or this
+	                                  passes (watermarks.remediation-backoff, default 30m) */
 };
 
 /* Reads and validates the file at path. Returns the config (free with config_free),

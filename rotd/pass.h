@@ -58,6 +58,14 @@ struct pass {
  * unless dry_run applies the plans on jobs workers (0: one per CPU). */
 void pass_run(struct pass *p, const struct rotd_config *cfg, const struct inventory *inv, int dry_run, time_t now);
 
+/* The archives an emergency pass may drop in pc now (plan_emergency over what
+ * its archive folders hold after the pass's own work), oldest first. Empty for a
+ * container that was not scanned. Free with plan_free. */
+struct plan pass_emergency_plan(const struct pass_container *pc, time_t now, uint64_t floor);
+
+/* The open fd of pc's archive folder path (as in its policies), or -1. */
+int pass_archive_dir_fd(const struct pass_container *pc, const char *path);
+
 /* Frees what p owns (closes the containers' files). */
 void pass_free(struct pass *p);
 

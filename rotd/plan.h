@@ -14,22 +14,30 @@
 /* One archive found in an archive folder. */
 struct existing_archive {
 	const char *name;      /* file name in the archive folder (borrowed) */
+	uint64_t size;         /* its size in bytes (0 when unknown) */
 };
 
 enum action_kind {
 	ACTION_ROTATE,         /* over its size: archive its content, then cut it (policy->method) */
 	ACTION_ARCHIVE_IDLE,   /* not the newest of its glob and idle: archive whole, then remove */
-	ACTION_PRUNE,          /* an archive beyond keep: remove it once the new archive is durable */
+	ACTION_PRUNE,          /* an archive retention drops (beyond keep, past max-age, over the
+	                          folder's max-size, or an emergency): removed once the new
+	                          archive of its log is durable */
 	ACTION_SKIP,           /* matched but must not be touched (not a single-link regular file) */
 };
 
 struct action {
 	enum action_kind kind;
 	const struct log_file *file;       /* the source (borrowed from scan); for PRUNE, the source
-	                                      whose archive it is */
+	                                      whose archive it is, or NULL when the archive counts
+	                                      for a pattern (files archived whole) */
 	const struct log_policy *policy;   /* the source's effective policy (borrowed from the config) */
 	char *stem;                        /* archive name stem of the source, see plan_archive_stem */
 	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir */
+	char *group;                       /* PRUNE: the log its archive counts for: the source's path
+	                                      for rotated logs, the pattern for files archived whole */
+	time_t archive_time;               /* PRUNE: the time in the archive's name */
+	uint64_t archive_size;             /* PRUNE: its size in bytes */
 	char *reason;                      /* one line for the report, e.g. "25.0 MiB > 20.0 MiB" */
 	int has_newest;                    /* ROTATE, ARCHIVE_IDLE: the stem has archives already, */
 	time_t newest_t;                   /* and this is the newest one's time */
@@ -71,6 +79,15 @@ int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsig
  * ignored). Returns the plan (free with plan_free). */
 struct plan plan_make(const struct role_policy *role, const struct scan_result *scan,
 		      const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now);
+
+/* The archives an emergency pass may drop from one container's folders: every
+ * archive, grouped as plan_make groups them, whose name time is at least floor
+ * seconds before now and that is not the newest of its group. PRUNE actions
+ * ordered oldest first (archive_time, then name), reason "emergency: older
+ * than archive-floor 1d". Pure, as plan_make. Free with plan_free. */
+struct plan plan_emergency(const struct role_policy *role, const struct scan_result *scan,
+			   const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now,
+			   uint64_t floor);
 
 /* Frees what p owns and empties it. */
 void plan_free(struct plan *p);
