@@ -9,11 +9,20 @@
 #include "shutdown.h"
 #include "xalloc.h"
 
+/* Notes why the unit's prunes that nothing decided yet are left alone. */
+static void keep_prunes(struct apply_unit *u, const char *why)
+{
+	for (size_t i = 0; i < u->n_prunes; i++)
+		if (u->prune_outcomes[i]->note == NULL && u->prune_outcomes[i]->error == NULL)
+			u->prune_outcomes[i]->note = xstrdup(why);
+}
+
 static void run_unit(struct apply_unit *u, time_t now)
 {
 	if (shutdown_requested()) {
 		if (u->main != NULL)
 			u->main_outcome->note = xstrdup("not started: rotd is stopping");
+		keep_prunes(u, "not started: rotd is stopping");
 		return;
 	}
 	if (u->main != NULL) {
@@ -21,12 +30,18 @@ static void run_unit(struct apply_unit *u, time_t now)
 		if (u->main_outcome->error)
 			log_errorx("container %s: %s", u->target->container, u->main_outcome->error);
 		/* Without the new archive, pruning would leave fewer than keep. */
-		if (!u->main_outcome->done)
+		if (!u->main_outcome->done) {
+			keep_prunes(u, "kept: the new archive of its log failed");
 			return;
+		}
 	}
 	for (size_t i = 0; i < u->n_prunes; i++) {
 		if (i == 1)
 			crashpoint("pruning");
+		/* Kept back by the pass, or the new archive of a file that was not made. */
+		if (u->prune_outcomes[i]->note != NULL || u->prune_outcomes[i]->error != NULL ||
+		    u->prunes[i]->archive == NULL)
+			continue;
 		if (rotate_prune(u->dir_fd, u->prunes[i]->archive, u->prune_outcomes[i]) < 0)
 			log_errorx("container %s: %s", u->target->container, u->prune_outcomes[i]->error);
 	}

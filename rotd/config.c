@@ -451,6 +451,22 @@ static const char *check_idle(const char *v)
 		"is not a duration (examples: 1h, 30m, 2d; 0 never archives idle files whole)" : NULL;
 }
 
+static const char *check_max_age(const char *v)
+{
+	uint64_t n;
+
+	return units_parse_duration(v, &n) < 0 ?
+		"is not a duration (examples: 14d, 2w, 90d; 0 keeps archives of any age)" : NULL;
+}
+
+static const char *check_max_size(const char *v)
+{
+	uint64_t n;
+
+	return units_parse_size(v, &n) < 0 ?
+		"is not a size (examples: 1G, 500M, 2GiB; 0 sets no budget)" : NULL;
+}
+
 static const char *check_timeout(const char *v)
 {
 	uint64_t n;
@@ -624,6 +640,8 @@ static const struct {
 	{ "method", check_method },
 	{ "postrotate", check_not_empty },
 	{ "idle-after", check_idle },
+	{ "max-age", check_max_age },
+	{ "max-size", check_max_size },
 	{ "root", check_abs_path },
 	{ "floor", check_duration },
 	{ "path", check_rule_path },
@@ -631,6 +649,8 @@ static const struct {
 	{ "globs", check_file_glob },
 	{ "high", check_percent },
 	{ "low", check_percent },
+	{ "archive-floor", check_duration },
+	{ "remediation-backoff", check_positive_duration },
 	{ "state-file", check_abs_file },
 	{ "lock-file", check_abs_file },
 	{ "lock-wait", check_duration },
@@ -1227,6 +1247,8 @@ static void extract_policy(struct log_policy *p, const struct role_policy *r, cf
 	p->archive_dir = xstrdup(log && (v = cfg_getstr(log, "archive-dir")) ? v : r->archive_dir);
 	p->method = r->method;
 	p->idle_after = r->idle_after;
+	p->max_age = r->max_age;
+	p->max_size = r->max_size;
 	if (log && (v = cfg_getstr(log, "size")) != NULL)
 		must(units_parse_size(v, &p->size), "size");
 	if (log && (v = cfg_getstr(log, "keep")) != NULL)
@@ -1243,6 +1265,10 @@ static void extract_policy(struct log_policy *p, const struct role_policy *r, cf
 		strlist_copy(&p->postrotate, &r->postrotate);
 	if (log && (v = cfg_getstr(log, "idle-after")) != NULL)
 		must(units_parse_duration(v, &p->idle_after), "idle-after");
+	if (log && (v = cfg_getstr(log, "max-age")) != NULL)
+		must(units_parse_duration(v, &p->max_age), "max-age");
+	if (log && (v = cfg_getstr(log, "max-size")) != NULL)
+		must(units_parse_size(v, &p->max_size), "max-size");
 }
 
 static void extract_role(struct role_policy *r, cfg_t *sec)
@@ -1268,6 +1294,8 @@ static void extract_role(struct role_policy *r, cfg_t *sec)
 	must(parse_method(cfg_getstr(sec, "method"), &r->method), "method");
 	copy_list(&r->postrotate, sec, "postrotate");
 	must(units_parse_duration(cfg_getstr(sec, "idle-after"), &r->idle_after), "idle-after");
+	must(units_parse_duration(cfg_getstr(sec, "max-age"), &r->max_age), "max-age");
+	must(units_parse_size(cfg_getstr(sec, "max-size"), &r->max_size), "max-size");
 	r->log_policies = xcalloc(r->logs.n ? r->logs.n : 1, sizeof(*r->log_policies));
 	for (size_t i = 0; i < r->logs.n; i++)
 		extract_policy(&r->log_policies[i], r, sec, cfg_gettsec(sec, "log", r->logs.v[i]),
@@ -1388,6 +1416,9 @@ static struct rotd_config *extract(cfg_t *cfg, const char *name, int media_seen)
 		extract_media(c, media);
 	must(units_parse_percent(cfg_getstr(wm, "high"), &c->high_watermark), "high");
 	must(units_parse_percent(cfg_getstr(wm, "low"), &c->low_watermark), "low");
+	must(units_parse_duration(cfg_getstr(wm, "archive-floor"), &c->archive_floor), "archive-floor");
+	must(units_parse_duration(cfg_getstr(wm, "remediation-backoff"), &c->remediation_backoff),
+	     "remediation-backoff");
 	extract_cleanup(&c->cleanup, cfg);
 	extract_gc(&c->gc, cfg);
 	extract_webhook(&c->webhook, cfg);
@@ -1438,6 +1469,8 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_CB("method", 0, CFGF_NONE, on_value),
 		CFG_STR_LIST_CB("postrotate", 0, CFGF_NONE, on_value),
 		CFG_STR_CB("idle-after", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("max-age", 0, CFGF_NONE, on_value),
+		CFG_STR_CB("max-size", 0, CFGF_NONE, on_value),
 		CFG_END()
 	};
 	cfg_opt_t role_opts[] = {
@@ -1452,6 +1485,8 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_STR_CB("method", "copytruncate", CFGF_NONE, on_value),
 		CFG_STR_LIST_CB("postrotate", 0, CFGF_NONE, on_value),
 		CFG_STR_CB("idle-after", "1h", CFGF_NONE, on_value),
+		CFG_STR_CB("max-age", "0", CFGF_NONE, on_value),
+		CFG_STR_CB("max-size", "0", CFGF_NONE, on_value),
 		CFG_END()
 	};
 	cfg_opt_t rule_opts[] = {
@@ -1479,6 +1514,8 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	cfg_opt_t watermark_opts[] = {
 		CFG_STR_CB("high", "85%", CFGF_NONE, on_value),
 		CFG_STR_CB("low", "80%", CFGF_NONE, on_value),
+		CFG_STR_CB("archive-floor", "1d", CFGF_NONE, on_value),
+		CFG_STR_CB("remediation-backoff", "30m", CFGF_NONE, on_value),
 		CFG_END()
 	};
 	cfg_opt_t cleanup_opts[] = {

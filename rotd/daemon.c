@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cycle.h"
 #include "daemon.h"
 #include "docker.h"
 #include "events.h"
@@ -24,8 +25,6 @@
 #include "metrics.h"
 #include "notify.h"
 #include "offpeak.h"
-#include "pass.h"
-#include "remedy.h"
 #include "report.h"
 #include "shutdown.h"
 #include "status.h"
@@ -78,6 +77,7 @@ struct daemon {
 	int last_pass_exit;
 	char *last_pass_summary;
 	json_t *last_report;
+	struct remedy_memory remedy_memory;   /* backoff of emergency passes that fell short */
 };
 
 static int wake_pipe[2] = { -1, -1 };
@@ -101,14 +101,6 @@ static long monotonic_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec;
-}
-
-static double seconds_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 static void replace(char **slot, const char *value)
@@ -362,9 +354,11 @@ static int jobs_due(struct daemon *dm, time_t now)
 	return offpeak_current(&dm->cfg->offpeak, dm->cfg->timezone, now, &start);
 }
 
-/* Logs what an emergency pass did, in one or two lines. */
-static void log_remedy(const struct remedy *r, const char *why)
+/* Logs what an emergency pass did; what takes the space only when a
+ * filesystem fell short for the first time in its incident. */
+static void log_remedy(const struct cycle *c, const char *why)
 {
+	const struct remedy *r = &c->remedy;
 	char freed[32];
 	int64_t f = remedy_freed(r);
 
@@ -373,8 +367,15 @@ static void log_remedy(const struct remedy *r, const char *why)
 		log_info("remediation (%s): freed %s; every filesystem is under %u%%", why, freed, r->low);
 		return;
 	}
-	log_warnx("remediation (%s): freed %s, but a filesystem is still above %u%%; everything safe is gone",
-		  why, freed, r->low);
+	if (!c->remedy_short_first) {
+		log_info("remediation (%s): freed %s; still above %u%%, as reported before", why, freed, r->low);
+		return;
+	}
+	log_warnx("remediation (%s): freed %s, but a filesystem is still above %u%%; everything safe is gone; "
+		  "not again for it until it grows or remediation-backoff passes", why, freed, r->low);
+	for (size_t i = 0; i < r->n_fs; i++)
+		if (r->fs[i].target && fsusage_pct(&r->fs[i].after) > r->low)
+			log_warnx("filesystem %s: %u%% used", r->fs[i].label, fsusage_pct(&r->fs[i].after));
 	if (r->n_consumers > 0) {
 		const struct remedy_consumer *u = &r->consumers[0];
 		char l[32], a[32], m[32], e[32];
@@ -394,13 +395,11 @@ static void log_remedy(const struct remedy *r, const char *why)
 static int run_pass(struct daemon *dm, const struct inventory *inv, int with_jobs, const char *why,
 		    const char *alert)
 {
-	struct remedy rem;
-	struct timespec t0;
-	struct pass pass;
-	struct jobs jobs;
+	struct cycle_request req;
+	struct cycle c;
 	char *lock_err = NULL;
 	time_t now = time(NULL);
-	int lock_fd, ran_jobs = 0, code;
+	int lock_fd;
 
 	lock_fd = lock_take(dm->cfg->lock_file, 0, &lock_err);
 	if (lock_fd == -2) {
@@ -411,58 +410,38 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 		log_errorx("%s; this pass runs without the lock", lock_err);
 		free(lock_err);
 	}
-	set_activity(dm, "pass", why);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&pass, 0, sizeof(pass));
-	pass.socket = docker_socket(dm->d);
-	pass.api_version = docker_api_version(dm->d);
-	pass.config_path = dm->cfg->path;
-	if (with_jobs)
-		remedy_begin(&rem, dm->cfg, inv, alert != NULL ? REMEDY_ALERT : REMEDY_WATERMARK, 0);
-	pass_run(&pass, dm->cfg, inv, 0, now);
-	if (with_jobs && rem.needed) {
-		set_activity(dm, "remediation", alert != NULL ? alert : "a filesystem is above the high watermark");
-		remedy_finish(&rem, dm->cfg, pass.socket, now);
-		log_remedy(&rem, alert != NULL ? alert : "watermark");
-		metrics_record_remedy(dm->metrics, &rem, time(NULL));
-	} else if (with_jobs && alert != NULL) {
-		log_info("remediation (%s): every filesystem is already under %u%%", alert, rem.low);
-	}
-	if (with_jobs && jobs_due(dm, now)) {
-		set_activity(dm, "jobs", "off-peak window");
-		jobs_run(&jobs, dm->cfg, &pass, 0, 1, NULL, now);
-		ran_jobs = 1;
-		if (jobs_failed(&jobs))
-			dm->jobs_retry_at = now + JOBS_RETRY_S;
-	}
+	set_activity(dm, alert != NULL ? "remediation" : "pass", alert != NULL ? alert : why);
+	memset(&req, 0, sizeof(req));
+	req.jobs = with_jobs && jobs_due(dm, now) ? CYCLE_JOBS_WINDOW : CYCLE_JOBS_NONE;
+	req.remedy = !with_jobs ? CYCLE_REMEDY_NONE : alert != NULL ? CYCLE_REMEDY_ALERT : CYCLE_REMEDY_WATERMARK;
+	req.memory = &dm->remedy_memory;
+	req.socket = docker_socket(dm->d);
+	req.api_version = docker_api_version(dm->d);
+	cycle_run(&c, dm->cfg, inv, &req, now);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	code = pass_exit_code(&pass);
-	if (code == EXIT_ROTD_OK && ran_jobs && jobs_failed(&jobs))
-		code = EXIT_ROTD_PARTIAL;
-	report_log_pass(&pass);
+	if (c.ran_remedy && c.remedy.needed)
+		log_remedy(&c, alert != NULL ? alert : "watermark");
+	else if (alert != NULL)
+		log_info("remediation (%s): nothing to do: every filesystem is under %u%% or backing off", alert,
+			 c.remedy.low);
+	if (c.ran_jobs && jobs_failed(&c.jobs))
+		dm->jobs_retry_at = now + JOBS_RETRY_S;
+	report_log_pass(&c.pass);
 	dm->last_pass_started = now;
-	dm->last_pass_seconds = seconds_since(&t0);
-	dm->last_pass_exit = code;
+	dm->last_pass_seconds = c.seconds;
+	dm->last_pass_exit = c.exit_code;
 	free(dm->last_pass_summary);
-	dm->last_pass_summary = report_summary(&pass, ran_jobs ? &jobs : NULL);
+	dm->last_pass_summary = cycle_summary(&c);
 	json_decref(dm->last_report);
-	dm->last_report = report_json(&pass, ran_jobs ? &jobs : NULL);
-	if (with_jobs && rem.needed) {
-		json_object_set_new(dm->last_report, "remediation", report_remedy_json(&rem));
-		if (!rem.reached_low && code == EXIT_ROTD_OK)
-			code = EXIT_ROTD_SHORT;
-	}
-	if (code == EXIT_ROTD_OK)
-		log_debug("pass (%s) done in %.1f s: %s", why, dm->last_pass_seconds, dm->last_pass_summary);
+	dm->last_report = cycle_report_json(&c);
+	if (c.exit_code == EXIT_ROTD_OK)
+		log_debug("pass (%s) done in %.1f s: %s", why, c.seconds, dm->last_pass_summary);
 	else
-		log_warnx("pass (%s) done in %.1f s: %s", why, dm->last_pass_seconds, dm->last_pass_summary);
-	metrics_record_pass(dm->metrics, &pass, ran_jobs ? &jobs : NULL, now, dm->last_pass_seconds, code);
-	if (ran_jobs)
-		jobs_free(&jobs);
-	if (with_jobs)
-		remedy_free(&rem);
-	pass_free(&pass);
+		log_warnx("pass (%s) done in %.1f s (exit %d): %s", why, c.seconds, c.exit_code,
+			  dm->last_pass_summary);
+	cycle_record(dm->metrics, &c);
+	cycle_free(&c);
 	publish_metrics(dm);
 	set_activity(dm, shutdown_requested() ? "stopping" : "idle", NULL);
 	return 0;
@@ -552,7 +531,18 @@ static void relist(struct daemon *dm)
 	write_status(dm);
 }
 
-/* Re-inspects the containers events named; checks at once those that started. */
+/* The state of container id in dm->inv, or -1 when it has no entry. */
+static int state_of(const struct daemon *dm, const char *id)
+{
+	for (size_t i = 0; i < dm->inv.n; i++)
+		if (dm->inv.v[i].id != NULL && strcmp(dm->inv.v[i].id, id) == 0)
+			return (int)dm->inv.v[i].state;
+	return -1;
+}
+
+/* Re-inspects the containers events (or the stale check) named; checks at once
+ * those that started. Says one line per change of state, none for a container
+ * whose news arrive twice. */
 static void refresh_pending(struct daemon *dm)
 {
 	struct strlist check = STRLIST_INIT;
@@ -560,6 +550,7 @@ static void refresh_pending(struct daemon *dm)
 	for (size_t i = 0; i < dm->pending.n; i++) {
 		const char *id = dm->pending.v[i];
 		const struct container *c;
+		int before = state_of(dm, id);
 		int st = inventory_refresh(dm->d, dm->cfg, &dm->inv, id, &c);
 
 		if (st != DOCKER_OK) {
@@ -568,13 +559,14 @@ static void refresh_pending(struct daemon *dm)
 			break;
 		}
 		if (c == NULL) {
-			log_info("container %.12s is gone", id);
+			if (before >= 0 && before != CTR_IGNORED)
+				log_info("container %.12s is gone", id);
 		} else if (c->state == CTR_RUNNING) {
-			if (strlist_contains(&dm->started, id)) {
+			if (strlist_contains(&dm->started, id) || before != CTR_RUNNING) {
 				log_info("container %s (role %s) started: checking its logs now", c->name, c->role->name);
 				strlist_add(&check, id);
 			}
-		} else if (c->state != CTR_IGNORED) {
+		} else if (c->state != CTR_IGNORED && (int)c->state != before) {
 			log_info("container %s is %s%s%s", c->name, inventory_state_name(c->state),
 				 c->detail ? ": " : "", c->detail ? c->detail : "");
 		}
@@ -592,6 +584,18 @@ static void refresh_pending(struct daemon *dm)
 	}
 	strlist_free(&check);
 	write_status(dm);
+}
+
+/* Before a full pass: re-inspects at once the containers whose pid is gone and
+ * whatever a cheap list shows the events missed. */
+static void refresh_stale(struct daemon *dm)
+{
+	if (inventory_stale(dm->d, &dm->inv, &dm->pending) != DOCKER_OK) {
+		log_debug("cannot list containers to check the inventory: %s", docker_error(dm->d));
+		return;
+	}
+	if (dm->pending.n > 0)
+		refresh_pending(dm);
 }
 
 /* Connects the client and the events thread to the socket the config names.
@@ -704,7 +708,11 @@ static void loop(struct daemon *dm)
 			char *alert = take_alert(dm);
 
 			if (alert != NULL || monotonic_now() >= dm->next_check) {
-				if (run_pass(dm, &dm->inv, 1, alert != NULL ? "alert" : "interval", alert) < 0) {
+				refresh_stale(dm);
+				if (dm->need_relist) {
+					if (alert != NULL)
+						on_alert(alert, dm);
+				} else if (run_pass(dm, &dm->inv, 1, alert != NULL ? "alert" : "interval", alert) < 0) {
 					dm->next_check = monotonic_now() + LOCK_RETRY_S;
 					if (alert != NULL)
 						on_alert(alert, dm);
@@ -778,6 +786,7 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	strlist_free(&dm.started);
 	metrics_free(dm.metrics);
 	json_decref(dm.last_report);
+	remedy_memory_free(&dm.remedy_memory);
 	free(dm.last_pass_summary);
 	free(dm.published);
 	free(dm.metrics_problem);

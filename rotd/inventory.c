@@ -1,6 +1,8 @@
 #include "autoconf.h"
 
+#include <errno.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +270,80 @@ int inventory_build(struct docker *d, const struct rotd_config *cfg, const struc
 	return st;
 }
 
+static const struct container *entry_by_id(const struct inventory *inv, const char *id)
+{
+	for (size_t i = 0; i < inv->n; i++)
+		if (inv->v[i].id != NULL && strcmp(inv->v[i].id, id) == 0)
+			return &inv->v[i];
+	return NULL;
+}
+
+/* Whether the list's summary of a container disagrees with its entry. */
+static int summary_differs(const struct container *c, json_t *summary)
+{
+	const char *state = json_str(summary, "State");
+	int running = state != NULL && strcmp(state, "running") == 0;
+
+	switch (c->state) {
+	case CTR_RUNNING:
+		return !running;
+	case CTR_STOPPED:
+		return running;
+	case CTR_IGNORED:
+		return 0;
+	case CTR_VANISHED:
+	case CTR_FAILED:
+		break;
+	}
+	return 1;
+}
+
+int inventory_stale(struct docker *d, const struct inventory *inv, struct strlist *ids)
+{
+	json_t *list = NULL, *summary;
+	size_t i;
+	int st;
+
+	for (i = 0; i < inv->n; i++) {
+		const struct container *c = &inv->v[i];
+
+		if (c->state == CTR_RUNNING && c->pid > 0 && kill(c->pid, 0) < 0 && errno == ESRCH &&
+		    !strlist_contains(ids, c->id))
+			strlist_add(ids, c->id);
+	}
+	st = docker_list_containers(d, 1, NULL, &list);
+	if (st != DOCKER_OK)
+		return st;
+	json_array_foreach(list, i, summary) {
+		const char *id = json_str(summary, "Id");
+		const struct container *c;
+
+		if (id == NULL)
+			continue;
+		c = entry_by_id(inv, id);
+		if ((c == NULL || summary_differs(c, summary)) && !strlist_contains(ids, id))
+			strlist_add(ids, id);
+	}
+	for (i = 0; i < inv->n; i++) {
+		const char *id = inv->v[i].id;
+		int listed = 0;
+		size_t k;
+
+		json_array_foreach(list, k, summary) {
+			const char *lid = json_str(summary, "Id");
+
+			if (lid != NULL && id != NULL && strcmp(lid, id) == 0) {
+				listed = 1;
+				break;
+			}
+		}
+		if (!listed && id != NULL && !strlist_contains(ids, id))
+			strlist_add(ids, id);
+	}
+	json_decref(list);
+	return DOCKER_OK;
+}
+
 /* Frees what c owns. */
 static void container_free(struct container *c)
 {
@@ -288,6 +364,28 @@ static void container_free(struct container *c)
 	free(c->log_path);
 	free(c->log_driver);
 	free(c->log_max_size);
+}
+
+char *inventory_media_key(const struct container *c, const char *root)
+{
+	const struct mount_info *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t m = 0; m < c->n_mounts; m++) {
+		const char *dst = c->mounts[m].destination;
+		size_t len = strlen(dst);
+
+		if (strncmp(root, dst, len) == 0 && (root[len] == '\0' || root[len] == '/' || strcmp(dst, "/") == 0) &&
+		    len >= best_len) {
+			best = &c->mounts[m];
+			best_len = len;
+		}
+	}
+	if (best == NULL)
+		return NULL;
+	if (best->name != NULL && *best->name != '\0')
+		return xasprintf("volume:%s", best->name);
+	return xasprintf("%s:%s", best->type ? best->type : "mount", best->source ? best->source : "?");
 }
 
 void inventory_free(struct inventory *inv)

@@ -101,6 +101,20 @@ int inventory_build_from_list(struct docker *d, const struct rotd_config *cfg, j
 int inventory_refresh(struct docker *d, const struct rotd_config *cfg, struct inventory *inv, const char *id,
 		      const struct container **entry);
 
+/* The identity of the mount that holds the media root in c: "volume:NAME" for a
+ * named volume, "TYPE:SOURCE" for a bind or other mount; NULL when no mount
+ * covers root (a master whose media root is only a folder of its image is never
+ * a media source). Containers with one key share one volume. New string. */
+char *inventory_media_key(const struct container *c, const char *root);
+
+/* The cheap check for what events may have missed: adds to ids (once each) the
+ * containers whose running pid is gone (ESRCH), and, from one list call
+ * without inspecting, those the engine lists that inv lacks or shows in
+ * another running state, and those inv has that the engine no longer lists.
+ * Re-inspect them with inventory_refresh. Returns DOCKER_OK or the list
+ * call's error. */
+int inventory_stale(struct docker *d, const struct inventory *inv, struct strlist *ids);
+
 /* Frees everything inv owns and empties it. */
 void inventory_free(struct inventory *inv);
 

@@ -67,29 +67,6 @@ static void run_cleanup(struct jobs *j, const struct rotd_config *cfg, const str
 	free(index);
 }
 
-/* The media volume's identity, from the mount that holds root in c, or NULL. */
-static char *media_key(const struct container *c, const char *root)
-{
-	const struct mount_info *best = NULL;
-	size_t best_len = 0;
-
-	for (size_t m = 0; m < c->n_mounts; m++) {
-		const char *dst = c->mounts[m].destination;
-		size_t len = strlen(dst);
-
-		if (strncmp(root, dst, len) == 0 && (root[len] == '\0' || root[len] == '/' || strcmp(dst, "/") == 0) &&
-		    len >= best_len) {
-			best = &c->mounts[m];
-			best_len = len;
-		}
-	}
-	if (best == NULL)
-		return NULL;
-	if (best->name != NULL && *best->name != '\0')
-		return xasprintf("volume:%s", best->name);
-	return xasprintf("%s:%s", best->type ? best->type : "mount", best->source ? best->source : "?");
-}
-
 struct listing_ctx {
 	struct media_job *job;
 	FILE *out;
@@ -119,7 +96,7 @@ static void run_media(struct jobs *j, const struct rotd_config *cfg, const struc
 	j->media = xcalloc(p->n + 1, sizeof(*j->media));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pass_container *pc = &p->v[i];
-		char *key = pc->fs ? media_key(pc->ctr, cfg->media_root) : NULL;
+		char *key = pc->fs ? inventory_media_key(pc->ctr, cfg->media_root) : NULL;
 		struct listing_ctx l;
 		struct media_job *mj;
 		int seen = 0;

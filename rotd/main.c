@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "cycle.h"
 #include "daemon.h"
 #include "docker.h"
 #include "exitcode.h"
@@ -19,13 +20,13 @@
 #include "lock.h"
 #include "log.h"
 #include "metrics.h"
-#include "remedy.h"
-#include "report.h"
 #include "shutdown.h"
+#include "state.h"
 #include "status.h"
-#include "jobs.h"
-#include "pass.h"
 #include "xalloc.h"
+
+/* Where rotd --now keeps its metric totals in the state file. */
+#define METRICS_NOW_RECORD "metrics-now"
 
 struct options {
 	const char *config_path;   /* NULL: the default path, or the built-in defaults */
@@ -222,51 +223,45 @@ static struct docker *connect_engine(const struct rotd_config *cfg, int *exit_co
 	return d;
 }
 
-/* The report of a pass, its jobs (j may be NULL) and its emergency pass (r may
- * be NULL), as text or JSON, with the exit code the process ends with. */
-static void print_report(const struct options *o, const struct pass *p, const struct jobs *j, const struct remedy *r,
-			 int code)
+/* rotd --now's metrics: its own file beside the daemon's, with mode="now" on
+ * every series and its totals kept in the state file, so that they only grow
+ * and never touch the daemon's. A --container run leaves out the host-wide
+ * containers gauge, which a subset would get wrong. A failure is reported, not
+ * fatal. */
+static void write_metrics(const struct rotd_config *cfg, const struct inventory *inv, const struct cycle *c,
+			  int subset)
 {
-	json_t *root;
-
-	if (!o->json) {
-		report_print_text(stdout, p, j);
-		if (r != NULL)
-			report_print_remedy_text(stdout, r);
-		return;
-	}
-	root = report_json(p, j);
-	if (r != NULL)
-		json_object_set_new(root, "remediation", report_remedy_json(r));
-	json_object_set_new(root, "exit_code", json_integer(code));
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-	fputc('\n', stdout);
-	json_decref(root);
-}
-
-/* The textfile-collector file after a real pass; a failure is reported, not fatal. */
-static void write_metrics(const struct rotd_config *cfg, const struct inventory *inv, const struct pass *p,
-			  const struct jobs *j, const struct remedy *r, const struct timespec *t0, int code)
-{
-	struct timespec t1;
+	char *path, *text, *warning = NULL, *err = NULL;
+	struct state *st;
 	struct metrics *m;
-	char *text, *err = NULL;
 
-	if (cfg->metrics_file == NULL)
+	if (cfg->metrics_file == NULL || c->pass.dry_run)
 		return;
-	m = metrics_new(p->now);
-	metrics_set_inventory(m, inv);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	metrics_record_pass(m, p, j, p->now,
-			    (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, code);
-	if (r != NULL)
-		metrics_record_remedy(m, r, time(NULL));
+	st = state_load(cfg->state_file, &warning);
+	if (warning != NULL)
+		log_warnx("%s", warning);
+	free(warning);
+	m = metrics_new(c->started);
+	metrics_set_mode(m, "now");
+	metrics_restore(m, state_record(st, METRICS_NOW_RECORD));
+	if (!subset)
+		metrics_set_inventory(m, inv);
+	cycle_record(m, c);
+	state_set_record(st, METRICS_NOW_RECORD, metrics_save(m));
+	if (state_save(st, cfg->state_file, &err) < 0) {
+		log_warnx("%s; rotd --now's metric totals start again from this pass next time", err);
+		free(err);
+		err = NULL;
+	}
+	state_free(st);
+	path = metrics_now_path(cfg->metrics_file);
 	text = metrics_render(m);
-	if (metrics_write_file(cfg->metrics_file, text, &err) < 0) {
+	if (metrics_write_file(path, text, &err) < 0) {
 		log_warnx("%s", err);
 		free(err);
 	}
 	free(text);
+	free(path);
 	metrics_free(m);
 }
 
@@ -274,15 +269,11 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 {
 	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
-	struct timespec t0;
-	struct remedy rem;
-	struct pass pass;
-	struct jobs jobs;
-	time_t now;
+	struct cycle_request req;
+	struct cycle c;
 	struct docker *d;
 	int code = EXIT_ROTD_OK, st;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	d = connect_engine(cfg, &code);
 	if (d == NULL)
 		return code;
@@ -302,35 +293,18 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 		docker_free(d);
 		return st == DOCKER_EUNREACHABLE ? EXIT_ROTD_ENGINE : EXIT_ROTD_PARTIAL;
 	}
-	memset(&pass, 0, sizeof(pass));
-	pass.socket = docker_socket(d);
-	pass.api_version = docker_api_version(d);
-	pass.config_path = cfg->path;
-	now = time(NULL);
-	if (o->remediate)
-		remedy_begin(&rem, cfg, &inv, REMEDY_MANUAL, o->dry_run);
-	pass_run(&pass, cfg, &inv, o->dry_run, now);
-	if (shutdown_requested() && !o->skip_jobs) {
-		log_warnx("stopping on request: the off-peak jobs do not run");
-		o->skip_jobs = 1;
-	}
-	if (!o->skip_jobs)
-		jobs_run(&jobs, cfg, &pass, o->dry_run, o->respect_window, o->json ? NULL : stdout, now);
-	if (o->remediate)
-		remedy_finish(&rem, cfg, pass.socket, now);
-	code = pass_exit_code(&pass);
-	if (!o->skip_jobs && code == EXIT_ROTD_OK && jobs_failed(&jobs))
-		code = EXIT_ROTD_PARTIAL;
-	if (o->remediate && !rem.reached_low)
-		code = EXIT_ROTD_SHORT;
-	print_report(o, &pass, o->skip_jobs ? NULL : &jobs, o->remediate ? &rem : NULL, code);
-	if (!o->dry_run)
-		write_metrics(cfg, &inv, &pass, o->skip_jobs ? NULL : &jobs, o->remediate ? &rem : NULL, &t0, code);
-	if (!o->skip_jobs)
-		jobs_free(&jobs);
-	if (o->remediate)
-		remedy_free(&rem);
-	pass_free(&pass);
+	memset(&req, 0, sizeof(req));
+	req.dry_run = o->dry_run;
+	req.jobs = o->skip_jobs ? CYCLE_JOBS_NONE : o->respect_window ? CYCLE_JOBS_WINDOW : CYCLE_JOBS_ALWAYS;
+	req.remedy = o->remediate ? CYCLE_REMEDY_MANUAL : CYCLE_REMEDY_NONE;
+	req.listing = o->json ? NULL : stdout;
+	req.socket = docker_socket(d);
+	req.api_version = docker_api_version(d);
+	cycle_run(&c, cfg, &inv, &req, time(NULL));
+	cycle_print(stdout, &c, o->json);
+	write_metrics(cfg, &inv, &c, o->containers.n > 0);
+	code = c.exit_code;
+	cycle_free(&c);
 	inventory_free(&inv);
 	docker_free(d);
 	return code;

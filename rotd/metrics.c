@@ -46,6 +46,7 @@ struct metrics {
 	int have_remedy;
 	time_t remedy_at;
 	int remedy_reached_low;
+	char *mode;                     /* the mode label, or NULL */
 };
 
 static struct series *series_get(struct series_set *s, const char *l1, const char *l2)
@@ -97,7 +98,14 @@ void metrics_free(struct metrics *m)
 	series_clear(&m->media);
 	series_clear(&m->errors);
 	series_clear(&m->remedies);
+	free(m->mode);
 	free(m);
+}
+
+void metrics_set_mode(struct metrics *m, const char *mode)
+{
+	free(m->mode);
+	m->mode = mode != NULL ? xstrdup(mode) : NULL;
 }
 
 static void add_errors(struct metrics *m, const char *kind, uint64_t n)
@@ -267,8 +275,17 @@ static void put_head(FILE *f, const char *name, const char *type, const char *he
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* The mode label metrics_render puts first on every sample, or NULL. */
+static __thread const char *mode_label;
+
 static void put_plain(FILE *f, const char *name, const char *value)
 {
+	if (mode_label != NULL) {
+		fprintf(f, "%s{mode=\"", name);
+		put_escaped(f, mode_label);
+		fprintf(f, "\"} %s\n", value);
+		return;
+	}
 	fprintf(f, "%s %s\n", name, value);
 }
 
@@ -276,7 +293,13 @@ static void put_plain(FILE *f, const char *name, const char *value)
 static void put_sample(FILE *f, const char *name, const char *k1, const char *v1, const char *k2,
 		       const char *v2, const char *value)
 {
-	fprintf(f, "%s{%s=\"", name, k1);
+	fprintf(f, "%s{", name);
+	if (mode_label != NULL) {
+		fputs("mode=\"", f);
+		put_escaped(f, mode_label);
+		fputs("\",", f);
+	}
+	fprintf(f, "%s=\"", k1);
 	put_escaped(f, v1);
 	if (k2 != NULL) {
 		fprintf(f, "\",%s=\"", k2);
@@ -352,6 +375,7 @@ char *metrics_render(const struct metrics *m)
 
 	if (b == NULL)
 		abort();
+	mode_label = m->mode;
 	put_head(b, "rotd_build_info", "gauge", "rotd's version; always 1.");
 	put_sample(b, "rotd_build_info", "version", PACKAGE_VERSION, NULL, NULL, "1");
 	put_head(b, "rotd_start_time_seconds", "gauge", "When rotd started, in seconds since the epoch.");
@@ -405,9 +429,104 @@ char *metrics_render(const struct metrics *m)
 		 "1 when the last emergency pass brought every filesystem under the low watermark, else 0.");
 	if (m->have_remedy)
 		put_plain(b, "rotd_last_remediation_reached_low", m->remedy_reached_low ? "1" : "0");
+	mode_label = NULL;
 	if (fclose(b) != 0 || text == NULL)
 		abort();
 	return text;
+}
+
+/* ---- keeping totals across one-shot runs ---------------------------------- */
+
+static json_t *save_set(const struct series_set *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct series *e = &s->v[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:I}", "l1", e->l1, "l2", e->l2,
+						   "a", (json_int_t)e->a, "b", (json_int_t)e->b, "c", (json_int_t)e->c,
+						   "d", (json_int_t)e->d, "g", (json_int_t)e->g));
+	}
+	return a;
+}
+
+/* A saved number: an integer >= 0 (or any integer for a signed gauge), else 0. */
+static uint64_t saved_u(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? (uint64_t)json_integer_value(v) : 0;
+}
+
+static void restore_set(struct series_set *s, const json_t *a)
+{
+	size_t i;
+	json_t *o;
+
+	if (!json_is_array(a))
+		return;
+	json_array_foreach(a, i, o) {
+		json_t *l1 = json_object_get(o, "l1"), *l2 = json_object_get(o, "l2"), *g = json_object_get(o, "g");
+		struct series *e;
+
+		if (!json_is_string(l1) || (l2 != NULL && !json_is_string(l2) && !json_is_null(l2)))
+			continue;
+		e = series_get(s, json_string_value(l1), json_is_string(l2) ? json_string_value(l2) : NULL);
+		e->a = saved_u(o, "a");
+		e->b = saved_u(o, "b");
+		e->c = saved_u(o, "c");
+		e->d = saved_u(o, "d");
+		e->g = json_is_integer(g) ? (int64_t)json_integer_value(g) : 0;
+	}
+}
+
+json_t *metrics_save(const struct metrics *m)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "passes", json_integer((json_int_t)m->passes));
+	json_object_set_new(o, "have_pass", json_integer(m->have_pass));
+	json_object_set_new(o, "last_start", json_integer((json_int_t)m->last_start));
+	json_object_set_new(o, "last_success", json_integer(m->last_success));
+	json_object_set_new(o, "last_ms", json_integer((json_int_t)(m->last_seconds * 1000)));
+	json_object_set_new(o, "files", save_set(&m->files));
+	json_object_set_new(o, "cleanup", save_set(&m->cleanup));
+	json_object_set_new(o, "media", save_set(&m->media));
+	json_object_set_new(o, "errors", save_set(&m->errors));
+	json_object_set_new(o, "remedies", save_set(&m->remedies));
+	json_object_set_new(o, "have_remedy", json_integer(m->have_remedy));
+	json_object_set_new(o, "remedy_at", json_integer((json_int_t)m->remedy_at));
+	json_object_set_new(o, "remedy_reached_low", json_integer(m->remedy_reached_low));
+	return o;
+}
+
+void metrics_restore(struct metrics *m, const json_t *saved)
+{
+	if (!json_is_object(saved))
+		return;
+	m->passes = saved_u(saved, "passes");
+	m->have_pass = saved_u(saved, "have_pass") != 0;
+	m->last_start = (time_t)saved_u(saved, "last_start");
+	m->last_success = saved_u(saved, "last_success") != 0;
+	m->last_seconds = (double)saved_u(saved, "last_ms") / 1000.0;
+	restore_set(&m->files, json_object_get(saved, "files"));
+	restore_set(&m->cleanup, json_object_get(saved, "cleanup"));
+	restore_set(&m->media, json_object_get(saved, "media"));
+	restore_set(&m->errors, json_object_get(saved, "errors"));
+	restore_set(&m->remedies, json_object_get(saved, "remedies"));
+	m->have_remedy = saved_u(saved, "have_remedy") != 0;
+	m->remedy_at = (time_t)saved_u(saved, "remedy_at");
+	m->remedy_reached_low = saved_u(saved, "remedy_reached_low") != 0;
+}
+
+char *metrics_now_path(const char *daemon_path)
+{
+	size_t n = strlen(daemon_path);
+
+	if (n > 5 && strcmp(daemon_path + n - 5, ".prom") == 0)
+		return xasprintf("%.*s-now.prom", (int)(n - 5), daemon_path);
+	return xasprintf("%s-now", daemon_path);
 }
 
 /* ---- the file --------------------------------------------------------------- */

@@ -35,6 +35,7 @@
 #ifndef ROTD_METRICS_H
 #define ROTD_METRICS_H
 
+#include <jansson.h>
 #include <time.h>
 
 #include "inventory.h"
@@ -66,6 +67,24 @@ void metrics_count_error(struct metrics *m, const char *kind);
 
 /* Replaces the rotd_containers gauge with the counts of inv. */
 void metrics_set_inventory(struct metrics *m, const struct inventory *inv);
+
+/* Puts mode="MODE" first on every sample (NULL: none). rotd --now renders with
+ * "now" into its own file beside the daemon's, so that node-exporter's textfile
+ * collector sees two sets of series and never a clash, and a one-shot run
+ * never lowers or removes the daemon's. */
+void metrics_set_mode(struct metrics *m, const char *mode);
+
+/* The totals and last-pass gauges of m as JSON, to keep across one-shot runs
+ * (the containers gauge is not kept). New reference. */
+json_t *metrics_save(const struct metrics *m);
+
+/* Puts back into m what metrics_save wrote; entries of the wrong shape are
+ * ignored, so a damaged record restarts those series at 0. */
+void metrics_restore(struct metrics *m, const json_t *saved);
+
+/* The file rotd --now writes: the daemon's path with "-now" before ".prom"
+ * (rotd.prom -> rotd-now.prom). New string. */
+char *metrics_now_path(const char *daemon_path);
 
 /* Renders everything: HELP and TYPE lines, families in the order above, series
  * sorted by labels. New string. */

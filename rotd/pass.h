@@ -5,6 +5,7 @@
 #define ROTD_PASS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -19,7 +20,9 @@
 struct pass_archive_dir {
 	const char *path;              /* borrowed from the config */
 	int fd;                        /* -1 when missing or refused */
-	struct strlist names;          /* its entries */
+	struct strlist names;          /* its regular files (journal records included); listed
+	                                  before the plan, and again once the pass applied it */
+	uint64_t *sizes;               /* sizes[k] is the size in bytes of names.v[k] */
 };
 
 /* What method rename's postrotate needs to run a command in the container. */
@@ -55,7 +58,13 @@ struct pass {
 };
 
 /* Runs the pass over inv: reads every running container with a role, plans, and
- * unless dry_run applies the plans on jobs workers (0: one per CPU). */
+ * unless dry_run applies the plans on jobs workers (0: one per CPU): first each
+ * ROTATE and ARCHIVE_IDLE with the PRUNEs of its own log; once all are done, the
+ * other PRUNEs (of patterns, of logs with no main action, over a folder's
+ * max-size). A group whose main actions made none of its new archives loses no
+ * archive; one that made some but not all keeps back as many of its newest
+ * planned PRUNEs as archives failed (note "kept: the new archive of its log
+ * failed"). Then lists the archive folders again. */
 void pass_run(struct pass *p, const struct rotd_config *cfg, const struct inventory *inv, int dry_run, time_t now);
 
 /* The archives an emergency pass may drop in pc now (plan_emergency over what

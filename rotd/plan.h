@@ -29,23 +29,34 @@ enum action_kind {
 struct action {
 	enum action_kind kind;
 	const struct log_file *file;       /* the source (borrowed from scan); for PRUNE, the source
-	                                      whose archive it is, or NULL when the archive counts
-	                                      for a pattern (files archived whole) */
+	                                      whose archive it is when that is a current log counted
+	                                      per file, or the file whose new archive it drops (see
+	                                      archive); else NULL */
 	const struct log_policy *policy;   /* the source's effective policy (borrowed from the config) */
 	char *stem;                        /* archive name stem of the source, see plan_archive_stem */
-	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir */
+	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir;
+	                                      NULL for the archive that file's ROTATE or ARCHIVE_IDLE
+	                                      makes in this pass, which keep drops once it is made
+	                                      (the pass fills in its name then) */
 	char *group;                       /* PRUNE: the log its archive counts for: the source's path
-	                                      for rotated logs, the pattern for files archived whole */
-	time_t archive_time;               /* PRUNE: the time in the archive's name */
-	uint64_t archive_size;             /* PRUNE: its size in bytes */
+	                                      for rotated logs (also of one that is gone), the pattern
+	                                      for files archived whole, the stem for an archive no
+	                                      pattern claims; ROTATE, ARCHIVE_IDLE: the group its new
+	                                      archive joins. NULL for SKIP */
+	time_t archive_time;               /* PRUNE: the time in the archive's name (now for a new one) */
+	uint64_t archive_size;             /* PRUNE: its size in bytes (0: unknown, or a new one) */
 	char *reason;                      /* one line for the report, e.g. "25.0 MiB > 20.0 MiB" */
-	int has_newest;                    /* ROTATE, ARCHIVE_IDLE: the stem has archives already, */
-	time_t newest_t;                   /* and this is the newest one's time */
-	unsigned newest_seq;               /* and collision number */
+	int has_newest;                    /* ROTATE, ARCHIVE_IDLE: the new archive's name must sort
+	                                      after the name at newest_t, newest_seq: the newest of
+	                                      its group (its stem's included), or, when the pass
+	                                      archives several files of the group, the name the
+	                                      previous one (by mtime, then path) gets */
+	time_t newest_t;
+	unsigned newest_seq;
 };
 
 struct plan {
-	struct action *v;      /* ordered: per stem, ROTATE or ARCHIVE_IDLE before its PRUNEs */
+	struct action *v;      /* ordered as plan_make describes */
 	size_t n;
 };
 
@@ -66,17 +77,48 @@ char *plan_archive_name(const char *stem, time_t t, unsigned seq, const char *su
 int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsigned *seq);
 
 /* Decides the actions for one container:
- *  - SKIP for every matched file that is not CTRFS_REGULAR;
+ *  - SKIP for every matched file that is not CTRFS_REGULAR, or whose stem repeats an
+ *    earlier file's in the same archive folder;
  *  - ARCHIVE_IDLE for a regular file that is not the newest (by mtime) of the files
  *    its glob matched in its directory, when its policy's idle_after > 0 and
  *    now - mtime >= idle_after;
  *  - ROTATE for any other regular file larger than its policy's size;
- *  - PRUNE, oldest first, for the archives of each stem beyond keep, counting the
- *    one the ROTATE or ARCHIVE_IDLE of that stem will add.
- * A file's policy is role->log_policies[file->glob_index]. archives
- * lists the names in each glob's archive folder: archives_of[i] / n_archives_of[i]
- * for role->logs.v[i] (several globs may share one folder; names of other stems are
- * ignored). Returns the plan (free with plan_free). */
+ *  - PRUNE for archives that retention drops.
+ * A file's policy is role->log_policies[file->glob_index]. archives_of[i] /
+ * n_archives_of[i] list the archive folder of role->logs.v[i] (several globs may
+ * share one folder, spelled alike up to trailing slashes: their listings are merged,
+ * each name once; names that are not "<stem>-<yyyymmddThhmmssZ>[_NNN].gz|.zst", or
+ * that start with '.', such as journal records, are ignored).
+ *
+ * Groups. Every archive of a folder counts for one group:
+ *  - the current regular file with its stem, if any: that file's log when its
+ *    pattern has idle_after 0, else its pattern;
+ *  - else the pattern that claims it: of the patterns archiving into the folder, one
+ *    whose stem prefix ("" or "<lastdir>_", see plan_archive_stem) the stem starts
+ *    with and whose last component fnmatch()es the rest (FNM_PERIOD); the longest
+ *    prefix wins, then the first in role order. With idle_after > 0 the archive
+ *    counts for that pattern (its files are removed once archived); with idle_after
+ *    0 for that pattern's log of this name, which is gone;
+ *  - else its stem alone.
+ * Rules, each archive dropped at most once, for the first that applies:
+ *  - "beyond keep N": the oldest of a file's log or a pattern beyond the policy's
+ *    keep, counting the archives this pass adds to the group, which are newer than
+ *    all its archives (logs that are gone and lone stems have no keep). When the new
+ *    ones alone are more than keep, those of the oldest files (mtime, then path) go
+ *    too: a PRUNE with that file and no archive name;
+ *  - "older than max-age D": name time more than the policy's max_age before now
+ *    (lone stems excepted);
+ *  - "archive folder over max-size S": while the sizes of the folder's archives that
+ *    remain add up to more than its budget (the smallest non-zero max_size of the
+ *    patterns archiving there), its oldest archive of any group.
+ * max-age and max-size never drop the newest archive of a group, unless this pass
+ * adds a newer one to it.
+ * Order: the files in scan order, each with its ROTATE or ARCHIVE_IDLE and, for a
+ * log counted per file, the PRUNEs of its keep and max-age right after; then the
+ * keep and max-age PRUNEs of the patterns, logs that are gone and lone stems; then
+ * the max-size PRUNEs of each folder. PRUNEs of one group are oldest first (name
+ * time, collision number, name). A PRUNE has file set only when its group is a
+ * current file's log. Returns the plan (free with plan_free). */
 struct plan plan_make(const struct role_policy *role, const struct scan_result *scan,
 		      const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now);
 
@@ -84,7 +126,8 @@ struct plan plan_make(const struct role_policy *role, const struct scan_result *
  * archive, grouped as plan_make groups them, whose name time is at least floor
  * seconds before now and that is not the newest of its group. PRUNE actions
  * ordered oldest first (archive_time, then name), reason "emergency: older
- * than archive-floor 1d". Pure, as plan_make. Free with plan_free. */
+ * than archive-floor 1d" (floor as units_format_duration writes it). Pure, as
+ * plan_make. Free with plan_free. */
 struct plan plan_emergency(const struct role_policy *role, const struct scan_result *scan,
 			   const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now,
 			   uint64_t floor);

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "path.h"
 #include "remedy.h"
+#include "rotate.h"
 #include "scan.h"
 #include "shutdown.h"
 #include "units.h"
@@ -40,45 +41,82 @@ const char *remedy_trigger_name(enum remedy_trigger t)
 static struct remedy_fs *fs_by_dev(struct remedy *r, dev_t dev)
 {
 	for (size_t i = 0; i < r->n_fs; i++)
-		if (r->fs[i].before.dev == dev)
+		if (r->fs[i].name.dev == dev)
 			return &r->fs[i];
 	return NULL;
 }
 
 /* Measures the filesystem of folder dir in container k; a missing folder is not
- * an error (a role's glob may name folders an image lacks). */
-static void measure_dir(struct remedy *r, size_t k, const char *dir, int media)
+ * an error (a role's glob may name folders an image lacks). Returns the index
+ * of its filesystem in r->fs, or -1. */
+static long measure_dir(struct remedy *r, size_t k, const char *dir)
 {
 	const struct remedy_ctr *c = &r->ctrs[k];
 	struct remedy_fs *f;
 	struct fs_usage u;
+	struct fs_name name;
 	int fd = ctrfs_open_path(c->fs, dir, O_RDONLY | O_DIRECTORY, 0);
 
 	if (fd < 0) {
 		if (errno != ENOENT)
 			strlist_addf(&r->errors, "container %s: cannot open %s to measure it: %s", c->ctr->name, dir,
 				     strerror(errno));
-		return;
+		return -1;
 	}
 	if (fsusage_measure(fd, &u) < 0) {
 		strlist_addf(&r->errors, "container %s: cannot measure %s: %s", c->ctr->name, dir, strerror(errno));
 		close(fd);
-		return;
+		return -1;
 	}
-	f = fs_by_dev(r, u.dev);
+	fsname_of_fd(fd, c->ctr->pid, &name);
+	f = fs_by_dev(r, name.dev);
 	if (f != NULL) {
+		fsname_free(&name);
 		close(fd);
-	} else {
-		r->fs = xreallocarray(r->fs, r->n_fs + 1, sizeof(*r->fs));
-		f = &r->fs[r->n_fs++];
-		memset(f, 0, sizeof(*f));
-		f->before = f->after = u;
-		f->label = xasprintf("%s:%s", c->ctr->name, dir);
-		f->media_ctr = -1;
-		f->fd = fd;
+		return f - r->fs;
 	}
-	if (media && f->media_ctr < 0)
-		f->media_ctr = (int)k;
+	r->fs = xreallocarray(r->fs, r->n_fs + 1, sizeof(*r->fs));
+	f = &r->fs[r->n_fs++];
+	memset(f, 0, sizeof(*f));
+	f->before = f->after = u;
+	f->name = name;
+	f->label = fsname_label(&name);
+	f->fd = fd;
+	return f - r->fs;
+}
+
+/* The media volumes: from the mounts whose destination holds the media root,
+ * each volume once, reached through the first container that mounts it. */
+static void find_volumes(struct remedy *r, const char *media_root)
+{
+	r->volumes = xcalloc(r->n_ctrs + 1, sizeof(*r->volumes));
+	for (size_t k = 0; k < r->n_ctrs; k++) {
+		char *key = inventory_media_key(r->ctrs[k].ctr, media_root);
+		struct remedy_volume *v = NULL;
+		long fs;
+
+		if (key == NULL)
+			continue;
+		for (size_t i = 0; i < r->n_volumes && v == NULL; i++)
+			if (strcmp(r->volumes[i].key, key) == 0)
+				v = &r->volumes[i];
+		if (v != NULL) {
+			strlist_add(&v->containers, r->ctrs[k].ctr->name);
+			free(key);
+			continue;
+		}
+		fs = measure_dir(r, k, media_root);
+		if (fs < 0) {
+			free(key);
+			continue;
+		}
+		v = &r->volumes[r->n_volumes++];
+		v->key = key;
+		v->ctr = k;
+		v->via = r->ctrs[k].ctr->name;
+		v->fs = (size_t)fs;
+		strlist_add(&v->containers, r->ctrs[k].ctr->name);
+	}
 }
 
 /* Measures every filesystem again; returns the bytes its targets' used fell by
@@ -135,8 +173,26 @@ static void add_step(struct remedy *r, int64_t freed, const char *fmt, ...)
 	s->freed = freed;
 }
 
+static const struct remedy_recall *recall_of(const struct remedy_memory *m, dev_t dev)
+{
+	for (size_t i = 0; m != NULL && i < m->n; i++)
+		if (m->v[i].dev == dev)
+			return &m->v[i];
+	return NULL;
+}
+
+/* A filesystem an earlier pass left above low is left alone until its usage
+ * grows by a point or the backoff passes. */
+static int backing_off(const struct remedy *r, const struct remedy_fs *f, time_t now)
+{
+	const struct remedy_recall *rc = recall_of(r->memory, f->name.dev);
+
+	return rc != NULL && fsusage_pct(&f->before) <= rc->pct && now >= rc->at &&
+	       (uint64_t)(now - rc->at) < r->backoff;
+}
+
 void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct inventory *inv,
-		  enum remedy_trigger trigger, int dry_run)
+		  enum remedy_trigger trigger, int dry_run, const struct remedy_memory *memory, time_t now)
 {
 	unsigned threshold;
 
@@ -146,6 +202,8 @@ void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct 
 	r->low = cfg->low_watermark;
 	r->dry_run = dry_run;
 	r->inv = inv;
+	r->memory = memory;
+	r->backoff = cfg->remediation_backoff;
 	r->ctrs = xcalloc(inv->n + 1, sizeof(*r->ctrs));
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct container *c = &inv->v[i];
@@ -167,19 +225,26 @@ void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct 
 		for (size_t g = 0; g < role->logs.n; g++) {
 			char *dir = path_dir(role->logs.v[g]);
 
-			measure_dir(r, k, dir, 0);
-			measure_dir(r, k, role->log_policies[g].archive_dir, 0);
+			measure_dir(r, k, dir);
+			measure_dir(r, k, role->log_policies[g].archive_dir);
 			free(dir);
 		}
-		measure_dir(r, k, role->archive_dir, 0);
-		if (cfg->media_root != NULL)
-			measure_dir(r, k, cfg->media_root, 1);
+		measure_dir(r, k, role->archive_dir);
 	}
+	if (cfg->media_root != NULL)
+		find_volumes(r, cfg->media_root);
 	threshold = trigger == REMEDY_WATERMARK ? r->high : r->low;
 	for (size_t i = 0; i < r->n_fs; i++) {
-		unsigned pct = fsusage_pct(&r->fs[i].before);
+		struct remedy_fs *f = &r->fs[i];
+		unsigned pct = fsusage_pct(&f->before);
 
-		r->fs[i].target = pct > r->low;
+		if (pct <= r->low)
+			continue;
+		if (backing_off(r, f, now)) {
+			f->backing_off = pct > threshold;
+			continue;
+		}
+		f->target = 1;
 		if (pct > threshold)
 			r->needed = 1;
 	}
@@ -188,10 +253,21 @@ void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct 
 
 /* ---- the steps ------------------------------------------------------------ */
 
-static void run_cleanup(struct remedy *r, const struct rotd_config *cfg, const char *socket)
+static void run_cleanup(struct remedy *r, const struct rotd_config *cfg, const char *socket, time_t now)
 {
 	size_t ran = 0;
 
+	if (r->memory != NULL && r->memory->cleanup_at != 0 && now >= r->memory->cleanup_at &&
+	    (uint64_t)(now - r->memory->cleanup_at) < r->backoff) {
+		char ago[32], backoff[32];
+
+		r->cleanup_skipped = xasprintf("cleanup.sh ran %s ago in an emergency pass; not again before "
+					       "remediation-backoff (%s)",
+					       units_format_duration((uint64_t)(now - r->memory->cleanup_at), ago,
+								     sizeof(ago)),
+					       units_format_duration(r->backoff, backoff, sizeof(backoff)));
+		return;
+	}
 	r->cleanup = xcalloc(r->n_ctrs + 1, sizeof(*r->cleanup));
 	for (size_t k = 0; k < r->n_ctrs; k++) {
 		const struct container *c = r->ctrs[k].ctr;
@@ -246,28 +322,129 @@ static void run_media(struct remedy *r, const struct rotd_config *cfg, time_t no
 {
 	char floor[32], bytes[32];
 
-	for (size_t i = 0; i < r->n_fs; i++) {
-		struct remedy_fs *f = &r->fs[i];
+	for (size_t i = 0; i < r->n_volumes; i++) {
+		const struct remedy_volume *v = &r->volumes[i];
+		struct remedy_fs *f = &r->fs[v->fs];
 		struct relief x = { r, f };
 		struct media_result one;
-		const struct remedy_ctr *c;
+		const struct remedy_ctr *c = &r->ctrs[v->ctr];
 
-		if (!f->target || f->media_ctr < 0 || fsusage_pct(&f->after) <= r->low || shutdown_requested())
+		if (!f->target || fsusage_pct(&f->after) <= r->low || shutdown_requested())
 			continue;
-		c = &r->ctrs[f->media_ctr];
 		memset(&one, 0, sizeof(one));
 		if (media_relieve(c->fs, cfg->media_root, cfg->media_floor, now, fsusage_bytes_over(&f->after, r->low),
 				  media_enough, &x, &one) < 0)
-			strlist_addf(&r->errors, "media %s in %s: %s", cfg->media_root, c->ctr->name,
+			strlist_addf(&r->errors, "media %s (via %s): %s", v->key, c->ctr->name,
 				     one.errors.n > 0 ? one.errors.v[0] : "cannot open it");
 		for (size_t e = 0; e < one.errors.n; e++)
-			log_errorx("media %s (via %s): %s", cfg->media_root, c->ctr->name, one.errors.v[e]);
+			log_errorx("media %s (via %s): %s", v->key, c->ctr->name, one.errors.v[e]);
 		add_media_result(&r->media, &one);
-		add_step(r, measure_again(r), "oldest media first under %s (via %s), none younger than %s: %ju files, %s",
-			 cfg->media_root, c->ctr->name, units_format_duration(cfg->media_floor, floor, sizeof(floor)),
+		add_step(r, measure_again(r), "oldest media first in %s (via %s), none younger than %s: %ju files, %s",
+			 v->key, c->ctr->name, units_format_duration(cfg->media_floor, floor, sizeof(floor)),
 			 (uintmax_t)one.files, units_format_size(one.bytes, bytes, sizeof(bytes)));
 		media_result_free(&one);
 	}
+}
+
+/* An archive step 4 may drop. */
+struct candidate {
+	const struct pass_container *pc;
+	const struct action *a;
+	int dir_fd;
+	long fs;                       /* index into r->fs, or -1: not on a target */
+};
+
+static int by_archive_time(const void *x, const void *y)
+{
+	const struct candidate *a = x, *b = y;
+
+	if (a->a->archive_time != b->a->archive_time)
+		return a->a->archive_time < b->a->archive_time ? -1 : 1;
+	return strcmp(a->a->archive, b->a->archive);
+}
+
+/* The filesystem in r of the archive folder open on fd (reached through pid). */
+static long fs_of_dir(struct remedy *r, int fd, pid_t pid)
+{
+	struct fs_name name;
+	const struct remedy_fs *f;
+
+	fsname_of_fd(fd, pid, &name);
+	f = fs_by_dev(r, name.dev);
+	fsname_free(&name);
+	return f != NULL ? f - r->fs : -1;
+}
+
+static void add_dropped(struct remedy *r, const struct pass_container *pc, const struct action *a, uint64_t bytes)
+{
+	struct remedy_dropped *d;
+
+	r->dropped = xreallocarray(r->dropped, r->n_dropped + 1, sizeof(*r->dropped));
+	d = &r->dropped[r->n_dropped++];
+	d->container = xstrdup(pc->ctr->name);
+	d->path = xasprintf("%s/%s", a->policy->archive_dir, a->archive);
+	d->bytes = bytes;
+	r->dropped_bytes += bytes;
+}
+
+/* Step 4: the oldest archives on the targets first, never younger than
+ * archive-floor, never the newest of a log, until each target is under low. */
+static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const struct pass *p, time_t now)
+{
+	struct plan *plans = xcalloc(p->n + 1, sizeof(*plans));
+	struct candidate *cands = NULL;
+	size_t n = 0, cap = 0, files = 0;
+	char floor[32], bytes[32];
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pass_container *pc = &p->v[i];
+
+		plans[i] = pass_emergency_plan(pc, now, cfg->archive_floor);
+		for (size_t k = 0; k < plans[i].n; k++) {
+			const struct action *a = &plans[i].v[k];
+			int fd = pass_archive_dir_fd(pc, a->policy->archive_dir);
+			long fs;
+
+			if (fd < 0)
+				continue;
+			fs = fs_of_dir(r, fd, pc->ctr->pid);
+			if (fs < 0 || !r->fs[fs].target)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				cands = xreallocarray(cands, cap, sizeof(*cands));
+			}
+			cands[n++] = (struct candidate){ pc, a, fd, fs };
+		}
+	}
+	if (n > 1)
+		qsort(cands, n, sizeof(*cands), by_archive_time);
+	for (size_t i = 0; i < n && !shutdown_requested(); i++) {
+		struct remedy_fs *f = &r->fs[cands[i].fs];
+		struct rotate_outcome o;
+		struct fs_usage u;
+
+		if (fsusage_measure(f->fd, &u) < 0 || fsusage_pct(&u) <= r->low)
+			continue;
+		memset(&o, 0, sizeof(o));
+		if (rotate_prune(cands[i].dir_fd, cands[i].a->archive, &o) < 0) {
+			strlist_addf(&r->errors, "container %s: %s", cands[i].pc->ctr->name, o.error);
+			log_errorx("container %s: %s", cands[i].pc->ctr->name, o.error);
+		} else if (o.pruned > 0) {
+			add_dropped(r, cands[i].pc, cands[i].a, o.pruned_bytes);
+			log_info("container %s: dropped archive %s/%s (%s)", cands[i].pc->ctr->name,
+				 cands[i].a->policy->archive_dir, cands[i].a->archive, cands[i].a->reason);
+			files++;
+		}
+		rotate_outcome_free(&o);
+	}
+	add_step(r, measure_again(r), "oldest archives first, none younger than %s and never the newest of a log: "
+		 "%zu files, %s", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files,
+		 units_format_size(r->dropped_bytes, bytes, sizeof(bytes)));
+	for (size_t i = 0; i < p->n; i++)
+		plan_free(&plans[i]);
+	free(plans);
+	free(cands);
 }
 
 /* ---- what takes the space ----------------------------------------------------- */
@@ -297,7 +474,7 @@ static void count_media(const char *path, uint64_t size, time_t mtime, void *arg
 	*(uint64_t *)arg += size;
 }
 
-/* Bytes of media under root (counted once per filesystem: by its media_ctr). */
+/* Bytes of the media volume container k reaches first (0 for the others). */
 static uint64_t media_bytes(const struct remedy *r, const struct rotd_config *cfg, size_t k, time_t now)
 {
 	struct media_rule all = { NULL, NULL, STRLIST_INIT, 0 };
@@ -305,8 +482,8 @@ static uint64_t media_bytes(const struct remedy *r, const struct rotd_config *cf
 	uint64_t total = 0;
 	int counted_here = 0;
 
-	for (size_t i = 0; i < r->n_fs; i++)
-		counted_here |= r->fs[i].media_ctr == (int)k;
+	for (size_t i = 0; i < r->n_volumes; i++)
+		counted_here |= r->volumes[i].ctr == k;
 	if (cfg->media_root == NULL || !counted_here)
 		return 0;
 	all.path = (char *)"";
@@ -388,7 +565,8 @@ static void gather_consumers(struct remedy *r, const struct rotd_config *cfg, ti
 		qsort(r->consumers, r->n_consumers, sizeof(*r->consumers), by_total_desc);
 }
 
-void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, time_t now)
+void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, const struct pass *p,
+		   time_t now)
 {
 	int64_t freed = measure_again(r);
 
@@ -397,24 +575,77 @@ void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *
 		return;
 	}
 	if (!r->dry_run) {
-		add_step(r, freed, "rotation and archives beyond keep");
+		add_step(r, freed, "rotation and archives beyond keep, max-age and max-size");
 		if (!all_under_low(r) && !shutdown_requested())
-			run_cleanup(r, cfg, socket);
+			run_cleanup(r, cfg, socket, now);
 		if (!all_under_low(r) && !shutdown_requested())
 			run_media(r, cfg, now);
+		if (!all_under_low(r) && !shutdown_requested())
+			drop_archives(r, cfg, p, now);
 	}
 	r->reached_low = all_under_low(r);
 	if (!r->reached_low)
 		gather_consumers(r, cfg, now);
 }
 
+int remedy_remember(struct remedy_memory *m, const struct remedy *r, time_t now)
+{
+	int first = 0;
+
+	if (r->n_cleanup > 0)
+		m->cleanup_at = now;
+	for (size_t i = 0; i < r->n_fs; i++) {
+		const struct remedy_fs *f = &r->fs[i];
+		struct remedy_recall *rc = (struct remedy_recall *)recall_of(m, f->name.dev);
+		unsigned pct = fsusage_pct(&f->after);
+
+		if (pct <= r->low) {
+			if (rc != NULL)
+				*rc = m->v[--m->n];
+			continue;
+		}
+		if (!f->target)
+			continue;
+		if (rc == NULL) {
+			m->v = xreallocarray(m->v, m->n + 1, sizeof(*m->v));
+			rc = &m->v[m->n++];
+			memset(rc, 0, sizeof(*rc));
+			rc->dev = f->name.dev;
+		}
+		rc->pct = pct;
+		rc->at = now;
+		if (!rc->told)
+			first = 1;
+		rc->told = 1;
+	}
+	return first;
+}
+
+void remedy_memory_free(struct remedy_memory *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
 void remedy_free(struct remedy *r)
 {
 	for (size_t i = 0; i < r->n_fs; i++) {
 		free(r->fs[i].label);
+		fsname_free(&r->fs[i].name);
 		close(r->fs[i].fd);
 	}
 	free(r->fs);
+	for (size_t i = 0; i < r->n_volumes; i++) {
+		free(r->volumes[i].key);
+		strlist_free(&r->volumes[i].containers);
+	}
+	free(r->volumes);
+	for (size_t i = 0; i < r->n_dropped; i++) {
+		free(r->dropped[i].container);
+		free(r->dropped[i].path);
+	}
+	free(r->dropped);
+	free(r->cleanup_skipped);
 	for (size_t i = 0; i < r->n_steps; i++)
 		free(r->steps[i].what);
 	free(r->steps);

@@ -1,13 +1,19 @@
 /* remedy: the emergency pass that brings full filesystems back under the low
  * watermark, in the order the runbook wants (DESIGN.md, Remediation):
- *   1. rotate and compress everything over its size, drop archives beyond keep
- *      (the caller's ordinary pass, between remedy_begin and remedy_finish);
- *   2. run cleanup.sh in the containers of the cleanup roles;
- *   3. prune the oldest media first, never younger than the media floor.
+ *   1. rotate and compress everything over its size, drop archives beyond keep,
+ *      max-age and max-size (the caller's ordinary pass, between remedy_begin
+ *      and remedy_finish);
+ *   2. run cleanup.sh in the containers of the cleanup roles (in the daemon at
+ *      most once per remediation-backoff);
+ *   3. prune the oldest media first, never younger than the media floor, in
+ *      each media volume once (reached through a container that mounts it);
+ *   4. drop the oldest archives, never younger than archive-floor, never the
+ *      newest archive of a log.
  * It measures (fstatvfs, as df) the filesystems that hold each running
- * container's log folders, archive folders and media root, before and after
- * every step, and stops as soon as every target is under low. When it cannot
- * get there it names what takes the space, container by container. */
+ * container's log folders, archive folders and media volume, named by mount
+ * point and device and counted once however many containers share them,
+ * before and after every step, and stops as soon as every target is under
+ * low. When it cannot get there it names what takes the space. */
 #ifndef ROTD_REMEDY_H
 #define ROTD_REMEDY_H
 
@@ -20,7 +26,9 @@
 #include "ctrfs.h"
 #include "fsusage.h"
 #include "inventory.h"
+#include "fsname.h"
 #include "media.h"
+#include "pass.h"
 #include "strlist.h"
 
 enum remedy_trigger {
@@ -32,11 +40,43 @@ enum remedy_trigger {
 struct remedy_fs {
 	struct fs_usage before;        /* at remedy_begin */
 	struct fs_usage after;         /* at the end (or the last measure) */
-	char *label;                   /* where it was first seen: "biz_waweb_1:/var/log/whatsapp" */
-	int media_ctr;                 /* index into the handles of a container whose media root is
-	                                  on it, or -1 */
-	int target;                    /* above low at remedy_begin: must come under low */
+	struct fs_name name;           /* mount point and device on the host */
+	char *label;                   /* "MOUNT (DEVICE)" */
+	int target;                    /* above low at remedy_begin and not backing off: must come
+	                                  under low */
+	int backing_off;               /* above the threshold, but an emergency pass already left it
+	                                  there recently and it has not grown since (daemon) */
 	int fd;                        /* private: a folder on it, to measure it again */
+};
+
+/* A media volume, pruned once however many containers mount it. */
+struct remedy_volume {
+	char *key;                     /* "volume:whatsappMedia", "bind:/srv/media" */
+	const char *via;               /* the first container that mounts it (borrowed name) */
+	size_t ctr;                    /* private: its index */
+	size_t fs;                     /* index into fs */
+	struct strlist containers;     /* every running container that mounts it */
+};
+
+/* An archive the last step dropped. */
+struct remedy_dropped {
+	char *container;
+	char *path;                    /* inside the container */
+	uint64_t bytes;
+};
+
+/* What the daemon remembers between emergency passes (zero it to start). */
+struct remedy_recall {
+	dev_t dev;                     /* the filesystem */
+	unsigned pct;                  /* its usage when a pass last left it above low */
+	time_t at;                     /* when */
+	int told;                      /* what takes its space was reported in this incident */
+};
+
+struct remedy_memory {
+	struct remedy_recall *v;       /* filesystems an emergency pass left above low */
+	size_t n;
+	time_t cleanup_at;             /* when an emergency pass last ran cleanup.sh, or 0 */
 };
 
 struct remedy_step {
@@ -50,8 +90,8 @@ struct remedy_consumer {
 	const char *role;              /* borrowed from the config, or NULL */
 	uint64_t live_logs;            /* sizes of the files its role's log globs match */
 	uint64_t archives;             /* sizes of the files in its archive folders */
-	uint64_t media;                /* bytes under the media root (0 when shared and counted
-	                                  under an earlier container) */
+	uint64_t media;                /* bytes of its media volume (0 when shared and counted under
+	                                  the volume's first container, or without a volume) */
 	char *engine_log;              /* the engine's log of its output (LogPath), or NULL */
 	uint64_t engine_log_bytes;
 	char *hint;                    /* e.g. no max-size on a json-file log, or NULL */
@@ -71,27 +111,48 @@ struct remedy {
 	size_t n_steps;
 	struct cleanup_task *cleanup;  /* step 2, when it ran */
 	size_t n_cleanup;
-	struct media_result media;     /* step 3, summed over media filesystems */
+	struct media_result media;     /* step 3, summed over media volumes */
+	struct remedy_volume *volumes;
+	size_t n_volumes;
+	struct remedy_dropped *dropped;   /* step 4 */
+	size_t n_dropped;
+	uint64_t dropped_bytes;
+	char *cleanup_skipped;         /* why step 2 did not run (backoff), or NULL */
 	struct remedy_consumer *consumers;   /* when !reached_low, largest first */
 	size_t n_consumers;
 	struct strlist errors;         /* folders that could not be measured, step failures */
 	const struct inventory *inv;   /* private: what remedy_begin was given */
+	const struct remedy_memory *memory;   /* private: or NULL */
+	uint64_t backoff;              /* private: seconds */
 	struct remedy_ctr *ctrs;       /* private: the running containers with a role, opened */
 	size_t n_ctrs;
 };
 
 /* Opens every running container with a role in inv and measures the
- * filesystems of its log folders, archive folders and media root. r->needed is
- * set when one is above the threshold (high for REMEDY_WATERMARK, low
- * otherwise). inv must outlive r. Free with remedy_free. */
+ * filesystems of its log folders, archive folders and media volume. r->needed
+ * is set when one is above the threshold (high for REMEDY_WATERMARK, low
+ * otherwise) and, with a memory (the daemon's; NULL for rotd --now), is not
+ * backing off: a filesystem that an earlier pass left above low is left alone
+ * until its usage grows by a point or remediation-backoff passes. inv and
+ * memory must outlive r. Free with remedy_free. */
 void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct inventory *inv,
-		  enum remedy_trigger trigger, int dry_run);
+		  enum remedy_trigger trigger, int dry_run, const struct remedy_memory *memory, time_t now);
 
-/* After the caller's ordinary pass (step 1), runs steps 2 and 3 as far as
+/* After the caller's ordinary pass p (step 1), runs steps 2 to 4 as far as
  * needed against the engine at socket, then, if a target is still above low,
  * gathers the consumers. Does nothing but measure when !r->needed; in a dry run
  * measures and gathers only. */
-void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, time_t now);
+void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, const struct pass *p,
+		   time_t now);
+
+/* Updates the daemon's memory after a finished pass r: filesystems left above
+ * low are recalled (usage and time), those under low forgotten, and when
+ * cleanup.sh ran. Returns 1 when a filesystem fell short for the first time in
+ * its incident (report what takes the space now), else 0. */
+int remedy_remember(struct remedy_memory *m, const struct remedy *r, time_t now);
+
+/* Frees what m holds. */
+void remedy_memory_free(struct remedy_memory *m);
 
 /* Bytes freed on the target filesystems from begin to the last measure. */
 int64_t remedy_freed(const struct remedy *r);

@@ -86,9 +86,20 @@ static void print_action(FILE *out, const struct action *a, const struct rotate_
 	if (a->kind == ACTION_SKIP)
 		return;
 	fprintf(out, "    %s%s ", dry_run ? "would " : "", plan_action_name(a->kind));
-	print_escaped(out, a->kind == ACTION_PRUNE ? a->archive : a->file->path);
+	if (a->kind == ACTION_PRUNE && a->archive == NULL && a->file != NULL) {
+		/* keep drops the archive this pass makes of the file */
+		fputs("the new archive of ", out);
+		print_escaped(out, a->file->path);
+	} else {
+		print_escaped(out, a->kind == ACTION_PRUNE ? a->archive : a->file->path);
+	}
 	fputs(" (", out);
 	print_escaped(out, a->reason);
+	if (a->kind == ACTION_PRUNE && a->group != NULL && (a->file == NULL || strcmp(a->group, a->file->path) != 0)) {
+		/* An archive of a pattern, of a log that is gone, or a lone stem. */
+		fputs(", for ", out);
+		print_escaped(out, a->group);
+	}
 	fputc(')', out);
 	if (o == NULL) {
 		fputc('\n', out);
@@ -299,6 +310,11 @@ static json_t *json_action(const struct action *a, const struct rotate_outcome *
 	json_object_set_new(j, "path", a->file ? jstr(a->file->path) : json_null());
 	json_object_set_new(j, "archive", jstr(a->kind == ACTION_PRUNE ? a->archive : (o ? o->archive : NULL)));
 	json_object_set_new(j, "reason", jstr(a->reason));
+	if (a->kind == ACTION_PRUNE) {
+		json_object_set_new(j, "group", jstr(a->group));
+		json_object_set_new(j, "archive_time", json_integer((json_int_t)a->archive_time));
+		json_object_set_new(j, "archive_size", json_integer((json_int_t)a->archive_size));
+	}
 	if (o == NULL || a->kind == ACTION_SKIP)
 		return j;
 	json_object_set_new(j, "done", json_boolean(a->kind == ACTION_PRUNE ? o->pruned > 0 : o->done));
@@ -453,6 +469,14 @@ void report_log_pass(const struct pass *p)
 			const struct rotate_outcome *o = &pc->outcomes[k];
 			char *path, *archive;
 
+			if (a->kind == ACTION_PRUNE && o->pruned > 0) {
+				archive = report_escape(a->archive);
+				path = report_escape(a->reason);
+				log_info("container %s: pruned %s (%s)", name, archive, path);
+				free(archive);
+				free(path);
+				continue;
+			}
 			if (a->kind == ACTION_PRUNE || a->kind == ACTION_SKIP || !o->done)
 				continue;
 			path = report_escape(a->file->path);
@@ -514,9 +538,10 @@ void report_print_remedy_text(FILE *out, const struct remedy *r)
 	for (size_t i = 0; i < r->n_fs; i++) {
 		const struct remedy_fs *f = &r->fs[i];
 
-		fputs("  filesystem of ", out);
+		fputs("  filesystem ", out);
 		print_escaped(out, f->label);
-		fprintf(out, ": %u%% -> %s\n", fsusage_pct(&f->before), fs_line(r, f, b2, sizeof(b2)));
+		fprintf(out, ": %u%% -> %s%s\n", fsusage_pct(&f->before), fs_line(r, f, b2, sizeof(b2)),
+			f->backing_off ? "; backing off: an emergency pass left it there and it has not grown" : "");
 	}
 	if (!r->needed) {
 		fprintf(out, "  nothing above %u%%: nothing to do\n",
@@ -528,6 +553,15 @@ void report_print_remedy_text(FILE *out, const struct remedy *r)
 		print_escaped(out, r->steps[i].what);
 		fprintf(out, ": freed %s\n", r->steps[i].freed < 0 ? "0 B (usage grew meanwhile)" :
 			units_format_size((uint64_t)r->steps[i].freed, b1, sizeof(b1)));
+	}
+	if (r->cleanup_skipped != NULL)
+		print_line(out, "  ", r->cleanup_skipped);
+	for (size_t i = 0; i < r->n_dropped; i++) {
+		fputs("    dropped ", out);
+		print_escaped(out, r->dropped[i].container);
+		fputc(':', out);
+		print_escaped(out, r->dropped[i].path);
+		fprintf(out, " (%s)\n", units_format_size(r->dropped[i].bytes, b1, sizeof(b1)));
 	}
 	for (size_t i = 0; i < r->errors.n; i++)
 		print_line(out, "  error: ", r->errors.v[i]);
@@ -567,6 +601,7 @@ static json_t *json_usage(const struct fs_usage *u)
 json_t *report_remedy_json(const struct remedy *r)
 {
 	json_t *o = json_object(), *fss = json_array(), *steps = json_array(), *cons = json_array();
+	json_t *vols = json_array(), *dropped = json_array();
 
 	json_object_set_new(o, "trigger", json_string(remedy_trigger_name(r->trigger)));
 	json_object_set_new(o, "high_pct", json_integer(r->high));
@@ -579,7 +614,11 @@ json_t *report_remedy_json(const struct remedy *r)
 		json_t *f = json_object();
 
 		json_object_set_new(f, "label", jstr(r->fs[i].label));
+		json_object_set_new(f, "mount", jstr(r->fs[i].name.mount));
+		json_object_set_new(f, "device", jstr(r->fs[i].name.device));
+		json_object_set_new(f, "fstype", jstr(r->fs[i].name.fstype));
 		json_object_set_new(f, "target", json_boolean(r->fs[i].target));
+		json_object_set_new(f, "backing_off", json_boolean(r->fs[i].backing_off));
 		json_object_set_new(f, "before", json_usage(&r->fs[i].before));
 		json_object_set_new(f, "after", json_usage(&r->fs[i].after));
 		json_object_set_new(f, "freed", json_integer((json_int_t)r->fs[i].before.used -
@@ -605,6 +644,17 @@ json_t *report_remedy_json(const struct remedy *r)
 						      jstr(u->hint)));
 	}
 	json_object_set_new(o, "consumers", cons);
+	for (size_t i = 0; i < r->n_volumes; i++)
+		json_array_append_new(vols, json_pack("{s:o, s:o, s:o}", "key", jstr(r->volumes[i].key), "via",
+						      jstr(r->volumes[i].via), "containers",
+						      json_strlist(&r->volumes[i].containers)));
+	json_object_set_new(o, "volumes", vols);
+	for (size_t i = 0; i < r->n_dropped; i++)
+		json_array_append_new(dropped, json_pack("{s:o, s:o, s:I}", "container", jstr(r->dropped[i].container),
+							 "path", jstr(r->dropped[i].path), "bytes",
+							 (json_int_t)r->dropped[i].bytes));
+	json_object_set_new(o, "archives_dropped", dropped);
+	json_object_set_new(o, "cleanup_skipped", jstr(r->cleanup_skipped));
 	json_object_set_new(o, "errors", json_strlist(&r->errors));
 	return o;
 }

@@ -16,7 +16,8 @@ void report_print_text(FILE *out, const struct pass *p, const struct jobs *j);
 /* p and j (may be NULL) as one JSON object; new reference. */
 json_t *report_json(const struct pass *p, const struct jobs *j);
 
-/* Logs (info) one line per file a real pass archived, for the daemon's journal. */
+/* Logs (info) one line per file a real pass archived and per archive it
+ * pruned, for the daemon's journal. */
 void report_log_pass(const struct pass *p);
 
 /* One line summing up p and j (may be NULL): "3 containers, 2 files archived

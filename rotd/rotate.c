@@ -43,12 +43,191 @@ static void set_error(struct rotate_outcome *o, const char *fmt, ...)
 	o->error = s;
 }
 
+/* ---- the archive folder --------------------------------------------------------
+ * A missing archive folder is made with every missing folder above it (a core
+ * container has no /var/log/whatsapp at all), one component at a time: the
+ * nearest existing ancestor is opened through ctrfs, then each missing component
+ * is made with mkdirat and opened with O_NOFOLLOW relative to the one before, so
+ * nothing is ever followed and nothing is made outside the container's root. */
+
+/* The components path resolves to inside the root: "" and "." dropped, ".."
+ * dropping the one before it and stopping at the root, as RESOLVE_IN_ROOT does.
+ * Since no symlink is ever followed, this lexical answer is the real one. */
+struct dir_components {
+	char **v;
+	size_t n;
+};
+
+static void dir_components_split(struct dir_components *c, const char *path)
+{
+	const char *p = path;
+
+	c->v = xcalloc(strlen(path) / 2 + 1, sizeof(*c->v));
+	c->n = 0;
+	for (;;) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (c->n > 0)
+				free(c->v[--c->n]);
+		} else if (!(len == 1 && p[0] == '.')) {
+			c->v[c->n++] = xstrndup(p, len);
+		}
+		p += len;
+	}
+}
+
+static void dir_components_free(struct dir_components *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
+}
+
+/* "/" followed by the first k components joined with '/'. New string. */
+static char *dir_components_prefix(const struct dir_components *c, size_t k)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < k; i++)
+		len += strlen(c->v[i]) + 1;
+	s = xmalloc(len + 1);
+	p = s;
+	*p++ = '/';
+	for (size_t i = 0; i < k; i++) {
+		size_t l = strlen(c->v[i]);
+
+		if (i > 0)
+			*p++ = '/';
+		memcpy(p, c->v[i], l);
+		p += l;
+	}
+	*p = '\0';
+	return s;
+}
+
+/* Makes component i of c (the folder at prefix i+1) in parent_fd, the folder at
+ * prefix i, owned by uid:gid with mode 0750, and fsyncs parent_fd. One already
+ * there (made meanwhile) is only opened. Returns its fd, or -1 with *err set. */
+static int make_archive_dir_component(const struct dir_components *c, size_t i, int parent_fd, uid_t uid,
+				      gid_t gid, const char *path, char **err)
+{
+	const char *name = c->v[i];
+	const char *step = NULL;
+	int made, fd, saved;
+	char *here;
+
+	made = mkdirat(parent_fd, name, 0750) == 0;
+	if (!made && errno != EEXIST) {
+		saved = errno;
+		here = dir_components_prefix(c, i + 1);
+		*err = xasprintf("cannot create archive folder %s: cannot make %s: %s", path, here, strerror(saved));
+		free(here);
+		return -1;
+	}
+	/* Whatever is there now, made by us or swapped in since, is opened without
+	 * following it: a symlink is refused here. */
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		struct stat st;
+
+		saved = errno;
+		here = dir_components_prefix(c, i + 1);
+		if ((saved == ELOOP || saved == ENOTDIR) && fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			*err = ctrfs_classify(&st) == CTRFS_SYMLINK ?
+				xasprintf("cannot create archive folder %s: %s is a symlink: refused", path, here) :
+				xasprintf("cannot create archive folder %s: %s is a %s, not a folder: refused", path,
+					  here, ctrfs_kind_name(ctrfs_classify(&st)));
+		else
+			*err = xasprintf("cannot create archive folder %s: cannot open %s: %s", path, here,
+					 strerror(saved));
+		free(here);
+		return -1;
+	}
+	if (!made)
+		return fd;
+	if (fchown(fd, uid, gid) < 0)
+		step = "set the owner of";
+	else if (fchmod(fd, 0750) < 0)
+		step = "set the mode of";
+	else if (fsync(parent_fd) < 0)
+		step = "sync the folder holding";
+	if (step != NULL) {
+		saved = errno;
+		here = dir_components_prefix(c, i + 1);
+		*err = xasprintf("cannot create archive folder %s: cannot %s %s: %s", path, step, here,
+				 strerror(saved));
+		free(here);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Makes the missing archive folder path and the missing folders above it, each
+ * owned like the nearest folder that exists. Returns its fd, or -1 with *err set. */
+static int create_archive_dir(const struct ctrfs *fs, const char *path, char **err)
+{
+	struct dir_components c;
+	struct stat st;
+	size_t k;
+	int fd = -1;
+
+	dir_components_split(&c, path);
+	/* The nearest existing ancestor: prefix k. The root always exists. */
+	for (k = c.n; k-- > 0;) {
+		char *here = dir_components_prefix(&c, k);
+		int saved;
+
+		fd = ctrfs_open_path(fs, here, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+		saved = errno;
+		if (fd < 0 && saved != ENOENT) {
+			*err = saved == ELOOP || saved == ENOTDIR ?
+				xasprintf("cannot create archive folder %s: %s, or a folder on the way to it, is a "
+					  "symlink or not a folder: refused", path, here) :
+				xasprintf("cannot create archive folder %s: %s: %s", path, here, strerror(saved));
+			free(here);
+			dir_components_free(&c);
+			return -1;
+		}
+		if (fd >= 0 && fstat(fd, &st) < 0) {
+			*err = xasprintf("cannot create archive folder %s: %s: %s", path, here, strerror(errno));
+			free(here);
+			close(fd);
+			dir_components_free(&c);
+			return -1;
+		}
+		free(here);
+		if (fd >= 0)
+			break;
+	}
+	if (fd < 0) {
+		/* Nothing left to make (path named the root), or the root itself failed. */
+		*err = xasprintf("cannot create archive folder %s: %s", path, strerror(ENOENT));
+		dir_components_free(&c);
+		return -1;
+	}
+	for (size_t i = k; i < c.n; i++) {
+		int next = make_archive_dir_component(&c, i, fd, st.st_uid, st.st_gid, path, err);
+
+		close(fd);
+		fd = next;
+		if (fd < 0)
+			break;
+	}
+	dir_components_free(&c);
+	return fd;
+}
+
 int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create, char **err)
 {
 	int fd = ctrfs_open_path(fs, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-	char *parent;
-	struct stat pst;
-	int pfd;
 
 	if (fd >= 0)
 		return fd;
@@ -65,32 +244,7 @@ int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create
 		*err = NULL;
 		return -1;
 	}
-	parent = path_dir(path);
-	pfd = ctrfs_open_path(fs, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (pfd < 0 || fstat(pfd, &pst) < 0) {
-		*err = xasprintf("cannot create archive folder %s: its parent %s: %s", path, parent,
-				 errno == ELOOP ? "a symlink is on the way: refused" : strerror(errno));
-		free(parent);
-		if (pfd >= 0)
-			close(pfd);
-		return -1;
-	}
-	free(parent);
-	if (mkdirat(pfd, path_base(path), 0750) < 0 && errno != EEXIST) {
-		*err = xasprintf("cannot create archive folder %s: %s", path, strerror(errno));
-		close(pfd);
-		return -1;
-	}
-	fd = openat(pfd, path_base(path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchown(fd, pst.st_uid, pst.st_gid) < 0 || fchmod(fd, 0750) < 0 || fsync(pfd) < 0) {
-		*err = xasprintf("cannot set up archive folder %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		close(pfd);
-		return -1;
-	}
-	close(pfd);
-	return fd;
+	return create_archive_dir(fs, path, err);
 }
 
 /* A journal record for the source at path (identity st) whose first length bytes,

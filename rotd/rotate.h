@@ -47,9 +47,15 @@ struct rotate_outcome {
 };
 
 /* Opens the archive folder path for writing, refusing a symlinked folder. When it
- * is missing and create is set, makes it (mode 0750) owned like its parent folder.
+ * is missing and create is set, makes it and every missing folder above it (a core
+ * container has no /var/log/whatsapp), one component at a time inside the root:
+ * the nearest existing ancestor is opened through ctrfs, then each component is
+ * made with mkdirat and opened with O_NOFOLLOW, so a symlink found or swapped in
+ * anywhere is refused, and ".." stops at the root. Each folder made gets mode 0750
+ * (whatever the umask) and the owner and group of the nearest existing ancestor,
+ * and its parent is fsynced; one that appears meanwhile is opened as it is.
  * Returns the directory fd; or -1 with *err NULL when it is missing and create is
- * 0; or -1 with *err set to a new one-line message. */
+ * 0; or -1 with *err set to a new one-line message naming the folder that failed. */
 int rotate_open_archive_dir(const struct ctrfs *fs, const char *path, int create, char **err);
 
 /* Carries out action a (ROTATE by copytruncate or rename, or ARCHIVE_IDLE) into the

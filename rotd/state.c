@@ -17,9 +17,10 @@
 #define STATE_VERSION 1
 #define STATE_MAX_BYTES (16 * 1024 * 1024)
 
-/* {"version": 1, "jobs": {JOB: {SUBJECT: unix-time, ...}, ...}} */
+/* {"version": 1, "jobs": {JOB: {SUBJECT: unix-time, ...}, ...}, "records": {KEY: any}} */
 struct state {
 	json_t *jobs;
+	json_t *records;
 };
 
 static struct state *empty_state(void)
@@ -27,6 +28,7 @@ static struct state *empty_state(void)
 	struct state *s = xmalloc(sizeof(*s));
 
 	s->jobs = json_object();
+	s->records = json_object();
 	return s;
 }
 
@@ -79,6 +81,9 @@ struct state *state_load(const char *path, char **warning)
 	}
 	s = xmalloc(sizeof(*s));
 	s->jobs = json_incref(json_object_get(root, "jobs"));
+	s->records = json_object_get(root, "records");
+	/* A damaged records object costs only the records, never the job times. */
+	s->records = json_is_object(s->records) ? json_incref(s->records) : json_object();
 	json_decref(root);
 	return s;
 }
@@ -99,9 +104,19 @@ void state_set(struct state *s, const char *job, const char *subject, time_t t)
 	json_object_set_new(subjects, subject, json_integer((json_int_t)t));
 }
 
+const json_t *state_record(const struct state *s, const char *key)
+{
+	return json_object_get(s->records, key);
+}
+
+void state_set_record(struct state *s, const char *key, json_t *value)
+{
+	json_object_set_new(s->records, key, value);
+}
+
 int state_save(const struct state *s, const char *path, char **err)
 {
-	json_t *root = json_pack("{s:i, s:O}", "version", STATE_VERSION, "jobs", s->jobs);
+	json_t *root = json_pack("{s:i, s:O, s:O}", "version", STATE_VERSION, "jobs", s->jobs, "records", s->records);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	char *line = xasprintf("%s\n", text != NULL ? text : "{}");
 	int rc = atomicfile_write(path, line, strlen(line), 0600, 0700, "the state file", err);
@@ -117,5 +132,6 @@ void state_free(struct state *s)
 	if (s == NULL)
 		return;
 	json_decref(s->jobs);
+	json_decref(s->records);
 	free(s);
 }

@@ -1,10 +1,12 @@
 /* state: when each job last succeeded for each subject (a container, a media
- * volume, an API endpoint), kept in a small JSON file written atomically
+ * volume, an API endpoint), and small records such as rotd --now's metric
+ * totals, kept in a small JSON file written atomically
  * (temp file, fsync, rename, fsync of the folder). A missing or corrupt file
  * never blocks a run: it is reported and replaced on the next save. */
 #ifndef ROTD_STATE_H
 #define ROTD_STATE_H
 
+#include <jansson.h>
 #include <time.h>
 
 struct state;
@@ -18,6 +20,12 @@ time_t state_last(const struct state *s, const char *job, const char *subject);
 
 /* Records that job succeeded for subject at t. */
 void state_set(struct state *s, const char *job, const char *subject, time_t t);
+
+/* The record kept under key (borrowed; valid until s changes), or NULL. */
+const json_t *state_record(const struct state *s, const char *key);
+
+/* Replaces the record under key with value (the reference is taken). */
+void state_set_record(struct state *s, const char *key, json_t *value);
 
 /* Writes s to path atomically, creating its folder (mode 0700) if missing; the
  * file is mode 0600. Returns 0, or -1 with *err set to a new message. */

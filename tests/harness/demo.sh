@@ -44,7 +44,7 @@ echo "== rotd --now: the pass itself (the throwaway engine's containers only)"
 rc=$?
 echo "== rotd exited $rc"
 echo
-echo "== the Prometheus metrics it wrote (node-exporter textfile format), in part"
+echo "== the Prometheus metrics it wrote (node-exporter textfile format; rotd --now's own file), in part"
 grep -E '^rotd_(last_pass_success|passes_total|rotated_bytes_total|archives_written_total|media_pruned_files_total)' \
-	"$ENGINE_DIR/rotd.prom"
+	"$ENGINE_DIR/rotd-now.prom"
 exit $rc

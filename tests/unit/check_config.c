@@ -121,6 +121,8 @@ static void assert_same_role(const struct role_policy *a, const struct role_poli
 	ck_assert_int_eq(a->method, b->method);
 	assert_same_list(&a->postrotate, &b->postrotate);
 	ck_assert_uint_eq(a->idle_after, b->idle_after);
+	ck_assert_uint_eq(a->max_age, b->max_age);
+	ck_assert_uint_eq(a->max_size, b->max_size);
 	for (size_t i = 0; i < a->logs.n; i++) {
 		const struct log_policy *p = &a->log_policies[i], *q = &b->log_policies[i];
 
@@ -133,6 +135,8 @@ static void assert_same_role(const struct role_policy *a, const struct role_poli
 		ck_assert_int_eq(p->method, q->method);
 		assert_same_list(&p->postrotate, &q->postrotate);
 		ck_assert_uint_eq(p->idle_after, q->idle_after);
+		ck_assert_uint_eq(p->max_age, q->max_age);
+		ck_assert_uint_eq(p->max_size, q->max_size);
 	}
 }
 
@@ -147,6 +151,8 @@ struct want_policy {
 	enum rotate_method method;
 	size_t n_postrotate;
 	uint64_t idle_after;
+	uint64_t max_age;              /* 0 when left out of an initializer: off */
+	uint64_t max_size;
 };
 
 static void assert_policy(const struct log_policy *p, const struct want_policy *w)
@@ -160,14 +166,16 @@ static void assert_policy(const struct log_policy *p, const struct want_policy *
 	ck_assert_int_eq(p->method, w->method);
 	ck_assert_uint_eq(p->postrotate.n, w->n_postrotate);
 	ck_assert_uint_eq(p->idle_after, w->idle_after);
+	ck_assert_uint_eq(p->max_age, w->max_age);
+	ck_assert_uint_eq(p->max_size, w->max_size);
 }
 
 /* The policies of HEAD LOGS2 SIZE ADIR with nothing overridden. */
 static const struct want_policy plain_a = {
-	GLOB_A, 20 * MiB, 30, COMPRESS_GZIP, 6, "/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600
+	GLOB_A, 20 * MiB, 30, COMPRESS_GZIP, 6, "/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600, 0, 0
 };
 static const struct want_policy plain_b = {
-	GLOB_B, 20 * MiB, 30, COMPRESS_GZIP, 6, "/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600
+	GLOB_B, 20 * MiB, 30, COMPRESS_GZIP, 6, "/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600, 0, 0
 };
 
 /* Loads a role with patterns GLOB_A and GLOB_B whose GLOB_A section holds body,
@@ -192,6 +200,8 @@ static struct rotd_config *load_override(const char *body)
 	ck_assert_int_eq(r->method, METHOD_COPYTRUNCATE);
 	ck_assert_uint_eq(r->postrotate.n, 0);
 	ck_assert_uint_eq(r->idle_after, 3600);
+	ck_assert_uint_eq(r->max_age, 0);
+	ck_assert_uint_eq(r->max_size, 0);
 	return cfg;
 }
 
@@ -253,19 +263,19 @@ START_TEST(test_shipped_log_policies)
 {
 	static const struct want_policy waent = {
 		"/usr/local/waent/logs/*.log", 15 * MiB, 30, COMPRESS_GZIP, 6,
-		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 3600, 0, 0
 	};
 	static const struct want_policy core_whatsapp = {
 		"/var/log/whatsapp/*.log", 15 * MiB, 30, COMPRESS_GZIP, 6,
-		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0, 0, 0
 	};
 	static const struct want_policy web_whatsapp = {
 		"/var/log/whatsapp/*.log", 20 * MiB, 30, COMPRESS_GZIP, 6,
-		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0, 0, 0
 	};
 	static const struct want_policy web_lighttpd = {
 		"/var/log/lighttpd/*.log", 20 * MiB, 30, COMPRESS_GZIP, 6,
-		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0
+		"/var/log/whatsapp/archive", METHOD_COPYTRUNCATE, 0, 0, 0, 0
 	};
 	struct strlist errors = STRLIST_INIT;
 	struct rotd_config *cfg = config_load(SHIPPED, &errors);
@@ -333,6 +343,13 @@ START_TEST(test_shipped_jobs_media_watermarks)
 	ck_assert_uint_eq(cfg->media_rules[1].max_age, 30 * 86400);
 	ck_assert_uint_eq(cfg->high_watermark, 85);
 	ck_assert_uint_eq(cfg->low_watermark, 80);
+	ck_assert_uint_eq(cfg->archive_floor, 86400);
+	ck_assert_uint_eq(cfg->remediation_backoff, 30 * 60);
+	for (size_t i = 0; i < cfg->n_roles; i++) {
+		/* Retention beyond keep is off unless asked for. */
+		ck_assert_uint_eq(cfg->roles[i].max_age, 0);
+		ck_assert_uint_eq(cfg->roles[i].max_size, 0);
+	}
 	config_free(cfg);
 }
 END_TEST
@@ -365,6 +382,8 @@ START_TEST(test_builtin_defaults_equal_file)
 	}
 	ck_assert_uint_eq(def->high_watermark, file->high_watermark);
 	ck_assert_uint_eq(def->low_watermark, file->low_watermark);
+	ck_assert_uint_eq(def->archive_floor, file->archive_floor);
+	ck_assert_uint_eq(def->remediation_backoff, file->remediation_backoff);
 	assert_same_list(&def->cleanup.command, &file->cleanup.command);
 	ck_assert_uint_eq(def->cleanup.timeout, file->cleanup.timeout);
 	ck_assert_uint_eq(def->cleanup.concurrency, file->cleanup.concurrency);
@@ -432,6 +451,10 @@ START_TEST(test_defaults_fill_a_minimal_file)
 	ck_assert_int_eq(r->method, METHOD_COPYTRUNCATE);
 	ck_assert_uint_eq(r->postrotate.n, 0);
 	ck_assert_uint_eq(r->idle_after, 3600);
+	ck_assert_uint_eq(r->max_age, 0);
+	ck_assert_uint_eq(r->max_size, 0);
+	ck_assert_uint_eq(r->log_policies[0].max_age, 0);
+	ck_assert_uint_eq(r->log_policies[0].max_size, 0);
 	ck_assert_ptr_null(cfg->docker_socket);
 	ck_assert_uint_eq(cfg->docker_timeout_ms, 30000);
 	ck_assert_uint_eq(cfg->jobs, 0);
@@ -440,6 +463,8 @@ START_TEST(test_defaults_fill_a_minimal_file)
 	ck_assert_ptr_null(cfg->timezone);
 	ck_assert_uint_eq(cfg->high_watermark, 85);
 	ck_assert_uint_eq(cfg->low_watermark, 80);
+	ck_assert_uint_eq(cfg->archive_floor, 86400);
+	ck_assert_uint_eq(cfg->remediation_backoff, 30 * 60);
 	ck_assert_uint_eq(cfg->media_floor, 7 * 86400);
 	config_free(cfg);
 }
@@ -495,6 +520,85 @@ START_TEST(test_idle_after_zero_accepted)
 	ck_assert_uint_eq(cfg->roles[0].log_policies[0].idle_after, 0);
 	ck_assert_uint_eq(cfg->roles[1].idle_after, 0);
 	ck_assert_uint_eq(cfg->roles[1].log_policies[0].idle_after, 0);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_retention_in_role_reaches_every_pattern)
+{
+	struct rotd_config *cfg = expect_ok(HEAD LOGS2 SIZE ADIR "  max-age = 14d\n  max-size = 1G\n" END);
+	struct want_policy a = plain_a, b = plain_b;
+
+	ck_assert_uint_eq(cfg->roles[0].max_age, 14 * 86400);
+	ck_assert_uint_eq(cfg->roles[0].max_size, 1024 * MiB);
+	a.max_age = b.max_age = 14 * 86400;
+	a.max_size = b.max_size = 1024 * MiB;
+	assert_policy(&cfg->roles[0].log_policies[0], &a);
+	assert_policy(&cfg->roles[0].log_policies[1], &b);
+	config_free(cfg);
+	cfg = expect_ok(HEAD LOGS SIZE ADIR "  max-age = 0\n  max-size = 0\n" END);
+	ck_assert_uint_eq(cfg->roles[0].max_age, 0);
+	ck_assert_uint_eq(cfg->roles[0].max_size, 0);
+	config_free(cfg);
+	cfg = expect_ok(HEAD LOGS SIZE ADIR "  max-age = \"2w\"\n  max-size = 512MiB\n" END);
+	ck_assert_uint_eq(cfg->roles[0].log_policies[0].max_age, 14 * 86400);
+	ck_assert_uint_eq(cfg->roles[0].log_policies[0].max_size, 512 * MiB);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_max_age)
+{
+	struct rotd_config *cfg = load_override("    max-age = 30d\n");
+	struct want_policy w = plain_a;
+
+	w.max_age = 30 * 86400;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_log_override_max_size)
+{
+	struct rotd_config *cfg = load_override("    max-size = 2G\n");
+	struct want_policy w = plain_a;
+
+	w.max_size = 2048 * MiB;
+	assert_policy(&cfg->roles[0].log_policies[0], &w);
+	config_free(cfg);
+}
+END_TEST
+
+/* A log section can also turn the role's retention off for its pattern. */
+START_TEST(test_log_override_turns_retention_off)
+{
+	struct rotd_config *cfg = expect_ok(HEAD LOGS2 SIZE ADIR "  max-age = 7d\n  max-size = 100M\n"
+					    LOG_B "    max-age = 0\n" LEND LOG_A "    max-size = 0\n" LEND END);
+	const struct role_policy *r = &cfg->roles[0];
+
+	ck_assert_uint_eq(r->max_age, 7 * 86400);
+	ck_assert_uint_eq(r->max_size, 100 * MiB);
+	ck_assert_uint_eq(r->log_policies[0].max_age, 7 * 86400);
+	ck_assert_uint_eq(r->log_policies[0].max_size, 0);
+	ck_assert_uint_eq(r->log_policies[1].max_age, 0);
+	ck_assert_uint_eq(r->log_policies[1].max_size, 100 * MiB);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_watermarks_archive_floor_and_backoff)
+{
+	struct rotd_config *cfg = expect_ok(ROLE_WEB "watermarks {\n  archive-floor = 3d\n"
+					    "  remediation-backoff = 2h\n}\n");
+
+	ck_assert_uint_eq(cfg->archive_floor, 3 * 86400);
+	ck_assert_uint_eq(cfg->remediation_backoff, 7200);
+	ck_assert_uint_eq(cfg->high_watermark, 85);
+	ck_assert_uint_eq(cfg->low_watermark, 80);
+	config_free(cfg);
+	cfg = expect_ok(ROLE_WEB "watermarks {\n  archive-floor = 0\n  remediation-backoff = 90\n}\n");
+	ck_assert_uint_eq(cfg->archive_floor, 0);
+	ck_assert_uint_eq(cfg->remediation_backoff, 90);
 	config_free(cfg);
 }
 END_TEST
@@ -602,9 +706,9 @@ START_TEST(test_log_override_everything)
 	struct rotd_config *cfg = load_override(
 		"    size = 1G\n    keep = 10000\n    compress = zstd\n    compress-level = 19\n"
 		"    archive-dir = /a\n    method = rename\n    postrotate = {\"/bin/true\"}\n"
-		"    idle-after = 1w\n");
+		"    idle-after = 1w\n    max-age = 90d\n    max-size = 5G\n");
 	static const struct want_policy w = {
-		GLOB_A, 1024 * MiB, 10000, COMPRESS_ZSTD, 19, "/a", METHOD_RENAME, 1, 7 * 86400
+		GLOB_A, 1024 * MiB, 10000, COMPRESS_ZSTD, 19, "/a", METHOD_RENAME, 1, 7 * 86400, 90 * 86400, 5120 * MiB
 	};
 
 	assert_policy(&cfg->roles[0].log_policies[0], &w);
@@ -2126,6 +2230,73 @@ START_TEST(test_daemon_metrics_webhook_errors)
 }
 END_TEST
 
+START_TEST(test_err_max_age)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  max-age = 14days\n" END,
+		      "5: role web: max-age '14days' is not a duration "
+		      "(examples: 14d, 2w, 90d; 0 keeps archives of any age)", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "  max-age = -1d\n" END,
+		      "5: role web: max-age '-1d' is not a duration "
+		      "(examples: 14d, 2w, 90d; 0 keeps archives of any age)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_max_size)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  max-size = 1X\n" END,
+		      "5: role web: max-size '1X' is not a size (examples: 1G, 500M, 2GiB; 0 sets no budget)",
+		      NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "  max-size = 99999999999999999999T\n" END,
+		      "5: role web: max-size '99999999999999999999T' is not a size "
+		      "(examples: 1G, 500M, 2GiB; 0 sets no budget)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_log_max_age_and_max_size)
+{
+	expect_errors(HEAD LOGS SIZE ADIR WLOG "    max-age = 1y\n    max-size = -5M\n" LEND END,
+		      "6: role web: log \"/var/log/whatsapp/*.log\": max-age '1y' is not a duration "
+		      "(examples: 14d, 2w, 90d; 0 keeps archives of any age)",
+		      "7: role web: log \"/var/log/whatsapp/*.log\": max-size '-5M' is not a size "
+		      "(examples: 1G, 500M, 2GiB; 0 sets no budget)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_max_age_set_twice)
+{
+	expect_errors(HEAD LOGS SIZE ADIR "  max-age = 1d\n  max-age = 2d\n" END,
+		      "6: role web: 'max-age' is already set on line 5", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_archive_floor)
+{
+	expect_errors(ROLE_WEB "watermarks {\n  archive-floor = 1day\n}\n",
+		      "7: watermarks: archive-floor '1day' is not a duration (examples: 7d, 12h, 0)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_remediation_backoff)
+{
+	expect_errors(ROLE_WEB "watermarks {\n  remediation-backoff = 0\n}\n",
+		      "7: watermarks: remediation-backoff '0' is not a duration greater than 0 "
+		      "(examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "watermarks {\n  high = 90\n\n  remediation-backoff = soon\n}\n",
+		      "9: watermarks: remediation-backoff 'soon' is not a duration greater than 0 "
+		      "(examples: 30d, 1h, 90s, 2w)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_retention_options_out_of_place)
+{
+	expect_errors("max-age = 1d\n" ROLE_WEB, "1: no such option 'max-age'", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "watermarks {\n  max-size = 1G\n}\n", "7: watermarks: no such option 'max-size'",
+		      NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "  archive-floor = 1d\n" END, "5: role web: no such option 'archive-floor'",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -2166,6 +2337,11 @@ Suite *unit_suite(void)
 	tcase_add_test(ok, test_log_override_method_and_postrotate);
 	tcase_add_test(ok, test_log_override_idle_after);
 	tcase_add_test(ok, test_log_override_everything);
+	tcase_add_test(ok, test_retention_in_role_reaches_every_pattern);
+	tcase_add_test(ok, test_log_override_max_age);
+	tcase_add_test(ok, test_log_override_max_size);
+	tcase_add_test(ok, test_log_override_turns_retention_off);
+	tcase_add_test(ok, test_watermarks_archive_floor_and_backoff);
 	tcase_add_test(ok, test_log_postrotate_inherited_and_replaced);
 	tcase_add_test(ok, test_log_level_inherited_with_other_compressor);
 	tcase_add_test(ok, test_log_sections_in_any_order_and_roles);
@@ -2187,6 +2363,13 @@ Suite *unit_suite(void)
 	tcase_add_test(bad, test_err_size_overflow);
 	tcase_add_test(bad, test_err_idle_after_not_a_duration);
 	tcase_add_test(bad, test_err_idle_after_negative);
+	tcase_add_test(bad, test_err_max_age);
+	tcase_add_test(bad, test_err_max_size);
+	tcase_add_test(bad, test_err_log_max_age_and_max_size);
+	tcase_add_test(bad, test_err_max_age_set_twice);
+	tcase_add_test(bad, test_err_archive_floor);
+	tcase_add_test(bad, test_err_remediation_backoff);
+	tcase_add_test(bad, test_err_retention_options_out_of_place);
 	tcase_add_test(bad, test_err_window_start_equals_end);
 	tcase_add_test(bad, test_err_window_bad_hour);
 	tcase_add_test(bad, test_err_percent);

@@ -162,6 +162,74 @@ START_TEST(counters_accumulate_over_passes)
 }
 END_TEST
 
+/* rotd --now's file: every sample carries mode="now", and its totals come back
+ * from the state file so that they only grow from one run to the next. */
+START_TEST(one_shot_totals_survive_and_carry_the_mode)
+{
+	struct metrics *m = metrics_new(1700000000), *again;
+	struct fixture f;
+	json_t *saved;
+	char *text;
+
+	fixture_init(&f, "biz_waweb_1");
+	metrics_set_mode(m, "now");
+	metrics_record_pass(m, &f.pass, &f.jobs, 1700000100, 1.5, 5);
+	saved = metrics_save(m);
+	metrics_free(m);
+	again = metrics_new(1700000300);
+	metrics_set_mode(again, "now");
+	metrics_restore(again, saved);
+	json_decref(saved);
+	metrics_record_pass(again, &f.pass, &f.jobs, 1700000400, 0.5, 0);
+	text = metrics_render(again);
+	assert_has(text, "rotd_passes_total{mode=\"now\"} 2");
+	assert_has(text, "rotd_last_pass_success{mode=\"now\"} 1");
+	assert_has(text, "rotd_build_info{mode=\"now\",version=\"" PACKAGE_VERSION "\"} 1");
+	assert_has(text, "rotd_rotated_bytes_total{mode=\"now\",container=\"biz_waweb_1\",role=\"web\"} 2000");
+	assert_has(text, "rotd_media_pruned_files_total{mode=\"now\",volume=\"volume:whatsappMedia\"} 14");
+	assert_has(text, "rotd_errors_total{mode=\"now\",kind=\"gc\"} 2");
+	ck_assert_ptr_null(strstr(text, "\nrotd_passes_total "));
+	assert_promtool_ok(text);
+	free(text);
+	metrics_free(again);
+}
+END_TEST
+
+/* A damaged record restarts the damaged series, never crashes or counts garbage. */
+START_TEST(restore_ignores_what_has_the_wrong_shape)
+{
+	struct metrics *m = metrics_new(1700000000);
+	json_t *bad = json_loads("{\"passes\": -4, \"files\": [{\"l1\": 3}, {\"l1\": \"c\", \"l2\": \"web\", "
+				 "\"a\": \"x\", \"b\": 7}], \"errors\": {\"kind\": 1}, \"media\": 5}",
+				 0, NULL);
+	char *text;
+
+	ck_assert_ptr_nonnull(bad);
+	metrics_restore(m, bad);
+	metrics_restore(m, NULL);
+	json_decref(bad);
+	text = metrics_render(m);
+	assert_has(text, "rotd_passes_total 0");
+	assert_has(text, "rotd_archives_written_total{container=\"c\",role=\"web\"} 7");
+	assert_has(text, "rotd_rotated_bytes_total{container=\"c\",role=\"web\"} 0");
+	assert_promtool_ok(text);
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+START_TEST(now_path_sits_beside_the_daemons)
+{
+	char *p = metrics_now_path("/var/lib/prometheus/node-exporter/rotd.prom");
+
+	ck_assert_str_eq(p, "/var/lib/prometheus/node-exporter/rotd-now.prom");
+	free(p);
+	p = metrics_now_path("/srv/metrics");
+	ck_assert_str_eq(p, "/srv/metrics-now");
+	free(p);
+}
+END_TEST
+
 START_TEST(error_counts)
 {
 	struct metrics *m = metrics_new(1700000000);
@@ -340,6 +408,9 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, empty_metrics_have_every_family);
 	tcase_add_test(tc, counters_accumulate_over_passes);
 	tcase_add_test(tc, error_counts);
+	tcase_add_test(tc, one_shot_totals_survive_and_carry_the_mode);
+	tcase_add_test(tc, restore_ignores_what_has_the_wrong_shape);
+	tcase_add_test(tc, now_path_sits_beside_the_daemons);
 	tcase_add_test(tc, dry_run_is_ignored);
 	tcase_add_test(tc, skipped_jobs_and_no_jobs);
 	tcase_add_test(tc, labels_are_escaped_and_sorted);

@@ -121,6 +121,16 @@ static void fx_archive(struct fx *fx, size_t gi, const char *name)
 	fx->arch[gi][fx->n_arch[gi]++].name = xstrdup(name);
 }
 
+/* Adds stem's archive made at t, of size bytes, to glob gi's folder. */
+static void fx_archive_sized(struct fx *fx, size_t gi, const char *stem, time_t t, uint64_t size)
+{
+	char *name = plan_archive_name(stem, t, 0, ".gz");
+
+	ck_assert_uint_lt(fx->n_arch[gi], MAX_ARCHIVES);
+	fx->arch[gi][fx->n_arch[gi]].name = name;
+	fx->arch[gi][fx->n_arch[gi]++].size = size;
+}
+
 /* Adds stem's archive made at t (gzip, no seq) to glob gi's folder. */
 static void fx_archive_at(struct fx *fx, size_t gi, const char *stem, time_t t)
 {
@@ -161,8 +171,10 @@ static char *dump(const struct plan *p)
 
 	for (i = 0; i < p->n; i++) {
 		const struct action *a = &p->v[i];
-		char *next = xasprintf("%s  %s %s [%s]\n", out, plan_action_name(a->kind),
-				       a->kind == ACTION_PRUNE ? a->archive : a->file->path, a->reason);
+		char *next = a->kind == ACTION_PRUNE && a->archive == NULL ?
+			xasprintf("%s  prune the new archive of %s [%s]\n", out, a->file->path, a->reason) :
+			xasprintf("%s  %s %s [%s]\n", out, plan_action_name(a->kind),
+				  a->kind == ACTION_PRUNE ? a->archive : a->file->path, a->reason);
 
 		free(out);
 		out = next;
@@ -186,10 +198,23 @@ static void expect(const struct fx *fx, const struct want *w, size_t n)
 				      strcmp(a->reason, w[i].reason) == 0,
 			      "action %zu: want %s %s [%s], plan:\n%s", i, plan_action_name(w[i].kind), w[i].what,
 			      w[i].reason, text);
-		ck_assert_ptr_nonnull(a->file);
-		ck_assert_ptr_eq(a->policy, &fx->pol[a->file->glob_index]);
+		/* A prune that counts for a pattern (or a log that is gone) has no file. */
+		ck_assert(a->file != NULL || a->kind == ACTION_PRUNE);
+		if (a->file != NULL)
+			ck_assert_ptr_eq(a->policy, &fx->pol[a->file->glob_index]);
+		else
+			ck_assert(a->policy >= fx->pol && a->policy < fx->pol + fx->role.logs.n);
 		ck_assert_ptr_nonnull(a->stem);
 		ck_assert_int_eq(a->archive == NULL, a->kind != ACTION_PRUNE);
+		ck_assert(a->group != NULL || a->kind == ACTION_SKIP || a->kind == ACTION_ROTATE ||
+			  a->kind == ACTION_ARCHIVE_IDLE);
+		if (a->kind == ACTION_PRUNE) {
+			time_t t;
+			unsigned seq;
+
+			ck_assert_int_eq(plan_parse_archive_name(a->archive, a->stem, &t, &seq), 1);
+			ck_assert_int_eq(a->archive_time, t);
+		}
 	}
 	free(text);
 }
@@ -643,14 +668,16 @@ START_TEST(test_skip_non_regular)
 	size_t g;
 
 	fx_init(&fx);
-	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, HOUR, WA_ARCHIVE);
+	/* Logs counted per file (idle-after 0), as the web role's. */
+	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, 0, WA_ARCHIVE);
 	fx_file(&fx, g, "/var/log/whatsapp/access.log", CTRFS_SYMLINK, 25 * MIB, NOW - DAY, 1);
 	fx_file(&fx, g, "/var/log/whatsapp/dir.log", CTRFS_DIRECTORY, 4096, NOW - DAY, 2);
 	fx_file(&fx, g, "/var/log/whatsapp/error.log", CTRFS_HARDLINKED, 25 * MIB, NOW - DAY, 3);
 	fx_file(&fx, g, "/var/log/whatsapp/pipe.log", CTRFS_FIFO, 0, NOW - DAY, 1);
 	fx_file(&fx, g, "/var/log/whatsapp/sock.log", CTRFS_SOCKET, 0, NOW - DAY, 1);
 	fx_reg(&fx, g, "/var/log/whatsapp/web.log", 25 * MIB, NOW - DAY);
-	/* The symlink's name-alike archives are not pruned: no regular source owns them. */
+	/* The symlink's name-alike archives are not pruned: no regular source owns them,
+	 * so keep does not apply (no max-age or max-size is set). */
 	fx_archive_at(&fx, g, "access.log", NOW - 3 * DAY);
 	fx.pol[g].keep = 1;
 	fx_plan(&fx, NOW);
@@ -789,10 +816,16 @@ START_TEST(test_prune_counts_idle_archive)
 	fx_archive_at(&fx, g, "logs_wa-service-1a2b-crash.log", NOW - DAY);
 	fx_archive_at(&fx, g, "logs_wa-service-1a2b.log", NOW - DAY);
 	fx_plan(&fx, NOW);
+	/* Files archived whole count per pattern: two archives and the new one, keep 1. */
 	EXPECT(&fx,
 	       { ACTION_ARCHIVE_IDLE, "/usr/local/waent/logs/wa-service-1a2b-crash.log",
 		 "idle 2h, not the newest of " CORE_LOGS },
-	       { ACTION_PRUNE, "logs_wa-service-1a2b-crash.log-20261121T120000Z.gz", "beyond keep 1" });
+	       { ACTION_PRUNE, "logs_wa-service-1a2b-crash.log-20261121T120000Z.gz", "beyond keep 1" },
+	       { ACTION_PRUNE, "logs_wa-service-1a2b.log-20261121T120000Z.gz", "beyond keep 1" });
+	ck_assert_str_eq(fx.plan.v[0].group, CORE_LOGS);
+	ck_assert_ptr_null(fx.plan.v[1].file);
+	ck_assert_str_eq(fx.plan.v[1].group, CORE_LOGS);
+	ck_assert_str_eq(fx.plan.v[2].group, CORE_LOGS);
 	fx_free(&fx);
 }
 END_TEST
@@ -873,6 +906,476 @@ START_TEST(test_prune_shared_archive_folder)
 }
 END_TEST
 
+/* --- retention: groups, max-age, max-size ---------------------------------- */
+
+/* The name of stem's archive made at t (gzip, no seq), in a static buffer. */
+static const char *aname(const char *stem, time_t t)
+{
+	static char buf[4][256];
+	static unsigned next;
+	char *name = plan_archive_name(stem, t, 0, ".gz");
+	char *out = buf[next++ % 4];
+
+	snprintf(out, sizeof(buf[0]), "%s", name);
+	free(name);
+	return out;
+}
+
+/* Asserts that action i prunes stem's archive made at t for reason, counted for group. */
+static void assert_prune(const struct fx *fx, size_t i, const char *stem, time_t t, const char *reason,
+			 const char *group)
+{
+	const struct action *a;
+	char *text = dump(&fx->plan);
+
+	ck_assert_msg(i < fx->plan.n, "no action %zu:\n%s", i, text);
+	a = &fx->plan.v[i];
+	ck_assert_msg(a->kind == ACTION_PRUNE && strcmp(a->archive, aname(stem, t)) == 0 &&
+			      strcmp(a->reason, reason) == 0 && strcmp(a->group, group) == 0,
+		      "action %zu: want prune %s [%s] for %s, plan:\n%s", i, aname(stem, t), reason, group, text);
+	ck_assert_str_eq(a->stem, stem);
+	ck_assert_int_eq(a->archive_time, t);
+	free(text);
+}
+
+/* The core app names each rolled file anew: 40 archives of 40 rolled files that are
+ * gone, keep 30: the 10 oldest go, counted for the pattern. */
+START_TEST(test_rolled_archives_keep_per_pattern)
+{
+	struct fx fx;
+	size_t g, i;
+	char stems[40][64];
+	time_t t[40];
+
+	fx_init(&fx);
+	g = fx_glob(&fx, CORE_LOGS, 15 * MIB, 30, HOUR, WA_ARCHIVE);
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-ffff.log", 1, NOW);
+	for (i = 0; i < 40; i++) {
+		snprintf(stems[i], sizeof(stems[i]), "logs_wa-service-%04zx.log", 0xa000 + i * 37);
+		t[i] = NOW - (time_t)(40 - i) * DAY;
+	}
+	for (i = 0; i < 40; i++) {
+		size_t k = (i * 17) % 40; /* listed in no particular order */
+
+		fx_archive_at(&fx, g, stems[k], t[k]);
+	}
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 10);
+	for (i = 0; i < 10; i++) {
+		assert_prune(&fx, i, stems[i], t[i], "beyond keep 30", CORE_LOGS);
+		ck_assert_ptr_null(fx.plan.v[i].file);
+		ck_assert_ptr_eq(fx.plan.v[i].policy, &fx.pol[g]);
+	}
+
+	/* A rolled file archived whole now counts too: 11 go, after every file's action. */
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-fffg.log", 1, NOW - 2 * HOUR);
+	fx.files[0].mtime = NOW - 3 * HOUR; /* the older one is idle, the new one active */
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 12);
+	ck_assert_int_eq(fx.plan.v[0].kind, ACTION_ARCHIVE_IDLE);
+	ck_assert_str_eq(fx.plan.v[0].file->path, "/usr/local/waent/logs/wa-service-ffff.log");
+	ck_assert_str_eq(fx.plan.v[0].group, CORE_LOGS);
+	for (i = 0; i < 11; i++)
+		assert_prune(&fx, i + 1, stems[i], t[i], "beyond keep 30", CORE_LOGS);
+	fx_free(&fx);
+}
+END_TEST
+
+/* 12 rolled files archived in one pass, keep 5: the new archives of the 7 oldest
+ * (by mtime) go too, once made; the names follow the files' order. */
+START_TEST(test_new_archives_beyond_keep)
+{
+	static const int hours[12] = { 14, 2, 35, 8, 20, 5, 29, 11, 26, 17, 32, 23 };
+	struct fx fx;
+	size_t g, i, k;
+	char path[64];
+
+	fx_init(&fx);
+	g = fx_glob(&fx, CORE_LOGS, 15 * MIB, 5, HOUR, WA_ARCHIVE);
+	for (i = 0; i < 12; i++) {
+		snprintf(path, sizeof(path), "/usr/local/waent/logs/wa-service-%02zu.log", i);
+		fx_reg(&fx, g, path, 1, NOW - hours[i] * HOUR);
+	}
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-zz.log", 1, NOW); /* the active one */
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 19);
+	for (i = 0; i < 12; i++)
+		ck_assert_int_eq(fx.plan.v[i].kind, ACTION_ARCHIVE_IDLE);
+	/* Oldest first: 35, 32, 29, 26, 23, 20, 17 hours. */
+	for (k = 0; k < 7; k++) {
+		const struct action *a = &fx.plan.v[12 + k];
+
+		ck_assert_int_eq(a->kind, ACTION_PRUNE);
+		ck_assert_ptr_null(a->archive);
+		ck_assert_ptr_nonnull(a->file);
+		ck_assert_int_eq(a->file->mtime, NOW - (35 - 3 * (time_t)k) * HOUR);
+		ck_assert_str_eq(a->reason, "beyond keep 5");
+		ck_assert_str_eq(a->group, CORE_LOGS);
+		ck_assert_int_eq(a->archive_time, NOW);
+		ck_assert_str_eq(a->stem, fx.plan.v[a->file - fx.files].stem);
+	}
+	/* Names in the files' order: the oldest at NOW, each next one just after. */
+	for (i = 0; i < 12; i++) {
+		const struct action *a = &fx.plan.v[i];
+		unsigned rank = (unsigned)((35 - hours[i]) / 3); /* 0 for the oldest */
+
+		ck_assert_int_eq(a->has_newest, rank > 0);
+		if (rank > 0) {
+			ck_assert_int_eq(a->newest_t, NOW);
+			ck_assert_uint_eq(a->newest_seq, rank - 1);
+		}
+	}
+	fx_free(&fx);
+}
+END_TEST
+
+/* The next pass: the five kept, named in the same second in their files' order,
+ * and three newer rolled files: the three oldest of the five go. */
+START_TEST(test_same_second_archives_go_in_name_order)
+{
+	struct fx fx;
+	size_t g, i;
+	time_t t1 = NOW - 2 * HOUR;
+	char name[128];
+
+	fx_init(&fx);
+	g = fx_glob(&fx, CORE_LOGS, 15 * MIB, 5, HOUR, WA_ARCHIVE);
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-a1.log", 1, NOW - 80 * 60);
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-a2.log", 1, NOW - 100 * 60);
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-a3.log", 1, NOW - 90 * 60);
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa-service-zz.log", 1, NOW);
+	/* Stems whose names sort against their order. */
+	for (i = 0; i < 5; i++) {
+		char *n, stem[64];
+
+		snprintf(stem, sizeof(stem), "logs_wa-service-%c.log", (int)('z' - i));
+		n = plan_archive_name(stem, t1, (unsigned)(7 + i), ".gz");
+		fx_archive(&fx, g, n);
+		free(n);
+	}
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 6);
+	for (i = 0; i < 3; i++) {
+		char *n, stem[64];
+
+		snprintf(stem, sizeof(stem), "logs_wa-service-%c.log", (int)('z' - i));
+		n = plan_archive_name(stem, t1, (unsigned)(7 + i), ".gz");
+		snprintf(name, sizeof(name), "%s", n);
+		free(n);
+		ck_assert_str_eq(fx.plan.v[3 + i].archive, name);
+		ck_assert_str_eq(fx.plan.v[3 + i].reason, "beyond keep 5");
+	}
+	/* The group's newest is older than now: the first new one is named at now. */
+	ck_assert_int_eq(fx.plan.v[1].has_newest, 1); /* a2, the oldest file */
+	ck_assert_int_eq(fx.plan.v[1].newest_t, t1);
+	ck_assert_uint_eq(fx.plan.v[1].newest_seq, 11);
+	ck_assert_int_eq(fx.plan.v[2].newest_t, NOW); /* a3 */
+	ck_assert_uint_eq(fx.plan.v[2].newest_seq, 0);
+	ck_assert_int_eq(fx.plan.v[0].newest_t, NOW); /* a1 */
+	ck_assert_uint_eq(fx.plan.v[0].newest_seq, 1);
+	fx_free(&fx);
+}
+END_TEST
+
+/* A group whose newest archive is in this very second (or later): the new ones
+ * follow it, and run into the next second past _999. */
+START_TEST(test_name_order_follows_a_newest_in_this_second)
+{
+	struct fx fx;
+	size_t g;
+	char *n;
+
+	fx_init(&fx);
+	g = fx_glob(&fx, CORE_LOGS, 15 * MIB, 30, HOUR, WA_ARCHIVE);
+	fx_reg(&fx, g, "/usr/local/waent/logs/a.log", 1, NOW - 3 * HOUR);
+	fx_reg(&fx, g, "/usr/local/waent/logs/b.log", 1, NOW - 2 * HOUR);
+	fx_reg(&fx, g, "/usr/local/waent/logs/c.log", 1, NOW);
+	n = plan_archive_name("logs_other.log", NOW, 998, ".gz");
+	fx_archive(&fx, g, n);
+	free(n);
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 2);
+	ck_assert_int_eq(fx.plan.v[0].has_newest, 1);
+	ck_assert_int_eq(fx.plan.v[0].newest_t, NOW);
+	ck_assert_uint_eq(fx.plan.v[0].newest_seq, 998);
+	ck_assert_int_eq(fx.plan.v[1].newest_t, NOW); /* a.log is named _999: b.log goes on */
+	ck_assert_uint_eq(fx.plan.v[1].newest_seq, 999);
+	fx_free(&fx);
+}
+END_TEST
+
+/* Both patterns archive into one folder; "" is a prefix of "logs_", but an archive
+ * belongs to the pattern with the longest prefix only. */
+START_TEST(test_longest_prefix_claims)
+{
+	struct fx fx;
+	size_t wa, core;
+
+	fx_init(&fx);
+	wa = fx_glob(&fx, WA_LOGS, 20 * MIB, 2, HOUR, WA_ARCHIVE);
+	core = fx_glob(&fx, CORE_LOGS, 15 * MIB, 2, HOUR, WA_ARCHIVE);
+	fx_archive_at(&fx, wa, "logs_wa-1.log", NOW - 5 * DAY);
+	fx_archive_at(&fx, wa, "logs_wa-2.log", NOW - 4 * DAY);
+	fx_archive_at(&fx, wa, "logs_wa-3.log", NOW - 3 * DAY);
+	fx_archive_at(&fx, wa, "lighttpd_error.log", NOW - 2 * DAY);
+	fx_archive_at(&fx, wa, "web.log", NOW - DAY);
+	fx_archive_at(&fx, core, "logs_wa-3.log", NOW - 3 * DAY); /* the same folder listed again */
+	fx_plan(&fx, NOW);
+	EXPECT(&fx, { ACTION_PRUNE, "logs_wa-1.log-20261117T120000Z.gz", "beyond keep 2" });
+	ck_assert_str_eq(fx.plan.v[0].group, CORE_LOGS);
+	ck_assert_ptr_eq(fx.plan.v[0].policy, &fx.pol[core]);
+
+	/* No pattern with a longer prefix matches lighttpd_error.log: "" claims it. */
+	fx.pol[wa].keep = 1;
+	fx_plan(&fx, NOW);
+	EXPECT(&fx, { ACTION_PRUNE, "lighttpd_error.log-20261120T120000Z.gz", "beyond keep 1" },
+	       { ACTION_PRUNE, "logs_wa-1.log-20261117T120000Z.gz", "beyond keep 2" });
+	ck_assert_str_eq(fx.plan.v[0].group, WA_LOGS);
+	fx_free(&fx);
+}
+END_TEST
+
+/* A pattern counted per file claims its gone logs' archives from a shorter prefix:
+ * keep does not reach them, max-age does (but not the newest). */
+START_TEST(test_longest_prefix_claim_by_a_log_counted_per_file)
+{
+	struct fx fx;
+	size_t wa, lt;
+
+	fx_init(&fx);
+	wa = fx_glob(&fx, WA_LOGS, 20 * MIB, 1, HOUR, WA_ARCHIVE);
+	lt = fx_glob(&fx, "/var/log/lighttpd/*.log", 20 * MIB, 1, 0, WA_ARCHIVE);
+	fx_archive_at(&fx, wa, "lighttpd_gone.log", NOW - 30 * DAY);
+	fx_archive_at(&fx, wa, "lighttpd_gone.log", NOW - 20 * DAY);
+	fx_archive_at(&fx, wa, "lighttpd_gone.log", NOW - 10 * DAY);
+	fx_archive_at(&fx, wa, "web.log", NOW - DAY);
+	fx_plan(&fx, NOW);
+	EXPECT_NONE(&fx);
+	fx.pol[lt].max_age = 7 * DAY;
+	fx_plan(&fx, NOW);
+	EXPECT(&fx, { ACTION_PRUNE, "lighttpd_gone.log-20261023T120000Z.gz", "older than max-age 1w" },
+	       { ACTION_PRUNE, "lighttpd_gone.log-20261102T120000Z.gz", "older than max-age 1w" });
+	ck_assert_str_eq(fx.plan.v[0].group, "/var/log/lighttpd/gone.log");
+	ck_assert_ptr_null(fx.plan.v[0].file);
+	ck_assert_ptr_eq(fx.plan.v[0].policy, &fx.pol[lt]);
+	fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_max_age_drops_exactly_the_old_ones)
+{
+	struct fx fx;
+	size_t g, i;
+
+	fx_init(&fx);
+	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, 0, WA_ARCHIVE);
+	fx.pol[g].max_age = 10 * DAY;
+	fx_reg(&fx, g, "/var/log/whatsapp/access.log", 1, NOW);
+	fx_reg(&fx, g, "/var/log/whatsapp/web.log", 1, NOW);
+	for (i = 1; i <= 15; i++)
+		fx_archive_at(&fx, g, "web.log", NOW - (time_t)i * DAY);
+	fx_archive_at(&fx, g, "web.log", NOW - 10 * DAY - 1);
+	/* All of access.log's and gone.log's are old: the newest of each stays. */
+	fx_archive_at(&fx, g, "access.log", NOW - 20 * DAY);
+	fx_archive_at(&fx, g, "access.log", NOW - 30 * DAY);
+	fx_archive_at(&fx, g, "gone.log", NOW - 40 * DAY);
+	fx_archive_at(&fx, g, "gone.log", NOW - 50 * DAY);
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 8);
+	assert_prune(&fx, 0, "access.log", NOW - 30 * DAY, "older than max-age 10d", "/var/log/whatsapp/access.log");
+	ck_assert_ptr_eq(fx.plan.v[0].file, &fx.files[0]);
+	for (i = 0; i < 5; i++)
+		assert_prune(&fx, 1 + i, "web.log", NOW - (time_t)(15 - i) * DAY, "older than max-age 10d",
+			     "/var/log/whatsapp/web.log");
+	/* One second past ten days is older; exactly ten days is not. */
+	ck_assert_str_eq(fx.plan.v[6].reason, "older than max-age 10d");
+	ck_assert_int_eq(fx.plan.v[6].archive_time, NOW - 10 * DAY - 1);
+	assert_prune(&fx, 7, "gone.log", NOW - 50 * DAY, "older than max-age 10d", "/var/log/whatsapp/gone.log");
+	ck_assert_ptr_null(fx.plan.v[7].file);
+
+	/* Rotating access.log now makes a newer archive: both old ones may go. */
+	fx.files[0].size = 21 * MIB;
+	fx_plan(&fx, NOW);
+	ck_assert_int_eq(fx.plan.v[0].kind, ACTION_ROTATE);
+	assert_prune(&fx, 1, "access.log", NOW - 30 * DAY, "older than max-age 10d", "/var/log/whatsapp/access.log");
+	assert_prune(&fx, 2, "access.log", NOW - 20 * DAY, "older than max-age 10d", "/var/log/whatsapp/access.log");
+	ck_assert_uint_eq(fx.plan.n, 10);
+	fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_max_age_after_keep_and_never_the_newest_of_a_pattern)
+{
+	struct fx fx;
+	size_t g;
+
+	fx_init(&fx);
+	g = fx_glob(&fx, CORE_LOGS, 15 * MIB, 3, HOUR, WA_ARCHIVE);
+	fx.pol[g].max_age = 7 * DAY;
+	fx_reg(&fx, g, "/usr/local/waent/logs/wa.log", 1, NOW);
+	fx_archive_at(&fx, g, "logs_a.log", NOW - 12 * DAY);
+	fx_archive_at(&fx, g, "logs_b.log", NOW - 11 * DAY);
+	fx_archive_at(&fx, g, "logs_c.log", NOW - 10 * DAY);
+	fx_archive_at(&fx, g, "logs_d.log", NOW - 9 * DAY);
+	fx_archive_at(&fx, g, "logs_e.log", NOW - 8 * DAY);
+	fx_plan(&fx, NOW);
+	/* Each once, for the first rule: two beyond keep 3, two too old, the newest kept. */
+	ck_assert_uint_eq(fx.plan.n, 4);
+	assert_prune(&fx, 0, "logs_a.log", NOW - 12 * DAY, "beyond keep 3", CORE_LOGS);
+	assert_prune(&fx, 1, "logs_b.log", NOW - 11 * DAY, "beyond keep 3", CORE_LOGS);
+	assert_prune(&fx, 2, "logs_c.log", NOW - 10 * DAY, "older than max-age 1w", CORE_LOGS);
+	assert_prune(&fx, 3, "logs_d.log", NOW - 9 * DAY, "older than max-age 1w", CORE_LOGS);
+	fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_budget_drops_oldest_first_until_under)
+{
+	struct fx fx;
+	size_t g;
+
+	fx_init(&fx);
+	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, 0, WA_ARCHIVE);
+	fx.pol[g].max_size = 10 * MIB;
+	fx_reg(&fx, g, "/var/log/whatsapp/access.log", 1, NOW);
+	fx_reg(&fx, g, "/var/log/whatsapp/web.log", 1, NOW);
+	fx_archive_sized(&fx, g, "gone.log", NOW - 9 * DAY, 3 * MIB); /* the only one of its log */
+	fx_archive_sized(&fx, g, "web.log", NOW - 8 * DAY, 3 * MIB);
+	fx_archive_sized(&fx, g, "access.log", NOW - 7 * DAY, 3 * MIB);
+	fx_archive_sized(&fx, g, "web.log", NOW - 6 * DAY, 3 * MIB);
+	fx_archive_sized(&fx, g, "access.log", NOW - 5 * DAY, 3 * MIB);
+	fx_archive_sized(&fx, g, "web.log", NOW - 4 * DAY, 3 * MIB);
+	fx_archive(&fx, g, "notes.txt"); /* not an archive: not counted */
+	fx.arch[g][fx.n_arch[g] - 1].size = 100 * MIB;
+	fx_archive(&fx, g, ".rotd-pending.web.log-20261101T000000Z.gz"); /* a journal record */
+	fx.arch[g][fx.n_arch[g] - 1].size = 100 * MIB;
+	fx_plan(&fx, NOW);
+	/* 18 MiB: three go, oldest first, skipping gone.log's only archive; 9 MiB remain. */
+	ck_assert_uint_eq(fx.plan.n, 3);
+	assert_prune(&fx, 0, "web.log", NOW - 8 * DAY, "archive folder over max-size 10.0 MiB",
+		     "/var/log/whatsapp/web.log");
+	assert_prune(&fx, 1, "access.log", NOW - 7 * DAY, "archive folder over max-size 10.0 MiB",
+		     "/var/log/whatsapp/access.log");
+	assert_prune(&fx, 2, "web.log", NOW - 6 * DAY, "archive folder over max-size 10.0 MiB",
+		     "/var/log/whatsapp/web.log");
+	ck_assert_uint_eq(fx.plan.v[0].archive_size, 3 * MIB);
+	ck_assert_ptr_eq(fx.plan.v[0].file, &fx.files[1]);
+
+	/* A budget nothing can meet: everything but the newest of each log goes. */
+	fx.pol[g].max_size = 1 * MIB;
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 3);
+	ck_assert_str_eq(fx.plan.v[2].reason, "archive folder over max-size 1.0 MiB");
+
+	/* Rotating web.log adds a newer archive: its newest old one may go too, after
+	 * the rotation. */
+	fx.files[1].size = 21 * MIB;
+	fx_plan(&fx, NOW);
+	ck_assert_uint_eq(fx.plan.n, 5);
+	ck_assert_int_eq(fx.plan.v[0].kind, ACTION_ROTATE);
+	assert_prune(&fx, 4, "web.log", NOW - 4 * DAY, "archive folder over max-size 1.0 MiB",
+		     "/var/log/whatsapp/web.log");
+	fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_budget_after_keep_smallest_of_shared_folder)
+{
+	struct fx fx;
+	size_t wa, lt;
+
+	fx_init(&fx);
+	wa = fx_glob(&fx, WA_LOGS, 20 * MIB, 2, 0, WA_ARCHIVE);
+	lt = fx_glob(&fx, "/var/log/lighttpd/*.log", 20 * MIB, 30, 0, WA_ARCHIVE);
+	fx.pol[wa].max_size = 10 * MIB;
+	fx.pol[lt].max_size = 6 * MIB;
+	fx_reg(&fx, lt, "/var/log/lighttpd/error.log", 1, NOW);
+	fx_reg(&fx, wa, "/var/log/whatsapp/web.log", 1, NOW);
+	fx_archive_sized(&fx, wa, "web.log", NOW - 5 * DAY, 2 * MIB);
+	fx_archive_sized(&fx, wa, "web.log", NOW - 4 * DAY, 2 * MIB);
+	fx_archive_sized(&fx, wa, "web.log", NOW - 3 * DAY, 2 * MIB);
+	fx_archive_sized(&fx, lt, "lighttpd_error.log", NOW - 6 * DAY, 2 * MIB);
+	fx_archive_sized(&fx, lt, "lighttpd_error.log", NOW - 2 * DAY, 2 * MIB);
+	fx_plan(&fx, NOW);
+	/* keep first (its 2 MiB no longer count), then the smaller budget: 8 MiB > 6 MiB. */
+	EXPECT(&fx, { ACTION_PRUNE, "web.log-20261117T120000Z.gz", "beyond keep 2" },
+	       { ACTION_PRUNE, "lighttpd_error.log-20261116T120000Z.gz", "archive folder over max-size 6.0 MiB" });
+	ck_assert_ptr_eq(fx.plan.v[1].file, &fx.files[0]);
+	fx_free(&fx);
+}
+END_TEST
+
+/* --- emergency ------------------------------------------------------------- */
+
+static void fx_emergency(struct fx *fx, time_t now, uint64_t floor)
+{
+	plan_free(&fx->plan);
+	fx->plan = plan_emergency(&fx->role, &fx->scan, fx->arch_of, fx->n_arch, now, floor);
+}
+
+START_TEST(test_emergency_oldest_first_floor_and_newest)
+{
+	struct fx fx;
+	size_t wa, core;
+
+	fx_init(&fx);
+	wa = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, 0, WA_ARCHIVE);
+	core = fx_glob(&fx, CORE_LOGS, 15 * MIB, 30, HOUR, WA_ARCHIVE);
+	fx_reg(&fx, core, "/usr/local/waent/logs/wa-service-aaaa.log", 1, NOW);
+	fx_reg(&fx, wa, "/var/log/whatsapp/web.log", 1, NOW);
+	fx_archive_sized(&fx, wa, "web.log", NOW - 3 * DAY, 30);
+	fx_archive_sized(&fx, wa, "web.log", NOW - 2 * DAY, 20);
+	fx_archive_sized(&fx, wa, "web.log", NOW - 12 * HOUR, 10);
+	fx_archive_sized(&fx, wa, "web.log", NOW - HOUR, 5);
+	fx_archive_sized(&fx, core, "logs_wa-service-0001.log", NOW - 4 * DAY, 40);
+	fx_archive_sized(&fx, core, "logs_wa-service-0002.log", NOW - 2 * DAY, 20);
+	fx_archive_sized(&fx, core, "logs_wa-service-0003.log", NOW - 6 * HOUR, 6);
+	fx_archive_sized(&fx, wa, "gone.log", NOW - 5 * DAY, 50);
+	fx_archive(&fx, wa, ".rotd-pending.web.log-20261101T000000Z.gz"); /* a journal record */
+	fx_archive(&fx, wa, ".rotd-pending.web.log-20261102T000000Z.gz");
+	fx_emergency(&fx, NOW, DAY);
+	EXPECT(&fx, { ACTION_PRUNE, "logs_wa-service-0001.log-20261118T120000Z.gz",
+		      "emergency: older than archive-floor 1d" },
+	       { ACTION_PRUNE, "web.log-20261119T120000Z.gz", "emergency: older than archive-floor 1d" },
+	       { ACTION_PRUNE, "logs_wa-service-0002.log-20261120T120000Z.gz",
+		 "emergency: older than archive-floor 1d" },
+	       { ACTION_PRUNE, "web.log-20261120T120000Z.gz", "emergency: older than archive-floor 1d" });
+	ck_assert_ptr_null(fx.plan.v[0].file);
+	ck_assert_str_eq(fx.plan.v[0].group, CORE_LOGS);
+	ck_assert_uint_eq(fx.plan.v[0].archive_size, 40);
+	ck_assert_ptr_eq(fx.plan.v[1].file, &fx.files[1]);
+	ck_assert_str_eq(fx.plan.v[1].group, "/var/log/whatsapp/web.log");
+
+	/* No floor: web.log's 12-hour-old one too; still never the newest of a group. */
+	fx_emergency(&fx, NOW, 0);
+	ck_assert_uint_eq(fx.plan.n, 5);
+	ck_assert_str_eq(fx.plan.v[4].archive, "web.log-20261122T000000Z.gz");
+	ck_assert_str_eq(fx.plan.v[4].reason, "emergency: older than archive-floor 0s");
+
+	/* A floor older than everything: nothing. */
+	fx_emergency(&fx, NOW, 30 * DAY);
+	EXPECT_NONE(&fx);
+	fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_emergency_without_listings)
+{
+	struct fx fx;
+	struct plan p;
+	size_t g;
+
+	fx_init(&fx);
+	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, 0, WA_ARCHIVE);
+	fx_reg(&fx, g, "/var/log/whatsapp/web.log", 25 * MIB, NOW - 1);
+	p = plan_emergency(&fx.role, &fx.scan, NULL, NULL, NOW, DAY);
+	ck_assert_uint_eq(p.n, 0);
+	ck_assert_ptr_null(p.v);
+	plan_free(&p);
+	fx_free(&fx);
+}
+END_TEST
+
 /* --- order --------------------------------------------------------------- */
 
 /* A web container with a bit of everything; archives listed in the order given. */
@@ -889,7 +1392,7 @@ static void order_fixture(struct fx *fx, int reverse)
 		"lighttpd_error.log-20261102T000000Z.zst",
 	};
 	size_t n = sizeof(names) / sizeof(names[0]);
-	size_t wa = fx_glob(fx, WA_LOGS, 20 * MIB, 2, HOUR, WA_ARCHIVE);
+	size_t wa = fx_glob(fx, WA_LOGS, 20 * MIB, 2, 0, WA_ARCHIVE);
 	size_t lt = fx_glob(fx, "/var/log/lighttpd/*.log", 20 * MIB, 2, HOUR, WA_ARCHIVE);
 	size_t i;
 
@@ -918,21 +1421,29 @@ START_TEST(test_order_is_deterministic)
 	order_fixture(&b, 1);
 	fx_plan(&a, NOW);
 	fx_plan(&b, NOW);
+	/* A log counted per file has its prunes right after its own action (or place);
+	 * a pattern's prunes come after every file's action. */
 	EXPECT(&a,
 	       { ACTION_ARCHIVE_IDLE, "/var/log/lighttpd/error.log",
 		 "idle 3h, not the newest of /var/log/lighttpd/*.log" },
-	       { ACTION_PRUNE, "lighttpd_error.log-20261101T000000Z.gz", "beyond keep 2" },
 	       { ACTION_ROTATE, "/var/log/whatsapp/access.log", "30.0 MiB > 20.0 MiB" },
 	       { ACTION_PRUNE, "access.log-20261117T000000Z.gz", "beyond keep 2" },
 	       { ACTION_PRUNE, "access.log-20261118T000000Z.gz", "beyond keep 2" },
 	       { ACTION_SKIP, "/var/log/whatsapp/debug.log", "symlink" },
-	       { ACTION_ARCHIVE_IDLE, "/var/log/whatsapp/web.log", "idle 2h, not the newest of " WA_LOGS },
 	       { ACTION_PRUNE, "web.log-20261119T000000Z.gz", "beyond keep 2" },
-	       { ACTION_PRUNE, "web.log-20261120T000000Z.gz", "beyond keep 2" });
+	       { ACTION_PRUNE, "lighttpd_error.log-20261101T000000Z.gz", "beyond keep 2" });
+	ck_assert_ptr_eq(a.plan.v[2].file, &a.files[2]);
+	ck_assert_str_eq(a.plan.v[2].group, "/var/log/whatsapp/access.log");
+	ck_assert_str_eq(a.plan.v[5].group, "/var/log/whatsapp/web.log");
+	ck_assert_ptr_null(a.plan.v[6].file);
+	ck_assert_str_eq(a.plan.v[6].group, "/var/log/lighttpd/*.log");
 	ck_assert_uint_eq(a.plan.n, b.plan.n);
 	for (i = 0; i < a.plan.n; i++) {
 		ck_assert_int_eq(a.plan.v[i].kind, b.plan.v[i].kind);
-		ck_assert_str_eq(a.plan.v[i].file->path, b.plan.v[i].file->path);
+		if (a.plan.v[i].file == NULL)
+			ck_assert_ptr_null(b.plan.v[i].file);
+		else
+			ck_assert_str_eq(a.plan.v[i].file->path, b.plan.v[i].file->path);
 		ck_assert_str_eq(a.plan.v[i].stem, b.plan.v[i].stem);
 		ck_assert_str_eq(a.plan.v[i].reason, b.plan.v[i].reason);
 		if (a.plan.v[i].archive)
@@ -951,6 +1462,8 @@ Suite *unit_suite(void)
 	TCase *idle = tcase_create("idle");
 	TCase *skip = tcase_create("skip");
 	TCase *prune = tcase_create("prune");
+	TCase *retention = tcase_create("retention");
+	TCase *emergency = tcase_create("emergency");
 	TCase *order = tcase_create("order");
 
 	tcase_add_test(naming, test_archive_name);
@@ -993,6 +1506,22 @@ Suite *unit_suite(void)
 	tcase_add_test(prune, test_prune_orders_by_time_then_seq_across_suffixes);
 	tcase_add_test(prune, test_prune_shared_archive_folder);
 	suite_add_tcase(s, prune);
+
+	tcase_add_test(retention, test_rolled_archives_keep_per_pattern);
+	tcase_add_test(retention, test_new_archives_beyond_keep);
+	tcase_add_test(retention, test_same_second_archives_go_in_name_order);
+	tcase_add_test(retention, test_name_order_follows_a_newest_in_this_second);
+	tcase_add_test(retention, test_longest_prefix_claims);
+	tcase_add_test(retention, test_longest_prefix_claim_by_a_log_counted_per_file);
+	tcase_add_test(retention, test_max_age_drops_exactly_the_old_ones);
+	tcase_add_test(retention, test_max_age_after_keep_and_never_the_newest_of_a_pattern);
+	tcase_add_test(retention, test_budget_drops_oldest_first_until_under);
+	tcase_add_test(retention, test_budget_after_keep_smallest_of_shared_folder);
+	suite_add_tcase(s, retention);
+
+	tcase_add_test(emergency, test_emergency_oldest_first_floor_and_newest);
+	tcase_add_test(emergency, test_emergency_without_listings);
+	suite_add_tcase(s, emergency);
 
 	tcase_add_test(order, test_order_is_deterministic);
 	suite_add_tcase(s, order);

@@ -47,6 +47,32 @@ START_TEST(round_trip_and_mode)
 }
 END_TEST
 
+START_TEST(records_round_trip_and_a_bad_one_costs_only_itself)
+{
+	const char *path = unit_write_temp("state.json", "");
+	char *warning = NULL, *err = NULL;
+	struct state *s;
+
+	unlink(path);
+	s = state_load(path, &warning);
+	ck_assert_ptr_null(state_record(s, "metrics-now"));
+	state_set(s, "cleanup", "biz_waweb_1", 1700000000);
+	state_set_record(s, "metrics-now", json_pack("{s:i}", "passes", 3));
+	ck_assert_int_eq(state_save(s, path, &err), 0);
+	state_free(s);
+	s = state_load(path, &warning);
+	ck_assert_ptr_null(warning);
+	ck_assert_int_eq(json_integer_value(json_object_get(state_record(s, "metrics-now"), "passes")), 3);
+	state_free(s);
+	unit_write_temp("state.json", "{\"version\": 1, \"jobs\": {\"cleanup\": {\"a\": 5}}, \"records\": 7}");
+	s = state_load(path, &warning);
+	ck_assert_ptr_null(warning);
+	ck_assert_int_eq(state_last(s, "cleanup", "a"), 5);
+	ck_assert_ptr_null(state_record(s, "metrics-now"));
+	state_free(s);
+}
+END_TEST
+
 START_TEST(corrupt_file_is_reported_and_replaced)
 {
 	static const char *const bad[] = { "{not json", "[]", "{\"version\":2,\"jobs\":{}}",
@@ -142,6 +168,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, missing_file_is_empty_and_quiet);
 	tcase_add_test(tc, round_trip_and_mode);
 	tcase_add_test(tc, corrupt_file_is_reported_and_replaced);
+	tcase_add_test(tc, records_round_trip_and_a_bad_one_costs_only_itself);
 	tcase_add_test(tc, save_creates_the_folder);
 	tcase_add_test(tc, window_same_day);
 	tcase_add_test(tc, window_crossing_midnight);

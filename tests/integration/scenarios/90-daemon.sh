@@ -55,12 +55,20 @@ create_with_log() {
 }
 archives_of() { ls "$(ctr_root "$1")/var/log/whatsapp/archive" 2>/dev/null | grep -c '^web\.log-.*\.gz$'; }
 
-# --- rotd --now writes the metrics too -------------------------------------------
-rm -f "$ENGINE_DIR/rotd.prom"
+# --- rotd --now writes its own metrics file beside the daemon's ------------------
+rm -f "$ENGINE_DIR/rotd.prom" "$ENGINE_DIR/rotd-now.prom"
+now_passes() { sed -n 's/^rotd_passes_total{mode="now"} \([0-9]*\)$/\1/p' "$ENGINE_DIR/rotd-now.prom" 2>/dev/null; }
 "$ROTD" --now --rotate-only --container biz_wacore_1 >/dev/null 2>&1
-tap_is "rotd --now writes the metrics file after its pass" "$(grep -c '^rotd_passes_total 1$' "$ENGINE_DIR/rotd.prom" 2>/dev/null)" 1
-out=$(promtool check metrics <"$ENGINE_DIR/rotd.prom" 2>&1)
+first=$(now_passes)
+tap_like "rotd --now writes rotd-now.prom after its pass, every series with mode=\"now\"" "${first:-none}" '^[0-9]+$'
+tap_is "and leaves the daemon's file alone" "$(test -e "$ENGINE_DIR/rotd.prom" && echo exists)" ""
+tap_like "a --container run writes no host-wide containers gauge" "$(grep -c '^rotd_containers' "$ENGINE_DIR/rotd-now.prom")" '^0$'
+out=$(promtool check metrics <"$ENGINE_DIR/rotd-now.prom" 2>&1)
 tap_is "and it passes promtool check metrics" "$?:$out" "0:"
+"$ROTD" --now --rotate-only >/dev/null 2>&1
+tap_is "the next rotd --now counts on from the state file" "$(now_passes)" "$((${first:-0} + 1))"
+tap_like "a run over the whole host has the containers gauge" "$(cat "$ENGINE_DIR/rotd-now.prom")" \
+	'rotd_containers\{mode="now",role="web",state="running"\} [0-9]+'
 rm -f "$ENGINE_DIR/rotd.prom"
 
 # --- start, notify, status, metrics --------------------------------------------
