@@ -592,7 +592,7 @@ int remedy_remember(struct remedy_memory *m, const struct remedy *r, time_t now)
 {
 	int first = 0;
 
-	if (r->n_cleanup > 0)
+	if (r->n_cleanup > 0 && !r->dry_run)
 		m->cleanup_at = now;
 	for (size_t i = 0; i < r->n_fs; i++) {
 		const struct remedy_fs *f = &r->fs[i];
@@ -604,7 +604,9 @@ int remedy_remember(struct remedy_memory *m, const struct remedy *r, time_t now)
 				*rc = m->v[--m->n];
 			continue;
 		}
-		if (!f->target)
+		/* Only an emergency pass that ran and fell short starts or renews a
+		 * backoff; a check that found nothing above its threshold does not. */
+		if (!f->target || !r->needed || r->dry_run)
 			continue;
 		if (rc == NULL) {
 			m->v = xreallocarray(m->v, m->n + 1, sizeof(*m->v));

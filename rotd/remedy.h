@@ -145,9 +145,9 @@ void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct 
 void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *socket, const struct pass *p,
 		   time_t now);
 
-/* Updates the daemon's memory after a finished pass r: filesystems left above
- * low are recalled (usage and time), those under low forgotten, and when
- * cleanup.sh ran. Returns 1 when a filesystem fell short for the first time in
+/* Updates the daemon's memory after a finished pass r: filesystems an
+ * emergency pass (r->needed) left above low are recalled (usage and time),
+ * those under low forgotten, and when cleanup.sh ran. Returns 1 when a filesystem fell short for the first time in
  * its incident (report what takes the space now), else 0. */
 int remedy_remember(struct remedy_memory *m, const struct remedy *r, time_t now);
 

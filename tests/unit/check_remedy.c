@@ -87,6 +87,23 @@ START_TEST(only_targets_are_recalled)
 }
 END_TEST
 
+/* The daemon's every-interval check between low and high runs no emergency
+ * pass: it must not start a backoff, or the next alert would be ignored. */
+START_TEST(a_check_that_did_nothing_starts_no_backoff)
+{
+	struct remedy_memory m;
+	struct remedy r;
+	struct remedy_fs f;
+
+	memset(&m, 0, sizeof(m));
+	one_fs(&r, &f, 83);
+	r.needed = 0;
+	ck_assert_int_eq(remedy_remember(&m, &r, 1000), 0);
+	ck_assert_uint_eq(m.n, 0);
+	remedy_memory_free(&m);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("remedy");
@@ -95,6 +112,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, falling_short_is_reported_once_per_incident);
 	tcase_add_test(tc, cleanup_time_is_kept_only_when_it_ran);
 	tcase_add_test(tc, only_targets_are_recalled);
+	tcase_add_test(tc, a_check_that_did_nothing_starts_no_backoff);
 	suite_add_tcase(s, tc);
 	return s;
 }

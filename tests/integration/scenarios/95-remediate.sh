@@ -61,7 +61,7 @@ rep_freed=$(printf '%s' "$out" | jq '[.remediation.filesystems[] | select(.targe
 tap_is "the freed bytes in the report match df" "$rep_freed" "$((before - after))"
 tap_is "the report says low was reached" "$(printf '%s' "$out" | jq -r .remediation.reached_low)" true
 steps=$(printf '%s' "$out" | jq -r '.remediation.steps[].what' | cut -c1-20 | tr '\n' '|')
-tap_like "in the documented order: rotation, cleanup.sh, media" "$steps" '^rotation and archive\|cleanup.sh in 1 cont\|oldest media first u'
+tap_like "in the documented order: rotation, cleanup.sh, media" "$steps" '^rotation and archive\|cleanup.sh in 1 cont\|oldest media first i'
 tap_is "the JSON exit code is 0" "$(printf '%s' "$out" | jq .exit_code)" 0
 
 # --- nothing safe left --------------------------------------------------------
