@@ -9,8 +9,9 @@ builddir=${ROTD_BUILDDIR:-$srcdir}
 ROTD=${ROTD:-$builddir/rotd/rotd}
 . "$srcdir/tests/harness/tap.sh"
 . "$srcdir/tests/harness/engine.sh"
+. "$srcdir/tests/harness/realhost.sh"
 
-trap 'engine_stop' EXIT
+trap 'realhost_stop; engine_stop' EXIT
 trap 'exit 1' INT TERM HUP
 
 [ "$(id -u)" = 0 ] || tap_bail "integration tests start their own dockerd and must run as root"
