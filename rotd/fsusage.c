@@ -102,3 +102,15 @@ uint64_t fsusage_bytes_over(const struct fs_usage *u, unsigned pct)
 		return 0;
 	return rest - qa - carry;
 }
+
+void fsusage_after_freeing(struct fs_usage *u, uint64_t bytes)
+{
+	if (bytes > u->used)
+		bytes = u->used;
+	u->used -= bytes;
+	u->avail = u->avail > UINT64_MAX - bytes ? UINT64_MAX : u->avail + bytes;
+	if (u->avail > UINT64_MAX - u->used)
+		u->used_pct = pct_up(u->used / 2, u->used / 2 + u->avail / 2);
+	else
+		u->used_pct = pct_up(u->used, u->used + u->avail);
+}

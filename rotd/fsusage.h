@@ -28,4 +28,8 @@ unsigned fsusage_pct(const struct fs_usage *u);
  * used - floor(pct * (used + avail) / 100). */
 uint64_t fsusage_bytes_over(const struct fs_usage *u, unsigned pct);
 
+/* Makes u the usage an estimate expects once bytes more are freed: used falls,
+ * avail grows, used_pct follows (inodes are left as they are). */
+void fsusage_after_freeing(struct fs_usage *u, uint64_t bytes);
+
 #endif

@@ -3,6 +3,7 @@
  * The data flows one way: config -> inventory -> (plan -> apply) -> report. */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +25,9 @@
 #include "state.h"
 #include "status.h"
 #include "xalloc.h"
+
+/* Where a production build (--sysconfdir=/etc) reads its configuration. */
+#define ETC_CONFIG "/etc/rotd/rotd.conf"
 
 /* Where rotd --now keeps its metric totals in the state file. */
 #define METRICS_NOW_RECORD "metrics-now"
@@ -93,7 +97,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "c:nvhV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:nvhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->config_path = optarg;
@@ -131,9 +136,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'V':
 			printf("rotd %s\n", PACKAGE_VERSION);
 			exit(EXIT_ROTD_OK);
+		case ':':
+			fatalx(EXIT_ROTD_CONFIG, "%s needs a value; see rotd --help", argv[optind - 1]);
 		default:
-			usage(stderr);
-			exit(EXIT_ROTD_CONFIG);
+			if (optopt > 0 && optopt < 128 && isalnum(optopt))
+				fatalx(EXIT_ROTD_CONFIG, "unknown option '-%c'; see rotd --help", optopt);
+			if (optopt != 0)
+				fatalx(EXIT_ROTD_CONFIG, "'%s': this option takes no value; see rotd --help",
+				       argv[optind - 1]);
+			fatalx(EXIT_ROTD_CONFIG, "unknown option '%s'; see rotd --help", argv[optind - 1]);
 		}
 	}
 	if (optind < argc && strcmp(argv[optind], "status") == 0) {
@@ -145,9 +156,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (o->status && (o->now || o->check_config || o->dry_run))
 		fatalx(EXIT_ROTD_CONFIG, "status takes only --config and --json; see rotd --help");
 	if (!o->now && !o->status && (o->dry_run || o->containers.n > 0 || o->respect_window || o->skip_jobs ||
-				       o->remediate))
-		fatalx(EXIT_ROTD_CONFIG,
-		       "--dry-run, --container, --respect-window, --rotate-only and --remediate go with --now");
+				       o->remediate || o->json))
+		fatalx(EXIT_ROTD_CONFIG, "%s goes with --now (or, for --json, with status); see rotd --help",
+		       o->dry_run ? "--dry-run" : o->containers.n > 0 ? "--container" : o->respect_window ?
+		       "--respect-window" : o->skip_jobs ? "--rotate-only" : o->remediate ? "--remediate" : "--json");
+	if (o->check_config && (o->now || o->dry_run || o->json || o->containers.n > 0))
+		fatalx(EXIT_ROTD_CONFIG, "--check-config takes only --config; see rotd --help");
 	if (o->remediate && (o->respect_window || o->skip_jobs))
 		fatalx(EXIT_ROTD_CONFIG, "--remediate runs its own steps: not with --respect-window or --rotate-only");
 	if (o->remediate)
@@ -159,7 +173,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 static struct rotd_config *load_config(const char *path)
 {
 	struct strlist errors = STRLIST_INIT;
-	struct rotd_config *cfg = config_load_chosen(path, &errors);
+	struct rotd_config *cfg;
+
+	/* A build for another prefix must not pass over the usual file silently. */
+	if (path == NULL && strcmp(config_default_path(), ETC_CONFIG) != 0 && access(config_default_path(), F_OK) < 0 &&
+	    errno == ENOENT && access(ETC_CONFIG, F_OK) == 0)
+		log_warnx("%s exists, but this rotd reads %s (built with another --sysconfdir); using the built-in "
+			  "defaults: pass --config %s, or build with --sysconfdir=/etc", ETC_CONFIG,
+			  config_default_path(), ETC_CONFIG);
+	cfg = config_load_chosen(path, &errors);
 
 	for (size_t i = 0; i < errors.n; i++)
 		fprintf(stderr, "%s\n", errors.v[i]);
@@ -195,6 +217,26 @@ static char *exact_name_regex(const char *name)
 	out[o++] = '$';
 	out[o] = '\0';
 	return out;
+}
+
+/* Whether every --container name is in inv; says which are not. A typo must
+ * not pass for "nothing to do". */
+static int all_named(const struct strlist *names, const struct inventory *inv)
+{
+	int ok = 1;
+
+	for (size_t i = 0; i < names->n; i++) {
+		int found = 0;
+
+		for (size_t k = 0; k < inv->n && !found; k++)
+			found = strcmp(inv->v[k].name, names->v[i]) == 0;
+		if (!found) {
+			log_errorx("no container named %s; nothing done (rotd --now --dry-run lists the containers)",
+				   names->v[i]);
+			ok = 0;
+		}
+	}
+	return ok;
 }
 
 /* Connects and negotiates; on failure logs one line and returns NULL. */
@@ -292,6 +334,11 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 		log_errorx("cannot list containers: %s", docker_error(d));
 		docker_free(d);
 		return st == DOCKER_EUNREACHABLE ? EXIT_ROTD_ENGINE : EXIT_ROTD_PARTIAL;
+	}
+	if (!all_named(&o->containers, &inv)) {
+		inventory_free(&inv);
+		docker_free(d);
+		return EXIT_ROTD_CONFIG;
 	}
 	memset(&req, 0, sizeof(req));
 	req.dry_run = o->dry_run;

@@ -387,17 +387,20 @@ static void add_dropped(struct remedy *r, const struct pass_container *pc, const
 	r->dropped_bytes += bytes;
 }
 
-/* Step 4: the oldest archives on the targets first, never younger than
- * archive-floor, never the newest of a log, until each target is under low. */
-static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const struct pass *p, time_t now)
+/* What step 4 may drop on the targets, oldest first: the candidates (into
+ * *out) and the plans they point into (into *plans: p->n of them, plan_free
+ * each). Returns their number. */
+static size_t archive_candidates(struct remedy *r, const struct rotd_config *cfg, const struct pass *p, time_t now,
+				 struct plan **plans_out, struct candidate **out)
 {
 	struct plan *plans = xcalloc(p->n + 1, sizeof(*plans));
 	struct candidate *cands = NULL;
-	size_t n = 0, cap = 0, files = 0;
-	char floor[32], bytes[32];
+	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pass_container *pc = &p->v[i];
+		int last_fd = -1;
+		long last_fs = -1;
 
 		plans[i] = pass_emergency_plan(pc, now, cfg->archive_floor);
 		for (size_t k = 0; k < plans[i].n; k++) {
@@ -407,7 +410,10 @@ static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const
 
 			if (fd < 0)
 				continue;
-			fs = fs_of_dir(r, fd, pc->ctr->pid);
+			/* A container's archives share one or two folders: name each once. */
+			fs = fd == last_fd ? last_fs : fs_of_dir(r, fd, pc->ctr->pid);
+			last_fd = fd;
+			last_fs = fs;
 			if (fs < 0 || !r->fs[fs].target)
 				continue;
 			if (n == cap) {
@@ -419,6 +425,28 @@ static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const
 	}
 	if (n > 1)
 		qsort(cands, n, sizeof(*cands), by_archive_time);
+	*plans_out = plans;
+	*out = cands;
+	return n;
+}
+
+static void free_candidates(const struct pass *p, struct plan *plans, struct candidate *cands)
+{
+	for (size_t i = 0; i < p->n; i++)
+		plan_free(&plans[i]);
+	free(plans);
+	free(cands);
+}
+
+/* Step 4: the oldest archives on the targets first, never younger than
+ * archive-floor, never the newest of a log, until each target is under low. */
+static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const struct pass *p, time_t now)
+{
+	struct plan *plans;
+	struct candidate *cands;
+	size_t n = archive_candidates(r, cfg, p, now, &plans, &cands), files = 0;
+	char floor[32], bytes[32];
+
 	for (size_t i = 0; i < n && !shutdown_requested(); i++) {
 		struct remedy_fs *f = &r->fs[cands[i].fs];
 		struct rotate_outcome o;
@@ -441,10 +469,134 @@ static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const
 	add_step(r, measure_again(r), "oldest archives first, none younger than %s and never the newest of a log: "
 		 "%zu files, %s", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files,
 		 units_format_size(r->dropped_bytes, bytes, sizeof(bytes)));
-	for (size_t i = 0; i < p->n; i++)
-		plan_free(&plans[i]);
-	free(plans);
-	free(cands);
+	free_candidates(p, plans, cands);
+}
+
+/* ---- estimates (--remediate --dry-run) -------------------------------------- */
+
+/* What a rotated log's archive is assumed to cost: logs compress at least 10:1. */
+#define ESTIMATE_RATIO 10
+
+/* The filesystem in r of folder dir in pc's container, or -1. */
+static long fs_of_folder(struct remedy *r, const struct pass_container *pc, const char *dir)
+{
+	int fd;
+	long fs;
+
+	if (pc->fs == NULL)
+		return -1;
+	fd = ctrfs_open_path(pc->fs, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return -1;
+	fs = fs_of_dir(r, fd, pc->ctr->pid);
+	close(fd);
+	return fs;
+}
+
+/* Counts bytes as freed on filesystem fs if it is a target; returns them. */
+static uint64_t credit(struct remedy *r, long fs, uint64_t bytes)
+{
+	if (fs < 0 || !r->fs[fs].target)
+		return 0;
+	fsusage_after_freeing(&r->fs[fs].after, bytes);
+	return bytes;
+}
+
+static void add_estimate(struct remedy *r, uint64_t freed, const char *note, const char *what)
+{
+	add_step(r, (int64_t)freed, "%s", what);
+	r->steps[r->n_steps - 1].note = note != NULL ? xstrdup(note) : NULL;
+}
+
+/* Step 1 in a dry run: what the pass's plan would cut from live logs (less
+ * what its archives cost) and the archives it would prune. */
+static void estimate_pass(struct remedy *r, const struct pass *p)
+{
+	uint64_t freed = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pass_container *pc = &p->v[i];
+
+		for (size_t k = 0; pc->scanned && k < pc->plan.n; k++) {
+			const struct action *a = &pc->plan.v[k];
+			char *dir;
+
+			if (a->kind == ACTION_PRUNE) {
+				freed += credit(r, fs_of_folder(r, pc, a->policy->archive_dir), a->archive_size);
+			} else if (a->kind == ACTION_ROTATE || a->kind == ACTION_ARCHIVE_IDLE) {
+				dir = path_dir(a->file->path);
+				freed += credit(r, fs_of_folder(r, pc, dir), a->file->size - a->file->size / ESTIMATE_RATIO);
+				free(dir);
+			}
+		}
+	}
+	add_estimate(r, freed, "rotated logs are assumed to compress 10:1; pruned archives count whole",
+		     "rotation and archives beyond keep, max-age and max-size");
+}
+
+static void estimate_media(struct remedy *r, const struct rotd_config *cfg, time_t now)
+{
+	struct media_rule all = { NULL, (char *)"", STRLIST_INIT, 0 };
+	char floor[32], bytes[32];
+
+	for (size_t i = 0; i < r->n_volumes; i++) {
+		const struct remedy_volume *v = &r->volumes[i];
+		struct remedy_fs *f = &r->fs[v->fs];
+		struct media_result old;
+		uint64_t want, freed;
+		char *note;
+
+		if (!f->target || fsusage_pct(&f->after) <= r->low)
+			continue;
+		memset(&old, 0, sizeof(old));
+		media_prune(r->ctrs[v->ctr].fs, cfg->media_root, &all, 1, cfg->media_floor, now, 1, NULL, NULL, &old);
+		want = fsusage_bytes_over(&f->after, r->low);
+		freed = credit(r, (long)v->fs, old.bytes < want ? old.bytes : want);
+		note = xasprintf("%ju files older than %s hold %s", (uintmax_t)old.files,
+				 units_format_duration(cfg->media_floor, floor, sizeof(floor)),
+				 units_format_size(old.bytes, bytes, sizeof(bytes)));
+		add_step(r, (int64_t)freed, "oldest media first in %s (via %s)", v->key, r->ctrs[v->ctr].ctr->name);
+		r->steps[r->n_steps - 1].note = note;
+		media_result_free(&old);
+	}
+}
+
+static void estimate_archives(struct remedy *r, const struct rotd_config *cfg, const struct pass *p, time_t now)
+{
+	struct plan *plans;
+	struct candidate *cands;
+	size_t n = archive_candidates(r, cfg, p, now, &plans, &cands), files = 0;
+	uint64_t freed = 0;
+	char floor[32], what[160];
+
+	for (size_t i = 0; i < n; i++) {
+		struct remedy_fs *f = &r->fs[cands[i].fs];
+
+		if (fsusage_pct(&f->after) <= r->low)
+			continue;
+		freed += credit(r, cands[i].fs, cands[i].a->archive_size);
+		files++;
+	}
+	snprintf(what, sizeof(what), "oldest archives first, none younger than %s and never the newest of a log: "
+		 "%zu files", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files);
+	add_estimate(r, freed, NULL, what);
+	free_candidates(p, plans, cands);
+}
+
+/* A dry run's steps as estimates: each target's after becomes its expected
+ * usage, step by step, from the dry-run pass p and the same candidates the
+ * real steps would take. */
+static void estimate(struct remedy *r, const struct rotd_config *cfg, const struct pass *p, time_t now)
+{
+	for (size_t i = 0; i < r->n_fs; i++)
+		r->fs[i].after = r->fs[i].before;
+	estimate_pass(r, p);
+	if (!all_under_low(r))
+		add_estimate(r, 0, "cannot be estimated: it runs the image's own script", "cleanup.sh");
+	if (!all_under_low(r))
+		estimate_media(r, cfg, now);
+	if (!all_under_low(r))
+		estimate_archives(r, cfg, p, now);
 }
 
 /* ---- what takes the space ----------------------------------------------------- */
@@ -574,7 +726,9 @@ void remedy_finish(struct remedy *r, const struct rotd_config *cfg, const char *
 		r->reached_low = 1;
 		return;
 	}
-	if (!r->dry_run) {
+	if (r->dry_run) {
+		estimate(r, cfg, p, now);
+	} else {
 		add_step(r, freed, "rotation and archives beyond keep, max-age and max-size");
 		if (!all_under_low(r) && !shutdown_requested())
 			run_cleanup(r, cfg, socket, now);
@@ -648,8 +802,10 @@ void remedy_free(struct remedy *r)
 	}
 	free(r->dropped);
 	free(r->cleanup_skipped);
-	for (size_t i = 0; i < r->n_steps; i++)
+	for (size_t i = 0; i < r->n_steps; i++) {
 		free(r->steps[i].what);
+		free(r->steps[i].note);
+	}
 	free(r->steps);
 	for (size_t i = 0; i < r->n_cleanup; i++)
 		cleanup_task_free(&r->cleanup[i]);

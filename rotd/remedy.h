@@ -82,7 +82,10 @@ struct remedy_memory {
 struct remedy_step {
 	char *what;                    /* "rotation and archives beyond keep", "cleanup.sh in 3 containers",
 	                                  "media older than 41 days (1204 files)" */
-	int64_t freed;                 /* bytes the target filesystems' used fell by during it */
+	int64_t freed;                 /* bytes the target filesystems' used fell by during it; in a
+	                                  dry run, the estimate of what it would free */
+	char *note;                    /* dry run: what the estimate rests on ("cannot be estimated:
+	                                  the image's own script"), or NULL */
 };
 
 struct remedy_consumer {
@@ -102,7 +105,9 @@ struct remedy_ctr;                 /* private: an opened container */
 struct remedy {
 	enum remedy_trigger trigger;
 	unsigned high, low;
-	int dry_run;
+	int dry_run;                   /* nothing is freed: steps hold estimates, each target's
+	                                  after is its usage as estimated at the end, and
+	                                  reached_low says whether that would be under low */
 	int needed;                    /* some filesystem was above the trigger's threshold */
 	int reached_low;               /* every target is at or under low (1 when none was needed) */
 	struct remedy_fs *fs;

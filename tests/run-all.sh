@@ -7,7 +7,8 @@
 #   3. unit and integration tests under ASan and UBSan (gates); the integration
 #      suite includes a full rotd --now pass under valgrind memcheck
 #   4. unit tests under valgrind memcheck      (gate, one per program)
-#   5. cppcheck and clang-tidy                 (gates)
+#   5. cppcheck and clang-tidy; rotd --help and rotd(8) list the same options
+#                                              (gates)
 #   6. libFuzzer runs of the network- and file-facing parsers: Alertmanager
 #      payloads, rotd.conf, inspect JSON, exec frames, event lines
 #      (gate; FUZZ_SECONDS per target, default 60)
@@ -84,6 +85,8 @@ gate cppcheck cppcheck --quiet --enable=warning,style,performance,portability --
 	rotd tests/unit tests/integration tests/fuzz
 
 gate clang-tidy sh tests/clang-tidy.sh "$out"
+
+gate docs-options sh tests/docs-options.sh "$out/rotd/rotd"
 
 gate fuzz sh tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 

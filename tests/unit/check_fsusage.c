@@ -372,6 +372,25 @@ START_TEST(test_pct_and_errors)
 }
 END_TEST
 
+/* An estimate's usage: freeing what bytes_over asks for brings it to pct. */
+START_TEST(test_after_freeing)
+{
+	struct fs_usage u;
+
+	memset(&u, 0, sizeof(u));
+	u.used = 900;
+	u.avail = 100;
+	u.used_pct = 90;
+	fsusage_after_freeing(&u, fsusage_bytes_over(&u, 80));
+	ck_assert_uint_eq(u.used, 800);
+	ck_assert_uint_eq(u.avail, 200);
+	ck_assert_uint_eq(u.used_pct, 80);
+	fsusage_after_freeing(&u, 5000);
+	ck_assert_uint_eq(u.used, 0);
+	ck_assert_uint_eq(u.used_pct, 0);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("fsusage");
@@ -384,6 +403,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_bytes_over_frees_enough);
 	tcase_add_test(tc, test_bytes_over_arithmetic);
 	tcase_add_test(tc, test_pct_and_errors);
+	tcase_add_test(tc, test_after_freeing);
 	suite_add_tcase(s, tc);
 	return s;
 }
