@@ -171,6 +171,7 @@ static void add_step(struct remedy *r, int64_t freed, const char *fmt, ...)
 	s->what = xvasprintf(fmt, ap);
 	va_end(ap);
 	s->freed = freed;
+	s->note = NULL;
 }
 
 static const struct remedy_recall *recall_of(const struct remedy_memory *m, dev_t dev)

@@ -108,6 +108,18 @@ done
 sync -f "$REALHOST_MNT"
 rh_before=$(realhost_pct)
 tap_like "the one disk is past high (85%) with month-old and young media: ${rh_before}%" "$rh_before" '^(8[6-9]|9[0-9]|100)$'
+# The dry run first: it estimates from the same candidates and changes nothing.
+rh_media_before=$(find "$(realhost_media_root)" -type f | wc -l)
+rh_out=$(realhost_rotd --config "$REALHOST_CONF" --now --remediate --dry-run --json 2>"$REALHOST_DIR/rem0.err")
+rh_rc=$?
+rh_is "1: --remediate --dry-run estimates low is reachable (exit 0)" "$rh_rc" 0 "$(cat "$REALHOST_DIR/rem0.err")" \
+	"$(printf '%s' "$rh_out" | jq -c '.remediation | {filesystems, steps}' 2>&1)"
+rh_is "1: the estimate's media step would free something" \
+	"$(printf '%s' "$rh_out" | jq '[.remediation.steps[] | select(.what | startswith("oldest media")) | .freed] | add > 0')" true
+rh_is "1: and the estimated usage is under low" \
+	"$(printf '%s' "$rh_out" | jq '[.remediation.filesystems[] | select(.target) | .after.used_pct <= 80] | all')" true
+rh_is "1: the dry run changed nothing: same Use% and every media file still there" \
+	"$(realhost_pct) $(find "$(realhost_media_root)" -type f | wc -l)" "$rh_before $rh_media_before"
 rh_out=$(realhost_rotd --config "$REALHOST_CONF" --now --remediate --json 2>"$REALHOST_DIR/rem1.err")
 rh_rc=$?
 rh_err=$(cat "$REALHOST_DIR/rem1.err")
@@ -394,6 +406,9 @@ rh_is "8: the metrics say the same: rotd_last_pass_success 0, rotd_last_remediat
 rh_out=$(realhost_rotd --config "$rh_dconf.2" --now --remediate 2>&1)
 rh_rc=$?
 rh_ok "$([ $rh_rc -eq 5 ] && echo 0 || echo 1)" "8: rotd --now --remediate in that state exits 5 ($rh_rc)" "$(printf '%s' "$rh_out" | tail -n 25)"
+rh_out=$(realhost_rotd --config "$rh_dconf.2" --now --remediate --dry-run 2>&1)
+rh_rc=$?
+rh_ok "$([ $rh_rc -eq 5 ] && echo 0 || echo 1)" "8: and --remediate --dry-run estimates it falls short (exit 5, $rh_rc)" "$(printf '%s' "$rh_out" | tail -n 25)"
 kill -TERM "$rh_daemon" 2>/dev/null
 rh_i=0
 while kill -0 "$rh_daemon" 2>/dev/null && [ $rh_i -lt 160 ]; do sleep 0.25; rh_i=$((rh_i + 1)); done
