@@ -192,7 +192,7 @@ static void expect(const struct fx *fx, const struct want *w, size_t n)
 	ck_assert_msg(p->n == n, "%zu actions, want %zu:\n%s", p->n, n, text);
 	for (i = 0; i < n; i++) {
 		const struct action *a = &p->v[i];
-		const char *what = a->kind == ACTION_PRUNE ? a->archive : a->file->path;
+		const char *what = a->kind == ACTION_PRUNE ? a->archive : a->file != NULL ? a->file->path : "(no file)";
 
 		ck_assert_msg(a->kind == w[i].kind && strcmp(what, w[i].what) == 0 &&
 				      strcmp(a->reason, w[i].reason) == 0,
