@@ -82,7 +82,7 @@ static void list_dir(struct pass_archive_dir *d)
 	int fd;
 	DIR *dp;
 	const struct dirent *de;
-	size_t cap = 0;
+	size_t cap = 0, n = 0;
 
 	strlist_free(&d->names);
 	free(d->sizes);
@@ -103,11 +103,11 @@ static void list_dir(struct pass_archive_dir *d)
 			continue;
 		if (fstatat(d->fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (d->names.n == cap) {
+		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			d->sizes = xreallocarray(d->sizes, cap, sizeof(*d->sizes));
 		}
-		d->sizes[d->names.n] = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+		d->sizes[n++] = st.st_size > 0 ? (uint64_t)st.st_size : 0;
 		strlist_add(&d->names, de->d_name);
 	}
 	closedir(dp);
