@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "progress.h"
 #include "docker.h"
 #include "lines.h"
 #include "log.h"
@@ -97,12 +98,14 @@ static void run_one(size_t i, void *arg)
 	lines_init(&outs[0].split, CLEANUP_MAX_LINE);
 	lines_init(&outs[1].split, CLEANUP_MAX_LINE);
 	d = docker_new(b->socket, NULL);
+	progress_begin("cleanup.sh", t->container, NULL, 0);
 	st = docker_ping(d);
 	if (st == DOCKER_OK) {
 		t->ran = 1;
 		st = docker_exec(d, t->container_id, (const char *const *)b->policy->command.v,
 				 (unsigned)(b->policy->timeout * 1000), on_output, outs, &res);
 	}
+	progress_end();
 	lines_flush(&outs[0].split, on_line, &outs[0]);
 	lines_flush(&outs[1].split, on_line, &outs[1]);
 	lines_free(&outs[0].split);

@@ -12,6 +12,7 @@
 
 #include "compress.h"
 #include "heartbeat.h"
+#include "progress.h"
 #include "shutdown.h"
 #include "xalloc.h"
 
@@ -326,6 +327,7 @@ int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind k
 			goto fail;
 		}
 		off += (uint64_t)n;
+		progress_advance((uint64_t)n);
 	}
 	free(buf);
 	if (archive_write_close(a) != ARCHIVE_OK) {

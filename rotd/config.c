@@ -1,10 +1,12 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <confuse.h>
@@ -19,30 +21,39 @@
 #endif
 
 #define MAX_CONF_BYTES (1024 * 1024)
+#define MAX_ERRORS 100          /* messages shown; a count says how many more there are */
 #define MAX_TIMEOUT_S 86400u
 #define MAX_GC_TIMEOUT_S 3600u
 #define DEFAULT_CLEANUP_COMMAND "/opt/whatsapp/bin/cleanup.sh"
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
 
 /* How the file is checked.
  *
- * libconfuse 3.3 counts every '#' or '//' comment line twice and silently drops
- * an unquoted '*', so the text is first scanned here: comments are blanked (line
- * breaks kept), an unquoted '*' is reported, and the line where each section's
- * '{' opens is noted. libconfuse then parses the scanned text. Every value goes
- * through on_value(), which checks it and records any problem with the line it
- * is on; every section's end goes through a validate callback that checks
- * required options and cross-field rules. Nothing stops the parse except
- * libconfuse's own syntax errors, which come through on_confuse_error(). Only a
- * file with no problem at all is converted into struct rotd_config. */
+ * libconfuse 3.3 counts every '#' or '//' comment line twice, silently drops
+ * an unquoted '*', and names the wrong thing when a '}' is missing or a value
+ * has a space in it. So the text is first scanned here (scan_text()): it is cut
+ * into tokens the way libconfuse's lexer cuts it, and the sections are followed
+ * with libconfuse's own option tables. The scan blanks comments (line breaks
+ * kept), reports what it can name better than libconfuse, repairs what it
+ * can, and notes the line where each section opens. libconfuse then parses the
+ * scanned text. Every value goes through on_value(), which checks it and
+ * records any problem with the line it is on; every section's end goes through
+ * a validate callback that checks required options and cross-field rules.
+ * Nothing stops the parse except a syntax error, which libconfuse reports
+ * through on_confuse_error(), or which the scan reports and then cuts the text
+ * at. Only a file with no problem at all is converted into struct rotd_config.
+ * Messages are sorted by line, and control bytes and bytes that are not UTF-8
+ * are escaped in them. */
 
 struct located_error {
-	int line;
+	int line;                       /* 0: the message is about the whole file */
 	size_t seq;
 	char *text;
+	int syntax;                     /* it stops or broke the parse */
 };
 
-/* Where one section opens (the line of its name or title) and closes ('}'),
- * in the order sections close. */
+/* Where one section opens (the line of its name) and closes ('}'), in the
+ * order sections close. */
 struct section_span {
 	int open_line;
 	int close_line;
@@ -66,16 +77,20 @@ struct titled_section {
 struct load_ctx {
 	const char *name;               /* the file, as messages name it */
 	cfg_t *root;
-	struct located_error *errs;     /* semantic errors, sorted by line at the end */
+	struct located_error *errs;     /* every error, sorted by line at the end */
 	size_t n_errs, cap_errs;
-	struct strlist syntax;          /* errors that stopped or broke the parse */
+	size_t n_syntax;                /* how many of them stop or broke the parse */
+	int quiet_line;                 /* libconfuse's errors from this line on are dropped: the
+	                                   scan has reported a better one and cut the text; 0: none */
+	int *value_lines;               /* lines whose value the scan has already reported: on_value()
+	                                   does not report it again */
+	size_t n_value_lines, cap_value_lines;
 	struct section_span *spans;
 	size_t n_spans, cap_spans, next_span;
 	struct option_line *lines;
 	size_t n_lines, cap_lines;
 	struct titled_section *titles;
 	size_t n_titles, cap_titles;
-	int unclosed_line;              /* a section '{' never closed, or 0 */
 	int media_seen;
 	int cleanup_line, gc_line;      /* where the cleanup and gc sections open, or 0 */
 	int webhook_line;
@@ -96,23 +111,48 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
 
 static void add_error(struct load_ctx *ctx, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void add_syntax_error(struct load_ctx *ctx, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* Records a semantic error at line; fmt is the message without "file:line: ". */
-static void add_error(struct load_ctx *ctx, int line, const char *fmt, ...)
+static void add_error_v(struct load_ctx *ctx, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void add_error_v(struct load_ctx *ctx, int line, const char *fmt, va_list ap)
 {
 	struct located_error *e;
-	va_list ap;
-	char *msg;
+	char *msg = xvasprintf(fmt, ap);
 
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
 	ctx->errs = grow(ctx->errs, &ctx->cap_errs, ctx->n_errs, sizeof(*ctx->errs));
 	e = &ctx->errs[ctx->n_errs];
 	e->line = line;
+	e->syntax = 0;
 	e->seq = ctx->n_errs++;
-	e->text = xasprintf("%s:%d: %s", ctx->name, line, msg);
+	e->text = line > 0 ? xasprintf("%s:%d: %s", ctx->name, line, msg) : xasprintf("%s: %s", ctx->name, msg);
 	free(msg);
+}
+
+/* Records an error at line (0: about the whole file); fmt is the message
+ * without "file:line: ". */
+static void add_error(struct load_ctx *ctx, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_error_v(ctx, line, fmt, ap);
+	va_end(ap);
+}
+
+/* The same for an error that stops or breaks the parse: the checks of the
+ * whole file (a role defined, cleanup's roles) are then left out. */
+static void add_syntax_error(struct load_ctx *ctx, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_error_v(ctx, line, fmt, ap);
+	va_end(ap);
+	ctx->errs[ctx->n_errs - 1].syntax = 1;
+	ctx->n_syntax++;
 }
 
 static int by_line(const void *a, const void *b)
@@ -124,116 +164,972 @@ static int by_line(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Notes that the value on line has been reported by the scan. */
+static void note_value_line(struct load_ctx *ctx, int line)
+{
+	ctx->value_lines = grow(ctx->value_lines, &ctx->cap_value_lines, ctx->n_value_lines,
+				sizeof(*ctx->value_lines));
+	ctx->value_lines[ctx->n_value_lines++] = line;
+}
+
+static int is_value_line(const struct load_ctx *ctx, int line)
+{
+	for (size_t i = 0; i < ctx->n_value_lines; i++)
+		if (ctx->value_lines[i] == line)
+			return 1;
+	return 0;
+}
+
+/* ---- text in messages -------------------------------------------------- */
+
+#define SHOWN_MAX 64    /* bytes of a value or name that a message quotes */
+
+/* Returns the length of the UTF-8 sequence at s (1 to 4), or 0 when s does not
+ * start a valid one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		unsigned char lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		unsigned char lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Returns a copy of s in which control characters (C0, DEL, C1) and bytes that
+ * are not UTF-8 are written as \xNN, so a message never echoes them raw. */
+static char *escape_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	char *out = xreallocarray(NULL, strlen(s) * 4 + 1, 1);
+
+	while (*p != '\0') {
+		size_t n = utf8_len(p);
+
+		if (n == 0 || p[0] < 0x20 || p[0] == 0x7f || (p[0] == 0xc2 && p[1] < 0xa0)) {
+			/* one byte at a time: C1 controls come out as \xc2\x9b */
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", p[0]);
+			p++;
+			continue;
+		}
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Writes the first n bytes of s into buf (size len), cut after SHOWN_MAX bytes
+ * at a character boundary with "..." added; returns buf. */
+static const char *shown_n(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t cut = n;
+
+	if (n > SHOWN_MAX) {
+		cut = SHOWN_MAX;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	snprintf(buf, len, "%.*s%s", (int)cut, s, cut < n ? "..." : "");
+	return buf;
+}
+
+#define SHOWN_BUF (SHOWN_MAX + 8)
+
+/* shown_n() for a whole string. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	return shown_n(s, strlen(s), buf, len);
+}
+
 /* ---- scanning --------------------------------------------------------- */
 
-/* Returns 1 when c can be part of an unquoted value. */
-static int is_word_char(char c)
+/* The scan cuts the text into libconfuse's tokens, then follows them with the
+ * option tables. What it does:
+ * - blanks comments and a UTF-8 byte order mark;
+ * - reports an unquoted '*' and replaces it, an unset ${NAME}, and a value
+ *   with a space in it ("size = 15 MB"), whose tail it blanks;
+ * - reports a section whose '}' is missing where the section opens, and puts
+ *   the '}' where the next statement shows it was meant to be; a list missing
+ *   its ',' or '}' likewise;
+ * - stops at a section in the wrong place, an unknown section, and a string,
+ *   comment or ${ that is never closed: it reports them and cuts the text
+ *   there with a '(' that libconfuse refuses, whose message is then dropped. */
+
+enum tok_kind { TOK_WORD, TOK_STRING, TOK_ENV, TOK_LBRACE, TOK_RBRACE, TOK_EQ, TOK_PLUSEQ, TOK_COMMA, TOK_PAREN };
+
+struct token {
+	enum tok_kind kind;
+	size_t start, end;              /* [start, end) in the text */
+	int line, end_line;             /* where it starts and ends */
+};
+
+/* A character the scan adds before offset at (a '}' or ',' that is missing). */
+struct insertion {
+	size_t at;
+	char c;
+};
+
+/* A section the scan is inside. */
+struct frame {
+	cfg_opt_t *opts;                /* its options */
+	int titled;
+	int line;                       /* where it opens */
+	char *own;                      /* "role web", "match", "log \"/x\"", ... ; NULL: top level */
+	char *label;                    /* how messages name it, as section_label() does */
+};
+
+struct scan {
+	struct load_ctx *ctx;
+	const char *orig;               /* the text as written, for messages */
+	char *t;                        /* the copy libconfuse reads, edited in place */
+	size_t len;
+	int end_line;                   /* the line at the end of the text */
+	struct token *toks;
+	size_t n_toks, cap_toks;
+	struct insertion *ins;
+	size_t n_ins, cap_ins;
+	size_t cut;                     /* where the text is cut, or SIZE_MAX */
+	int open_at_end;                /* a section or list is still open at the end */
+	int stop_line;                  /* where libconfuse will stop on a syntax error, or 0 */
+	size_t brace;                   /* the first '}' at or after the last lookup, or len */
+	struct frame *frames;
+	size_t depth, cap_frames;
+};
+
+static void add_token(struct scan *s, enum tok_kind kind, size_t start, size_t end, int line, int end_line)
 {
-	return c != '\0' && strchr(" \t\r\n#\"'={}()+,", c) == NULL;
+	struct token *k;
+
+	s->toks = grow(s->toks, &s->cap_toks, s->n_toks, sizeof(*s->toks));
+	k = &s->toks[s->n_toks++];
+	k->kind = kind;
+	k->start = start;
+	k->end = end;
+	k->line = line;
+	k->end_line = end_line;
 }
 
-/* Returns the index just past the string quoted by t[i], counting line breaks. */
-static size_t skip_string(const char *t, size_t i, int *line)
+static void insert_char(struct scan *s, size_t at, char c)
 {
-	char quote = t[i++];
-
-	while (t[i] != '\0' && t[i] != quote) {
-		if (t[i] == '\\' && t[i + 1] != '\0')
-			i++;
-		if (t[i] == '\n')
-			(*line)++;
-		i++;
-	}
-	return t[i] == quote ? i + 1 : i;
+	s->ins = grow(s->ins, &s->cap_ins, s->n_ins, sizeof(*s->ins));
+	s->ins[s->n_ins].at = at;
+	s->ins[s->n_ins++].c = c;
 }
 
-/* Blanks t[from..to) except line breaks, counting them. */
+/* Cuts the text at offset at, a token's start on line: libconfuse stops there
+ * and its message about it is dropped. */
+static void cut_at(struct scan *s, size_t at, int line)
+{
+	if (at >= s->cut)
+		return;
+	s->cut = at;
+	if (s->ctx->quiet_line == 0 || line < s->ctx->quiet_line)
+		s->ctx->quiet_line = line;
+}
+
+/* Blanks t[from..to) except line breaks, counting them in *line (may be NULL). */
 static void blank(char *t, size_t from, size_t to, int *line)
 {
 	for (size_t i = from; i < to; i++) {
-		if (t[i] == '\n')
-			(*line)++;
-		else
+		if (t[i] == '\n') {
+			if (line != NULL)
+				(*line)++;
+		} else {
 			t[i] = ' ';
+		}
 	}
 }
 
-static void add_span(struct load_ctx *ctx, int open_line, int close_line)
+/* Returns the offset of the first '}' at or after from (which only grows from
+ * call to call), or s->len. */
+static size_t next_brace(struct scan *s, size_t from)
 {
-	ctx->spans = grow(ctx->spans, &ctx->cap_spans, ctx->n_spans, sizeof(*ctx->spans));
-	ctx->spans[ctx->n_spans].open_line = open_line;
-	ctx->spans[ctx->n_spans++].close_line = close_line;
+	if (s->brace == SIZE_MAX || s->brace < from) {
+		const char *p = strchr(s->t + from, '}');
+
+		s->brace = p != NULL ? (size_t)(p - s->t) : s->len;
+	}
+	return s->brace;
 }
 
-/* Returns a copy of text that libconfuse counts lines in correctly: comments are
- * blanked and an unquoted '*' is reported and replaced. Notes where sections open
- * and close, and the first section '{' left open at the end. */
-static char *scan_text(struct load_ctx *ctx, const char *text)
+/* Returns 1 when c can be part of an unquoted value ('*' is reported apart). */
+static int is_word_char(char c)
 {
-	char *t = xstrdup(text);
-	int *open = NULL;       /* open braces: line, negated for a list's '{' */
-	size_t depth = 0, cap = 0, i = 0;
-	char last = '\0';       /* last significant character, and its line */
-	int last_line = 1, line = 1;
+	return c != '\0' && strchr(" \t\r\n#\"'={}()+,*", c) == NULL;
+}
 
-	while (t[i] != '\0') {
+/* Checks the ${...} whose inside is t[from..to) at line: reported unless the
+ * variable is set or has a default (${NAME:-default}). Returns 1 when it is
+ * reported. */
+static int check_env_ref(struct scan *s, size_t from, size_t to, int line)
+{
+	char *name = xstrndup(s->t + from, to - from);
+	char *colon = strchr(name, ':');
+	char buf[SHOWN_BUF];
+	int unset;
+
+	if (colon != NULL && colon[1] == '-')
+		unset = 0;
+	else
+		unset = getenv(name) == NULL;
+	if (unset)
+		add_error(s->ctx, line, "${%s} is not set in rotd's environment", shown(name, buf, sizeof(buf)));
+	free(name);
+	return unset;
+}
+
+/* Reports the string, comment or ${ opened at t[at] on line as never closed,
+ * and cuts the text there. */
+static void never_closed(struct scan *s, size_t at, int line, const char *what, const char *closer)
+{
+	size_t n = strcspn(s->orig + at, "\n");
+	char buf[SHOWN_BUF];
+
+	if (n > 24)
+		n = 24;
+	add_syntax_error(s->ctx, line, "%s %s... is never closed (missing the closing %s)", what,
+			 shown_n(s->orig + at, n, buf, sizeof(buf)), closer);
+	cut_at(s, at, line);
+}
+
+/* Returns 1 when the backslash at p starts a digit escape that libconfuse
+ * refuses inside double quotes: more digits than an octal escape takes (\9,
+ * \08, \1234), or an octal value above \377. */
+static int bad_escape(const char *p)
+{
+	size_t digits = strspn(p + 1, "0123456789"), octal = strspn(p + 1, "01234567");
+	unsigned value = 0;
+
+	if (digits == 0)
+		return 0;
+	if (octal > 3)
+		octal = 3;
+	if (digits > octal)
+		return 1;
+	for (size_t i = 1; i <= octal; i++)
+		value = value * 8 + (unsigned)(p[i] - '0');
+	return value > 0xff;
+}
+
+/* Scans the quoted string at *pos as libconfuse does ("${NAME}" is replaced
+ * inside double quotes); returns 0, or -1 when it is never closed. */
+static int lex_string(struct scan *s, size_t *pos, int *line)
+{
+	const char *t = s->t;
+	char quote = t[*pos];
+	size_t i = *pos + 1;
+	int start = *line, unset = 0;
+
+	while (i < s->len && t[i] != quote) {
+		if (quote == '"' && t[i] == '\\' && bad_escape(t + i)) {
+			size_t n = strspn(t + i + 1, "0123456789");
+
+			/* libconfuse would stop inside the string, and start its next
+			 * parse there */
+			add_syntax_error(s->ctx, *line, "'%.*s' in a string is not an escape; write a "
+					 "backslash as \\\\", (int)(n < 8 ? n + 1 : 9), t + i);
+			cut_at(s, *pos, start);
+			return -1;
+		}
+		if (t[i] == '\\' && t[i + 1] != '\0') {
+			*line += t[i + 1] == '\n';
+			i += 2;
+			continue;
+		}
+		if (quote == '"' && t[i] == '$' && t[i + 1] == '{' && next_brace(s, i + 2) < s->len) {
+			size_t close = next_brace(s, i + 2);
+
+			/* libconfuse would not count the line breaks inside */
+			if (memchr(t + i, '\n', close - i) != NULL) {
+				never_closed(s, i, *line, "the variable", "'}' on its line");
+				cut_at(s, *pos, start);
+				return -1;
+			}
+			unset |= check_env_ref(s, i + 2, close, *line);
+			i = close + 1;
+			continue;
+		}
+		*line += t[i] == '\n';
+		i++;
+	}
+	if (i >= s->len) {
+		never_closed(s, *pos, start, "the string", quote == '"' ? "\"" : "'");
+		return -1;
+	}
+	add_token(s, TOK_STRING, *pos, i + 1, start, *line);
+	if (unset)
+		note_value_line(s->ctx, *line);
+	*pos = i + 1;
+	return 0;
+}
+
+/* Scans an unquoted value at *pos; an unquoted '*' is reported and replaced. */
+static void lex_word(struct scan *s, size_t *pos, int line)
+{
+	char *t = s->t;
+	size_t i = *pos;
+
+	for (;; i++) {
+		if (t[i] == '*') {
+			add_error(s->ctx, line, "'*' outside quotes is lost by the parser; put patterns "
+				  "in double quotes, e.g. \"/var/log/app/*.log\"");
+			t[i] = '_';
+		} else if (!is_word_char(t[i]) || (t[i] == '/' && t[i + 1] == '/')) {
+			break;
+		}
+	}
+	if (i == *pos)
+		i++;    /* not reached: lex() sends only word characters here */
+	add_token(s, TOK_WORD, *pos, i, line, line);
+	*pos = i;
+}
+
+/* Cuts the text into tokens, as libconfuse's lexer does, and blanks comments. */
+static void lex(struct scan *s)
+{
+	char *t = s->t;
+	size_t i = 0;
+	int line = 1;
+
+	if (strncmp(t, "\xef\xbb\xbf", 3) == 0)
+		blank(t, 0, 3, NULL);
+	while (i < s->len) {
 		char c = t[i];
-		char prev = i > 0 ? t[i - 1] : '\0';
 
-		if (c == '"' || c == '\'') {
-			i = skip_string(t, i, &line);
-			last = c;
-			last_line = line;
+		if (c == '\n') {
+			line++;
+			i++;
+		} else if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
 		} else if (c == '#' || (c == '/' && t[i + 1] == '/')) {
 			size_t end = i + strcspn(t + i, "\n");
 
-			blank(t, i, end, &line);
+			blank(t, i, end, NULL);
 			i = end;
-		} else if (c == '/' && t[i + 1] == '*' && !is_word_char(prev)) {
+		} else if (c == '/' && t[i + 1] == '*') {
 			const char *close = strstr(t + i + 2, "*/");
-			size_t end = close ? (size_t)(close - t) + 2 : strlen(t);
-			int start = line;
 
-			blank(t, i, end, &line);
-			if (close == NULL)
-				strlist_addf(&ctx->syntax, "%s:%d: comment '/*' is never closed with '*/'",
-					     ctx->name, start);
-			i = end;
-		} else if (c == '*') {
-			add_error(ctx, line, "'*' outside quotes is lost by the parser; put patterns "
-				  "in double quotes, e.g. \"/var/log/app/*.log\"");
-			t[i++] = '_';
-			last = '_';
-			last_line = line;
-		} else if (c == '$' && t[i + 1] == '{' && !is_word_char(prev) && strchr(t + i, '}')) {
-			size_t end = (size_t)(strchr(t + i, '}') - t) + 1;
+			if (close == NULL) {
+				add_syntax_error(s->ctx, line, "comment '/*' is never closed with '*/'");
+				cut_at(s, i, line);
+				break;
+			}
+			blank(t, i, (size_t)(close - t) + 2, &line);
+			i = (size_t)(close - t) + 2;
+		} else if (c == '"' || c == '\'') {
+			if (lex_string(s, &i, &line) < 0)
+				break;
+		} else if (c == '$' && t[i + 1] == '{' && next_brace(s, i + 2) < s->len) {
+			size_t close = next_brace(s, i + 2);
 
-			for (; i < end; i++)
-				if (t[i] == '\n')
-					line++;
-			last = '}';
-			last_line = line;
-		} else {
-			if (c == '{') {
-				open = grow(open, &cap, depth, sizeof(*open));
-				open[depth++] = last == '=' ? -last_line : last_line;
-			} else if (c == '}' && depth > 0 && open[--depth] > 0) {
-				add_span(ctx, open[depth], line);
-			} else if (c == '\n') {
-				line++;
+			if (memchr(t + i, '\n', close - i) != NULL) {
+				never_closed(s, i, line, "the variable", "'}' on its line");
+				break;
 			}
-			if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-				last = c;
-				last_line = line;
-			}
+			if (check_env_ref(s, i + 2, close, line))
+				note_value_line(s->ctx, line);
+			add_token(s, TOK_ENV, i, close + 1, line, line);
+			i = close + 1;
+		} else if (strchr("{}=,()", c) != NULL) {
+			add_token(s, c == '{' ? TOK_LBRACE : c == '}' ? TOK_RBRACE : c == '=' ? TOK_EQ :
+				  c == ',' ? TOK_COMMA : TOK_PAREN, i, i + 1, line, line);
 			i++;
+		} else if (c == '+') {
+			/* libconfuse drops a '+' that does not start "+=" */
+			if (t[i + 1] == '=')
+				add_token(s, TOK_PLUSEQ, i, i + 2, line, line);
+			i += t[i + 1] == '=' ? 2 : 1;
+		} else {
+			lex_word(s, &i, line);
 		}
 	}
-	while (depth > 0 && ctx->unclosed_line == 0)
-		if (open[--depth] > 0)
-			ctx->unclosed_line = open[depth];
-	free(open);
-	return t;
+	s->end_line = line;
+}
+
+static int is_value(const struct token *k)
+{
+	return k->kind == TOK_WORD || k->kind == TOK_STRING || k->kind == TOK_ENV;
+}
+
+/* The text of a value token, without the quotes of a string; from the scanned
+ * text (what libconfuse reads) or the original (for messages). New string. */
+static char *tok_text(const struct scan *s, const struct token *k, int orig)
+{
+	const char *t = orig ? s->orig : s->t;
+
+	if (k->kind == TOK_STRING)
+		return xstrndup(t + k->start + 1, k->end - k->start - 2);
+	return xstrndup(t + k->start, k->end - k->start);
+}
+
+static cfg_opt_t *find_opt(cfg_opt_t *opts, const char *name)
+{
+	for (; opts != NULL && opts->name != NULL; opts++)
+		if (strcmp(opts->name, name) == 0)
+			return opts;
+	return NULL;
+}
+
+static struct frame *top(struct scan *s)
+{
+	return &s->frames[s->depth - 1];
+}
+
+/* Enters the section opt (title: a new string or NULL) that opens on line. */
+static void push_frame(struct scan *s, cfg_opt_t *opt, char *title, int line)
+{
+	struct frame *parent = s->depth > 0 ? top(s) : NULL;
+	struct frame *f;
+	char buf[SHOWN_BUF];
+
+	s->frames = grow(s->frames, &s->cap_frames, s->depth, sizeof(*s->frames));
+	f = &s->frames[s->depth++];
+	memset(f, 0, sizeof(*f));
+	if (opt == NULL) {
+		f->label = xstrdup("");
+		return;
+	}
+	f->opts = opt->subopts;
+	f->titled = title != NULL;
+	f->line = line;
+	if (title == NULL)
+		f->own = xstrdup(opt->name);
+	else if (strcmp(opt->name, "log") == 0)
+		f->own = xasprintf("%s \"%s\"", opt->name, shown(title, buf, sizeof(buf)));
+	else
+		f->own = xasprintf("%s %s", opt->name, shown(title, buf, sizeof(buf)));
+	/* as section_label(): a section inside a role is named with its role */
+	f->label = xasprintf("%s%s: ", parent->titled ? parent->label : "", f->own);
+	free(title);
+}
+
+/* Leaves the innermost section, which closes on line. */
+static void pop_frame(struct scan *s, int line)
+{
+	struct frame *f = top(s);
+	struct load_ctx *ctx = s->ctx;
+
+	ctx->spans = grow(ctx->spans, &ctx->cap_spans, ctx->n_spans, sizeof(*ctx->spans));
+	ctx->spans[ctx->n_spans].open_line = f->line;
+	ctx->spans[ctx->n_spans++].close_line = line;
+	free(f->own);
+	free(f->label);
+	s->depth--;
+}
+
+/* Reports the innermost section as never closed, closes it before offset at
+ * (on line) and leaves it. */
+static void close_missing(struct scan *s, size_t at, int line)
+{
+	struct frame *f = top(s);
+
+	/* the label without its ": " */
+	add_syntax_error(s->ctx, f->line, "%.*s { is never closed (missing '}')",
+			 (int)strlen(f->label) - 2, f->label);
+	insert_char(s, at, '}');
+	pop_frame(s, line);
+}
+
+/* Returns 1 when token k starts a statement of the current section or of one
+ * around it: a known name followed by '=' or '+=' (an option) or by '{' or a
+ * title and '{' (a section). */
+static int starts_statement(struct scan *s, size_t k)
+{
+	const struct token *t = s->toks;
+	cfg_opt_t *opt = NULL;
+	char *name;
+
+	if (k >= s->n_toks || (t[k].kind != TOK_WORD && t[k].kind != TOK_STRING))
+		return 0;
+	name = tok_text(s, &t[k], 0);
+	for (size_t d = s->depth; d-- > 0 && opt == NULL;)
+		opt = find_opt(s->frames[d].opts, name);
+	free(name);
+	if (opt == NULL || k + 1 >= s->n_toks)
+		return 0;
+	if (opt->type != CFGT_SEC)
+		return t[k + 1].kind == TOK_EQ || t[k + 1].kind == TOK_PLUSEQ;
+	if (!(opt->flags & CFGF_TITLE))
+		return t[k + 1].kind == TOK_LBRACE;
+	return is_value(&t[k + 1]) && k + 2 < s->n_toks && t[k + 2].kind == TOK_LBRACE;
+}
+
+/* Returns 1 when token k is followed by '{', or by a title and '{'. */
+static int opens_section(const struct scan *s, size_t k)
+{
+	const struct token *t = s->toks;
+
+	if (k + 1 < s->n_toks && t[k + 1].kind == TOK_LBRACE)
+		return 1;
+	return k + 2 < s->n_toks && is_value(&t[k + 1]) && t[k + 2].kind == TOK_LBRACE;
+}
+
+/* ---- a value with a space ---------------------------------------------- */
+
+enum value_kind {
+	VALUE_OTHER, VALUE_SIZE, VALUE_DURATION, VALUE_PERCENT, VALUE_NUMBER, VALUE_WINDOW, VALUE_ARGV,
+	VALUE_JOINED,   /* pieces without a space between them */
+};
+
+static enum value_kind value_kind(const char *opt, int in_list)
+{
+	static const char *const sizes[] = { "size", "max-size" };
+	static const char *const durations[] = {
+		"timeout", "idle-after", "max-age", "floor", "age", "archive-floor",
+		"remediation-backoff", "lock-wait", "interval", "stop-timeout",
+	};
+	static const char *const numbers[] = { "jobs", "keep", "compress-level", "concurrency", "rate" };
+
+	if (in_list)
+		return strcmp(opt, "postrotate") == 0 || strcmp(opt, "command") == 0 ? VALUE_ARGV : VALUE_OTHER;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (strcmp(opt, sizes[i]) == 0)
+			return VALUE_SIZE;
+	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
+		if (strcmp(opt, durations[i]) == 0)
+			return VALUE_DURATION;
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		if (strcmp(opt, numbers[i]) == 0)
+			return VALUE_NUMBER;
+	if (strcmp(opt, "high") == 0 || strcmp(opt, "low") == 0)
+		return VALUE_PERCENT;
+	return strcmp(opt, "window") == 0 ? VALUE_WINDOW : VALUE_OTHER;
+}
+
+/* Returns the unit letter rotd writes for the unit word w of a value of kind
+ * ("MB" -> "M", "days" -> "d"), or NULL. */
+static const char *unit_letter(enum value_kind kind, const char *w)
+{
+	static const struct {
+		enum value_kind kind;
+		const char *letter;
+		const char *words;      /* each word between '|' */
+	} units[] = {
+		{ VALUE_SIZE, "", "|b|byte|bytes|" },
+		{ VALUE_SIZE, "K", "|k|kb|kib|kilobyte|kilobytes|kibibyte|kibibytes|" },
+		{ VALUE_SIZE, "M", "|m|mb|mib|megabyte|megabytes|mebibyte|mebibytes|" },
+		{ VALUE_SIZE, "G", "|g|gb|gib|gigabyte|gigabytes|gibibyte|gibibytes|" },
+		{ VALUE_SIZE, "T", "|t|tb|tib|terabyte|terabytes|tebibyte|tebibytes|" },
+		{ VALUE_DURATION, "s", "|s|sec|secs|second|seconds|" },
+		{ VALUE_DURATION, "m", "|m|min|mins|minute|minutes|" },
+		{ VALUE_DURATION, "h", "|h|hr|hrs|hour|hours|" },
+		{ VALUE_DURATION, "d", "|d|day|days|" },
+		{ VALUE_DURATION, "w", "|w|wk|wks|week|weeks|" },
+		{ VALUE_PERCENT, "%", "|%|percent|" },
+	};
+	char key[24];
+	size_t n = strlen(w);
+
+	if (n == 0 || n + 3 > sizeof(key))
+		return NULL;
+	key[0] = '|';
+	for (size_t i = 0; i < n; i++)
+		key[i + 1] = w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
+	key[n + 1] = '|';
+	key[n + 2] = '\0';
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (units[i].kind == kind && strstr(units[i].words, key) != NULL)
+			return units[i].letter;
+	return NULL;
+}
+
+static int all_digits(const char *s)
+{
+	return s[0] != '\0' && strspn(s, "0123456789") == strlen(s);
+}
+
+/* Reports that the value of opt is the tokens first..last, which are on one
+ * line with spaces between them, and says how to write it. */
+static void report_spaced(struct scan *s, const cfg_opt_t *opt, size_t first, size_t last, int in_list)
+{
+	const struct token *k = &s->toks[first];
+	enum value_kind kind = value_kind(opt->name, in_list);
+	struct strlist words = STRLIST_INIT;
+	char raw[SHOWN_BUF], buf[SHOWN_BUF];
+	const char *unit, *label = top(s)->label;
+	char *joined, *example = NULL;
+	size_t n = 0, o = 0;
+	int spaced = 0;
+
+	for (size_t i = first; i <= last; i++) {
+		strlist_take(&words, tok_text(s, &s->toks[i], 1));
+		spaced |= i > first && s->toks[i].start > s->toks[i - 1].end;
+	}
+	for (size_t i = 0; i < words.n; i++)
+		n += strlen(words.v[i]) + 4;
+	joined = xreallocarray(NULL, n + 1, 1);
+	joined[0] = '\0';
+	shown_n(s->orig + k->start, s->toks[last].end - k->start, raw, sizeof(raw));
+	if (!spaced)    /* "${DIR}/docker.sock", "a"b: pieces that libconfuse splits */
+		kind = VALUE_JOINED;
+	switch (kind) {
+	case VALUE_SIZE:
+	case VALUE_DURATION:
+	case VALUE_PERCENT:
+		unit = words.n == 2 && all_digits(words.v[0]) ? unit_letter(kind, words.v[1]) : NULL;
+		example = unit != NULL ? xasprintf("%s%s", shown(words.v[0], buf, sizeof(buf)), unit) :
+			  xstrdup(kind == VALUE_SIZE ? "20M" : kind == VALUE_DURATION ? "7d" : "85%");
+		if (kind == VALUE_PERCENT)
+			add_error(s->ctx, k->line, "%s%s = %s: write percentages without a space, e.g. %s",
+				  label, opt->name, raw, example);
+		else
+			add_error(s->ctx, k->line, "%s%s = %s: write %s without a space, e.g. %s (or \"%s\")",
+				  label, opt->name, raw, kind == VALUE_SIZE ? "sizes" : "durations", example,
+				  example);
+		break;
+	case VALUE_NUMBER:
+		add_error(s->ctx, k->line, "%s%s = %s: write just the number, e.g. %s", label, opt->name, raw,
+			  all_digits(words.v[0]) ? shown(words.v[0], buf, sizeof(buf)) : "1");
+		break;
+	case VALUE_WINDOW: {
+		struct time_window w;
+
+		for (size_t i = 0; i < words.n; i++)
+			o += (size_t)snprintf(joined + o, n + 1 - o, "%s", words.v[i]);
+		add_error(s->ctx, k->line, "%s%s = %s: write the window without spaces, e.g. %s", label,
+			  opt->name, raw, units_parse_window(joined, &w) == 0 ?
+			  shown(joined, buf, sizeof(buf)) : "02:00-05:00");
+		break;
+	}
+	case VALUE_ARGV:
+		for (size_t i = 0; i < words.n; i++)
+			o += (size_t)snprintf(joined + o, n + 1 - o, "%s\"%s\"", i ? ", " : "", words.v[i]);
+		add_error(s->ctx, k->line, "%s%s item %s: give each argument its own quoted item, e.g. {%s}",
+			  label, opt->name, raw, shown(joined, buf, sizeof(buf)));
+		break;
+	case VALUE_JOINED:
+		for (size_t i = 0; i < words.n; i++)
+			o += (size_t)snprintf(joined + o, n + 1 - o, "%s", words.v[i]);
+		add_error(s->ctx, k->line, "%s%s %s %s: write it as one string in double quotes, e.g. \"%s\"",
+			  label, opt->name, in_list ? "item" : "=", raw, shown(joined, buf, sizeof(buf)));
+		break;
+	case VALUE_OTHER:
+		for (size_t i = 0; i < words.n; i++)
+			o += (size_t)snprintf(joined + o, n + 1 - o, "%s%s", i ? " " : "", words.v[i]);
+		add_error(s->ctx, k->line, "%s%s %s %s: put %s with spaces in double quotes, e.g. \"%s\"",
+			  label, opt->name, in_list ? "item" : "=", raw, in_list ? "an item" : "a value",
+			  shown(joined, buf, sizeof(buf)));
+		break;
+	}
+	note_value_line(s->ctx, k->end_line);
+	free(example);
+	free(joined);
+	strlist_free(&words);
+}
+
+/* Token j is a value of opt: takes the values after it on the same line as
+ * its tail ("15 MB"), reports and blanks them. Returns the next token. */
+static size_t value_tail(struct scan *s, const cfg_opt_t *opt, size_t j, int in_list)
+{
+	size_t k = j + 1;
+
+	while (k < s->n_toks && is_value(&s->toks[k]) && s->toks[k].line == s->toks[k - 1].end_line &&
+	       !starts_statement(s, k))
+		k++;
+	if (k > j + 1) {
+		report_spaced(s, opt, j, k - 1, in_list);
+		for (size_t m = j + 1; m < k; m++)
+			blank(s->t, s->toks[m].start, s->toks[m].end, NULL);
+	}
+	return k;
+}
+
+/* Notes that libconfuse will stop on token k (or at the end): what the scan
+ * found after it is not reported, as nothing after a syntax error is. */
+static void stopped_at(struct scan *s, size_t k)
+{
+	s->stop_line = k < s->n_toks ? s->toks[k].end_line : s->end_line;
+}
+
+/* The list of opt opens with the '{' at token j. Returns the token after it,
+ * or SIZE_MAX when libconfuse will refuse it. */
+static size_t walk_list(struct scan *s, const cfg_opt_t *opt, size_t j)
+{
+	const struct token *t = s->toks;
+	int open = t[j].line;
+	size_t k = j + 1;
+	char buf[SHOWN_BUF];
+
+	while (k < s->n_toks) {
+		if (t[k].kind == TOK_RBRACE)
+			return k + 1;
+		if (!is_value(&t[k]))
+			break;
+		k = value_tail(s, opt, k, 1);
+		if (k >= s->n_toks)
+			break;
+		if (t[k].kind == TOK_COMMA) {
+			k++;
+			continue;
+		}
+		if (t[k].kind == TOK_RBRACE)
+			return k + 1;
+		if (!is_value(&t[k]))
+			break;
+		if (starts_statement(s, k)) {
+			add_syntax_error(s->ctx, open, "%s%s = { is never closed (missing '}')", top(s)->label,
+					 opt->name);
+			insert_char(s, t[k].start, '}');
+			return k;
+		}
+		add_syntax_error(s->ctx, t[k].line, "%s%s: a ',' is missing before %s (list items are "
+				 "separated by commas)", top(s)->label, opt->name,
+				 shown_n(s->orig + t[k].start, t[k].end - t[k].start, buf, sizeof(buf)));
+		insert_char(s, t[k].start, ',');
+	}
+	if (k < s->n_toks) {
+		stopped_at(s, k);
+		return SIZE_MAX;
+	}
+	if (s->cut == SIZE_MAX) {
+		add_syntax_error(s->ctx, open, "%s%s = { is never closed (missing '}')", top(s)->label, opt->name);
+		s->open_at_end = 1;
+	}
+	return s->n_toks;
+}
+
+/* Writes where a section named name belongs ("at the top level", "inside a
+ * role section") into buf; returns buf, or NULL when no section has that name. */
+static const char *section_home(cfg_opt_t *root, const char *name, char *buf, size_t len)
+{
+	cfg_opt_t *o = find_opt(root, name);
+
+	if (o != NULL) {
+		if (o->type != CFGT_SEC)
+			return NULL;
+		snprintf(buf, len, "at the top level");
+		return buf;
+	}
+	for (o = root; o != NULL && o->name != NULL; o++) {
+		cfg_opt_t *sub = o->type == CFGT_SEC ? find_opt(o->subopts, name) : NULL;
+
+		if (sub != NULL && sub->type == CFGT_SEC) {
+			snprintf(buf, len, "inside %s %s section", o->flags & CFGF_MULTI ? "a" : "the", o->name);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* Token i names name, which the current section does not know. When a section
+ * around it knows it and '}'s are missing, closes the sections in between and
+ * returns 1 (walk on from token i). Reports a section in the wrong place or an
+ * unknown section and cuts the text there. Returns 0: stop walking. */
+static int not_here(struct scan *s, size_t i, const char *name, long *missing)
+{
+	const struct token *k = &s->toks[i];
+	struct frame *f = top(s);
+	cfg_opt_t *opt = NULL;
+	char home[64], known[256];
+	size_t d = s->depth - 1, n = 0;
+
+	while (d > 0 && opt == NULL)
+		opt = find_opt(s->frames[--d].opts, name);
+	if (opt != NULL && *missing >= (long)(s->depth - 1 - d) && starts_statement(s, i)) {
+		while (s->depth - 1 > d) {
+			close_missing(s, k->start, k->line);
+			(*missing)--;
+		}
+		return 1;
+	}
+	if (!opens_section(s, i))
+		return 0;       /* libconfuse says "no such option" */
+	if (section_home(s->frames[0].opts, name, home, sizeof(home)) != NULL) {
+		if (s->depth == 1)
+			add_syntax_error(s->ctx, k->line, "a '%s' section goes %s, not at the top level", name, home);
+		else
+			add_syntax_error(s->ctx, k->line, "%sa '%s' section goes %s, not inside %s", f->label, name,
+					 home, f->own);
+	} else {
+		known[0] = '\0';
+		for (cfg_opt_t *o = f->opts; o != NULL && o->name != NULL && n < sizeof(known); o++)
+			if (o->type == CFGT_SEC)
+				n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", n ? ", " : "", o->name);
+		add_syntax_error(s->ctx, k->line, "%sno such section '%s' (%s%s)", f->label, name,
+				 n ? "sections here: " : "no section goes here", known);
+	}
+	cut_at(s, k->start, k->line);
+	return 0;
+}
+
+/* Follows the tokens through the sections of root, as libconfuse's parser
+ * will, until the end or until libconfuse would stop. */
+static void walk(struct scan *s, cfg_opt_t *root)
+{
+	const struct token *t = s->toks;
+	long missing = 0;       /* '{' without a '}' */
+	size_t i = 0;
+	char buf[SHOWN_BUF];
+
+	for (size_t k = 0; k < s->n_toks; k++)
+		missing += (t[k].kind == TOK_LBRACE) - (t[k].kind == TOK_RBRACE);
+	push_frame(s, NULL, NULL, 0);
+	s->frames[0].opts = root;
+	while (i < s->n_toks) {
+		cfg_opt_t *opt;
+		char *name;
+		size_t j;
+
+		if (t[i].kind == TOK_RBRACE) {
+			if (s->depth == 1) {
+				stopped_at(s, i);       /* libconfuse: unexpected closing brace */
+				return;
+			}
+			pop_frame(s, t[i].line);
+			i++;
+			continue;
+		}
+		if (t[i].kind == TOK_ENV)
+			return;         /* a name from the environment: libconfuse may know it */
+		if (t[i].kind != TOK_WORD && t[i].kind != TOK_STRING) {
+			stopped_at(s, i);
+			return;
+		}
+		name = tok_text(s, &t[i], 0);
+		if (strchr(name, '|') != NULL) {
+			/* libconfuse would take it as a path into a section */
+			add_syntax_error(s->ctx, t[i].line, "%sno such option '%s'; write an option inside its "
+					 "section, e.g. docker { socket = ... }", top(s)->label,
+					 shown(name, buf, sizeof(buf)));
+			cut_at(s, t[i].start, t[i].line);
+			stopped_at(s, i);
+			free(name);
+			return;
+		}
+		opt = find_opt(top(s)->opts, name);
+		if (opt == NULL) {
+			int again = not_here(s, i, name, &missing);
+
+			free(name);
+			if (again)
+				continue;
+			stopped_at(s, i);
+			return;
+		}
+		free(name);
+		j = i + 1;
+		if (opt->type == CFGT_SEC) {
+			char *title = NULL;
+
+			if (opt->flags & CFGF_TITLE) {
+				if (j >= s->n_toks || !is_value(&t[j])) {
+					stopped_at(s, j);
+					return;
+				}
+				title = tok_text(s, &t[j++], 1);
+			}
+			if (j >= s->n_toks || t[j].kind != TOK_LBRACE) {
+				free(title);
+				stopped_at(s, j);
+				return;
+			}
+			push_frame(s, opt, title, t[i].line);
+			i = j + 1;
+			continue;
+		}
+		if (j >= s->n_toks || (t[j].kind != TOK_EQ && t[j].kind != TOK_PLUSEQ) || ++j >= s->n_toks) {
+			stopped_at(s, j);
+			return;
+		}
+		if ((opt->flags & CFGF_LIST) && t[j].kind == TOK_LBRACE) {
+			i = walk_list(s, opt, j);
+			if (i == SIZE_MAX)
+				return;
+			continue;
+		}
+		if (!is_value(&t[j])) {
+			stopped_at(s, j);
+			return;
+		}
+		i = value_tail(s, opt, j, 0);
+	}
+	if (s->cut != SIZE_MAX)
+		return;         /* the text was cut: its end is not the file's */
+	while (s->depth > 1) {
+		close_missing(s, s->len, s->end_line);
+		s->open_at_end = 1;
+	}
+	/* Not repaired at the end: libconfuse stops on a '(' there, before the
+	 * checks of the sections left open, which would only report what the
+	 * file has not reached. */
+	if (s->open_at_end) {
+		/* close_missing() put its '}'s at the end */
+		while (s->n_ins > 0 && s->ins[s->n_ins - 1].at == s->len)
+			s->n_ins--;
+		insert_char(s, s->len, '(');
+		if (s->ctx->quiet_line == 0 || s->end_line < s->ctx->quiet_line)
+			s->ctx->quiet_line = s->end_line;
+	}
+}
+
+/* Returns the text libconfuse is to read (new string): text scanned, with the
+ * repairs and the cut. Notes where sections open and close. */
+static char *scan_text(struct load_ctx *ctx, cfg_opt_t *root, const char *text)
+{
+	struct scan s;
+	char *out;
+	size_t o = 0, next = 0;
+
+	size_t first_err = ctx->n_errs, kept = first_err;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.orig = text;
+	s.t = xstrdup(text);
+	s.len = strlen(text);
+	s.cut = SIZE_MAX;
+	s.brace = SIZE_MAX;
+	lex(&s);
+	walk(&s, root);
+	for (size_t i = first_err; i < ctx->n_errs && s.stop_line > 0; i++) {
+		struct located_error *e = &ctx->errs[i];
+
+		if (e->line <= s.stop_line) {
+			ctx->errs[kept++] = *e;
+			continue;
+		}
+		ctx->n_syntax -= e->syntax != 0;
+		free(e->text);
+	}
+	if (s.stop_line > 0)
+		ctx->n_errs = kept;
+	if (s.cut != SIZE_MAX) {
+		blank(s.t, s.cut, s.len, NULL);
+		s.t[s.cut] = '(';
+	}
+	out = xreallocarray(NULL, s.len + s.n_ins + 1, 1);
+	for (size_t i = 0; i <= s.len; i++) {
+		while (next < s.n_ins && s.ins[next].at == i) {
+			if (i <= s.cut)
+				out[o++] = s.ins[next].c;
+			next++;
+		}
+		if (i < s.len)
+			out[o++] = s.t[i];
+	}
+	out[o] = '\0';
+	while (s.depth > 0) {
+		free(top(&s)->own);
+		free(top(&s)->label);
+		s.depth--;
+	}
+	free(s.frames);
+	free(s.toks);
+	free(s.ins);
+	free(s.t);
+	return out;
 }
 
 /* ---- names for messages ------------------------------------------------ */
@@ -547,6 +1443,52 @@ static const char *check_window(const char *v)
 	return NULL;
 }
 
+/* The folder where glibc looks up zone names: TZDIR, or /usr/share/zoneinfo. */
+static const char *zone_dir(void)
+{
+	const char *dir = getenv("TZDIR");
+
+	return dir != NULL && dir[0] == '/' ? dir : ZONEINFO_DIR;
+}
+
+/* Returns 1 when glibc finds the zone name: a TZif file in zone_dir(). name
+ * has been checked to stay inside that folder. */
+static int zone_exists(const char *name)
+{
+	char path[4096], magic[4];
+	struct stat st;
+	int fd, ok;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", zone_dir(), name) >= sizeof(path))
+		return 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 4) == 4 &&
+	     memcmp(magic, "TZif", 4) == 0;
+	close(fd);
+	return ok;
+}
+
+static const char *check_timezone(const char *v)
+{
+	static const char allowed[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/";
+	static char why[4200];  /* one load at a time */
+
+	if (v[0] == '\0' || strcmp(v, "UTC") == 0)
+		return NULL;
+	/* no "..", no leading '/': the name stays inside the zone folder */
+	if (v[0] == '/' || strspn(v, allowed) != strlen(v) || strlen(v) > 255)
+		return "is not a time zone name; use one from the tz database such as Europe/Berlin, "
+		       "or UTC (\"\" is the host's local time)";
+	if (zone_exists(v))
+		return NULL;
+	snprintf(why, sizeof(why), "is not a known time zone (not in %s); use one such as "
+		 "Europe/Berlin, or UTC (\"\" is the host's local time)", zone_dir());
+	return why;
+}
+
 static const char *check_optional_abs_file(const char *v)
 {
 	return v[0] == '\0' ? NULL : check_abs_file(v);
@@ -626,6 +1568,7 @@ static const struct {
 	{ "timeout", check_timeout },
 	{ "jobs", check_jobs },
 	{ "window", check_window },
+	{ "timezone", check_timezone },
 	{ "image", check_not_empty },
 	{ "service", check_not_empty },
 	{ "name", check_not_empty },
@@ -705,7 +1648,7 @@ static int on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	struct load_ctx *ctx = current;
 	check_fn *check;
 	const char *why;
-	char label[256];
+	char label[256], buf[SHOWN_BUF];
 	int earlier;
 
 	*(const char **)result = value;
@@ -719,11 +1662,12 @@ static int on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	 * line of each name for check_cleanup_roles(). */
 	if (strcmp(cfg->name, "cleanup") == 0 && strcmp(opt->name, "roles") == 0)
 		remember_title(ctx, cfg, value, cfg->line);
-	check = find_check(cfg, opt->name);
+	/* a value the scan has reported ("15 MB", an unset ${NAME}) is not checked again */
+	check = is_value_line(ctx, cfg->line) ? NULL : find_check(cfg, opt->name);
 	why = check != NULL ? check(value) : NULL;
 	if (why != NULL)
-		add_error(ctx, cfg->line, "%s%s '%s' %s",
-			  section_label(ctx, cfg, label, sizeof(label)), opt->name, value, why);
+		add_error(ctx, cfg->line, "%s%s '%s' %s", section_label(ctx, cfg, label, sizeof(label)),
+			  opt->name, shown(value, buf, sizeof(buf)), why);
 	return 0;
 }
 
@@ -1177,19 +2121,35 @@ static int on_plain_end(cfg_t *parent, cfg_opt_t *opt)
 	return 0;
 }
 
+/* Formats libconfuse's message fmt into msg; a message with one string (a
+ * name, a token) quotes at most SHOWN_MAX bytes of it. */
+static void confuse_message(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	const char *s = strstr(fmt, "%s");
+	char buf[SHOWN_BUF];
+
+	if (s != NULL && strchr(fmt, '%') == s && strchr(s + 2, '%') == NULL) {
+		shown(va_arg(ap, const char *), buf, sizeof(buf));
+		snprintf(msg, len, "%.*s%s%s", (int)(s - fmt), fmt, buf, s + 2);
+		return;
+	}
+	vsnprintf(msg, len, fmt, ap);
+}
+
 /* libconfuse error function: its messages become "file:line: section: message". */
 static void on_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct load_ctx *ctx = current;
-	char label[256], msg[512];
+	char label[256], msg[512], buf[SHOWN_BUF];
 
-	if (ctx == NULL)
+	if (ctx == NULL || (ctx->quiet_line != 0 && cfg->line >= ctx->quiet_line))
 		return;
 	section_label(ctx, cfg, label, sizeof(label));
 	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
-		const char *title = va_arg(ap, const char *);
+		const char *raw = va_arg(ap, const char *);
+		const char *title = shown(raw, buf, sizeof(buf));
 		const char *kind = cfg == ctx->root ? "role" : "rule";
-		int first = title_line(ctx, cfg, title);
+		int first = title_line(ctx, cfg, raw);
 
 		if (cfg != ctx->root && strcmp(cfg->name, "role") == 0)
 			snprintf(msg, sizeof(msg), "log \"%s\" has a second section (first on line %d); "
@@ -1197,11 +2157,10 @@ static void on_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 		else
 			snprintf(msg, sizeof(msg), "%s '%s' is defined twice (first on line %d); "
 				 "each %s needs its own name", kind, title, first, kind);
-		strlist_addf(&ctx->syntax, "%s:%d: %s%s", ctx->name, cfg->line, label, msg);
-		return;
+	} else {
+		confuse_message(msg, sizeof(msg), fmt, ap);
 	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	strlist_addf(&ctx->syntax, "%s:%d: %s%s", ctx->name, cfg->line, label, msg);
+	add_syntax_error(ctx, cfg->line, "%s%s", label, msg);
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -1440,7 +2399,7 @@ static void free_ctx(struct load_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_errs; i++)
 		free(ctx->errs[i].text);
 	free(ctx->errs);
-	strlist_free(&ctx->syntax);
+	free(ctx->value_lines);
 	free(ctx->spans);
 	free(ctx->lines);
 	for (size_t i = 0; i < ctx->n_titles; i++)
@@ -1448,9 +2407,9 @@ static void free_ctx(struct load_ctx *ctx)
 	free(ctx->titles);
 }
 
-/* Parses scanned text with libconfuse; returns the cfg (cfg_free it) or NULL
- * after a syntax error. */
-static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
+/* Scans text and parses it with libconfuse; returns the cfg (cfg_free it) or
+ * NULL after a syntax error. */
+static cfg_t *parse(struct load_ctx *ctx, const char *text)
 {
 	cfg_opt_t match_opts[] = {
 		CFG_STR_LIST_CB("image", 0, CFGF_NONE, on_value),
@@ -1570,12 +2529,15 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+	char *scanned;
 	int rc;
 
 	if (cfg == NULL) {
-		strlist_addf(&ctx->syntax, "%s: cannot set up the parser: %s", ctx->name, strerror(errno));
+		add_syntax_error(ctx, 0, "cannot set up the parser: %s", strerror(errno));
 		return NULL;
 	}
+	/* cfg holds its own copy of the option tables, which the scan follows */
+	scanned = scan_text(ctx, cfg->opts, text);
 	cfg_set_error_function(cfg, on_confuse_error);
 	cfg_set_validate_func(cfg, "docker", on_plain_end);
 	cfg_set_validate_func(cfg, "offpeak", on_plain_end);
@@ -1593,9 +2555,10 @@ static cfg_t *parse(struct load_ctx *ctx, const char *scanned)
 	current = ctx;
 	rc = cfg_parse_buf(cfg, scanned);
 	current = NULL;
+	free(scanned);
 	if (rc != CFG_SUCCESS) {
-		if (ctx->syntax.n == 0)
-			strlist_addf(&ctx->syntax, "%s: cannot parse (libconfuse error %d)", ctx->name, rc);
+		if (ctx->n_syntax == 0)
+			add_syntax_error(ctx, 0, "cannot parse (libconfuse error %d)", rc);
 		cfg_free(cfg);
 		return NULL;
 	}
@@ -1606,34 +2569,31 @@ struct rotd_config *config_load_buffer(const char *text, const char *name, struc
 {
 	struct load_ctx ctx;
 	struct rotd_config *result = NULL;
-	char *scanned;
 	cfg_t *cfg;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.name = name;
-	scanned = scan_text(&ctx, text);
-	cfg = parse(&ctx, scanned);
-	if (cfg != NULL && ctx.unclosed_line != 0)
-		strlist_addf(&ctx.syntax, "%s:%d: '{' is never closed with '}' before the end of the file",
-			     name, ctx.unclosed_line);
-	if (cfg != NULL && ctx.syntax.n == 0 && cfg_size(cfg, "role") == 0)
+	cfg = parse(&ctx, text);
+	if (cfg != NULL && ctx.n_syntax == 0 && cfg_size(cfg, "role") == 0)
 		add_error(&ctx, 1, "no role is defined; rotd needs at least one "
 			  "'role NAME { match {...} logs = {...} size = ... archive-dir = ... }'");
-	if (cfg != NULL && ctx.syntax.n == 0)
+	if (cfg != NULL && ctx.n_syntax == 0)
 		check_cleanup_roles(&ctx, cfg);
 	if (ctx.n_errs > 1)
 		qsort(ctx.errs, ctx.n_errs, sizeof(*ctx.errs), by_line);
-	for (size_t i = 0; i < ctx.n_errs; i++) {
-		strlist_take(errors, ctx.errs[i].text);
-		ctx.errs[i].text = NULL;
+	for (size_t i = 0; i < ctx.n_errs && i < MAX_ERRORS; i++)
+		strlist_take(errors, escape_text(ctx.errs[i].text));
+	if (ctx.n_errs > MAX_ERRORS) {
+		char *more = xasprintf("%s: and %zu more errors; is this the right file?", name,
+				       ctx.n_errs - MAX_ERRORS);
+
+		strlist_take(errors, escape_text(more));
+		free(more);
 	}
-	for (size_t i = 0; i < ctx.syntax.n; i++)
-		strlist_add(errors, ctx.syntax.v[i]);
-	if (cfg != NULL && ctx.n_errs == 0 && ctx.syntax.n == 0)
+	if (cfg != NULL && ctx.n_errs == 0)
 		result = extract(cfg, name, ctx.media_seen);
 	cfg_free(cfg);
 	free_ctx(&ctx);
-	free(scanned);
 	return result;
 }
 
@@ -1647,32 +2607,97 @@ static int line_at(const char *text, size_t len)
 	return line;
 }
 
-/* Reads the whole file at path; returns it, or NULL after adding an error. */
+static void add_file_error(struct strlist *errors, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Appends a message about the file itself, escaped like every other. */
+static void add_file_error(struct strlist *errors, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	strlist_take(errors, escape_text(msg));
+	free(msg);
+}
+
+/* Returns what kind of file mode is, for "not a regular file (a FIFO)". */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+/* Reads the whole file at path; returns it, or NULL after adding an error. Only
+ * a regular file of at most MAX_CONF_BYTES is read. A FIFO, a device or a
+ * socket is refused before it is opened; the open never blocks, and the file
+ * type is checked again on the open fd, in case the path changed in between. */
 static char *read_text(const char *path, struct strlist *errors)
 {
-	FILE *f = fopen(path, "re");
-	char *text;
-	size_t len;
-	int failed;
+	struct stat st;
+	char *text, *nul;
+	size_t len = 0;
+	int fd, failed = 0;
 
-	if (f == NULL) {
-		strlist_addf(errors, "%s: cannot open: %s", path, strerror(errno));
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		add_file_error(errors, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		add_file_error(errors, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		add_file_error(errors, "%s: cannot read: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		add_file_error(errors, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > MAX_CONF_BYTES) {
+		add_file_error(errors, "%s: larger than 1 MiB (%lld bytes); is this the right file?", path,
+			       (long long)st.st_size);
+		close(fd);
 		return NULL;
 	}
 	text = xmalloc(MAX_CONF_BYTES + 1);
-	len = fread(text, 1, MAX_CONF_BYTES + 1, f);
-	failed = ferror(f);
-	if (failed)
-		strlist_addf(errors, "%s: cannot read: %s", path, strerror(errno));
-	fclose(f);
-	if (!failed && len > MAX_CONF_BYTES) {
-		strlist_addf(errors, "%s: larger than %d bytes; is this the right file?", path,
-			     MAX_CONF_BYTES);
-		failed = 1;
+	for (;;) {
+		ssize_t n = read(fd, text + len, MAX_CONF_BYTES + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			add_file_error(errors, "%s: cannot read: %s", path, strerror(errno));
+			failed = 1;
+			break;
+		}
+		len += (size_t)n;
+		if (n == 0 || len > MAX_CONF_BYTES)
+			break;
 	}
-	if (!failed && memchr(text, '\0', len) != NULL) {
-		strlist_addf(errors, "%s:%d: contains a NUL byte; is this the right file?", path,
-			     line_at(text, (size_t)((char *)memchr(text, '\0', len) - text)));
+	close(fd);
+	nul = failed ? NULL : memchr(text, '\0', len);
+	if (!failed && len > MAX_CONF_BYTES) {         /* it grew since fstat */
+		add_file_error(errors, "%s: larger than 1 MiB; is this the right file?", path);
+		failed = 1;
+	} else if (nul != NULL) {
+		add_file_error(errors, "%s:%d: contains a NUL byte; is this the right file?", path,
+			       line_at(text, (size_t)(nul - text)));
 		failed = 1;
 	}
 	if (failed) {
@@ -1705,6 +2730,54 @@ struct rotd_config *config_load_chosen(const char *path, struct strlist *errors)
 		path = config_default_path();
 	}
 	return config_load(path, errors);
+}
+
+/* The default of status-file: what rotd status reads when the file gives none. */
+#define DEFAULT_STATUS_FILE "/run/rotd/status.json"
+
+char *config_status_file(const char *path)
+{
+	struct strlist errors = STRLIST_INIT;
+	char *text, *found = NULL;
+
+	if (path == NULL) {
+		if (access(config_default_path(), F_OK) != 0)
+			return xstrdup(DEFAULT_STATUS_FILE);
+		path = config_default_path();
+	}
+	text = read_text(path, &errors);
+	strlist_free(&errors);
+	/* A line "status-file = VALUE" or "status-file = \"VALUE\"", as written at
+	 * the top level; the last one wins, as libconfuse would have it. */
+	for (char *line = text; line != NULL && *line != '\0';) {
+		char *end = strchr(line, '\n'), *p = line;
+		size_t n;
+
+		if (end != NULL)
+			*end = '\0';
+		p += strspn(p, " \t");
+		if (strncmp(p, "status-file", 11) == 0) {
+			p += 11;
+			p += strspn(p, " \t");
+			if (*p == '=') {
+				p++;
+				p += strspn(p, " \t");
+				if (*p == '"') {
+					p++;
+					n = strcspn(p, "\"");
+				} else {
+					n = strcspn(p, " \t#\r");
+				}
+				if (n > 0 && p[0] == '/') {
+					free(found);
+					found = xstrndup(p, n);
+				}
+			}
+		}
+		line = end != NULL ? end + 1 : NULL;
+	}
+	free(text);
+	return found != NULL ? found : xstrdup(DEFAULT_STATUS_FILE);
 }
 
 struct rotd_config *config_load_defaults(void)

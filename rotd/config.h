@@ -4,8 +4,9 @@
  * struct; the rest of rotd reads settings from it and never sees config text.
  * Every problem is reported as "file:line: message". Semantic errors (bad units,
  * bad values, missing required options, contradictions) are all collected and
- * reported together; a syntax error stops the parse, and is reported after the
- * errors found before it. */
+ * reported together; a syntax error stops the parse, and the errors found
+ * before it are reported with it. Messages are sorted by line, and control
+ * characters and bytes that are not UTF-8 are escaped in them (\x1b). */
 #ifndef ROTD_CONFIG_H
 #define ROTD_CONFIG_H
 
@@ -149,9 +150,11 @@ struct rotd_config {
 };
 
 /* Reads and validates the file at path. Returns the config (free with config_free),
- * or NULL after appending every problem as "file:line: message" to *errors
- * ("path: cannot open: reason" when the file cannot be read). One load at a time:
- * libconfuse's lexer is global, so call this from one thread only. */
+ * or NULL after appending every problem as "file:line: message" to *errors.
+ * Only a regular file of at most 1 MiB is read; anything else is refused at
+ * once, without blocking ("path: not a regular file (a FIFO)"; "path: cannot
+ * open: reason"). One load at a time: libconfuse's lexer is global, so call
+ * this from one thread only. */
 struct rotd_config *config_load(const char *path, struct strlist *errors);
 
 /* The same for text already in memory; name stands for the file in messages. */
@@ -163,6 +166,11 @@ struct rotd_config *config_load_chosen(const char *path, struct strlist *errors)
 
 /* The built-in defaults: the text of conf/rotd.conf compiled into rotd. Never NULL. */
 struct rotd_config *config_load_defaults(void);
+
+/* Where rotd status finds the status file when the configuration at path
+ * (NULL: the default file) does not load: the status-file the file sets, read
+ * line by line without the parser, else the default. Never NULL; new string. */
+char *config_status_file(const char *path);
 
 /* Returns the role named name, or NULL. */
 const struct role_policy *config_role(const struct rotd_config *cfg, const char *name);

@@ -59,7 +59,7 @@ void cycle_run(struct cycle *c, const struct rotd_config *cfg, const struct inve
 	if (req->jobs != CYCLE_JOBS_NONE && shutdown_requested()) {
 		log_warnx("stopping on request: the off-peak jobs do not run");
 	} else if (req->jobs != CYCLE_JOBS_NONE) {
-		jobs_run(&c->jobs, cfg, &c->pass, req->dry_run, req->jobs == CYCLE_JOBS_WINDOW, req->listing, now);
+		jobs_run(&c->jobs, cfg, &c->pass, req->dry_run, req->jobs == CYCLE_JOBS_WINDOW, now);
 		c->ran_jobs = 1;
 	}
 	c->exit_code = exit_code_of(c);
@@ -87,9 +87,9 @@ void cycle_print(FILE *out, const struct cycle *c, int json)
 	json_t *root;
 
 	if (!json) {
-		report_print_text(out, &c->pass, c->ran_jobs ? &c->jobs : NULL);
-		if (remedy_shown(c))
-			report_print_remedy_text(out, &c->remedy);
+		/* Where the log goes to the same place, each error is already there once. */
+		report_print_text(out, &c->pass, c->ran_jobs ? &c->jobs : NULL, remedy_shown(c) ? &c->remedy : NULL,
+				  c->exit_code, report_shares_log(out) ? REPORT_ERRORS_LOGGED : 0);
 		return;
 	}
 	root = cycle_report_json(c);

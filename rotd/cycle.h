@@ -35,7 +35,6 @@ struct cycle_request {
 	enum cycle_jobs jobs;
 	enum cycle_remedy remedy;
 	struct remedy_memory *memory;  /* the daemon's backoff memory, updated; NULL for --now */
-	FILE *listing;         /* dry run, text: where the media job lists what it would prune */
 	const char *socket;    /* the engine's socket and API version, for the report and exec */
 	const char *api_version;
 };
@@ -57,8 +56,10 @@ struct cycle {
 void cycle_run(struct cycle *c, const struct rotd_config *cfg, const struct inventory *inv,
 	       const struct cycle_request *req, time_t now);
 
-/* The report: text (the pass, the jobs, the emergency pass) or one JSON object
- * that also carries "exit_code". */
+/* The report: text (a header with the exit code, the pass, the jobs, the
+ * emergency pass) or one JSON object that also carries "exit_code". When out
+ * is where stderr goes, the text marks each error "logged above" rather than
+ * repeat it. */
 void cycle_print(FILE *out, const struct cycle *c, int json);
 
 /* The report as JSON, with "remediation" when one was needed and "exit_code". */

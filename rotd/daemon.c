@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "offpeak.h"
+#include "progress.h"
 #include "report.h"
 #include "shutdown.h"
 #include "status.h"
@@ -69,6 +70,25 @@ struct daemon {
 	char *metrics_problem;         /* the last metrics-file error, logged once */
 	char *status_problem;          /* the last status-file error, logged once */
 	char *status_line;             /* the last STATUS= sent */
+	/* While in_pass, the progress thread (on_progress) also writes the status file
+	 * and STATUS=; tell_lock serializes that with the loop's own writes. Out of a
+	 * pass only the loop writes, and only the loop changes what they read. */
+	pthread_mutex_t tell_lock;
+	int in_pass;                   /* guarded by tell_lock */
+	struct progress_watch *watch;
+	time_t config_read;            /* when the config in use was read */
+	time_t reload_refused;         /* when a reload was last refused; 0: none since */
+	char *reload_error;            /* its first error line */
+	size_t reload_errors;
+	int remedied;                  /* an emergency pass had work since the start */
+	time_t remedy_at;
+	const char *remedy_trigger;    /* remedy_trigger_name() */
+	char *remedy_reason;           /* the alert's, or NULL */
+	int64_t remedy_freed;
+	int remedy_reached_low;
+	unsigned remedy_low;
+	struct status_fs *remedy_above;   /* labels owned */
+	size_t remedy_n_above;
 	const char *activity;
 	char *activity_detail;
 	time_t activity_since;
@@ -120,10 +140,13 @@ static void report_once(char **last, const char *problem)
 	replace(last, problem);
 }
 
-static void write_status(struct daemon *dm)
+/* With tell_lock held. */
+static void write_status_locked(struct daemon *dm)
 {
 	long mono = monotonic_now();
 	struct status_snapshot s;
+	struct status_remediation rem;
+	struct progress_snapshot progress;
 	char *err = NULL;
 
 	memset(&s, 0, sizeof(s));
@@ -145,25 +168,71 @@ static void write_status(struct daemon *dm)
 	s.last_pass_exit = dm->last_pass_exit;
 	s.last_pass_summary = dm->last_pass_summary;
 	s.last_report = dm->last_report;
+	progress_snapshot(&progress);
+	s.progress = &progress;
+	s.config_read = dm->config_read;
+	s.reload_refused = dm->reload_refused;
+	s.reload_error = dm->reload_error;
+	s.reload_errors = dm->reload_errors;
+	if (dm->remedied) {
+		memset(&rem, 0, sizeof(rem));
+		rem.started = dm->remedy_at;
+		rem.trigger = dm->remedy_trigger;
+		rem.reason = dm->remedy_reason;
+		rem.freed = dm->remedy_freed;
+		rem.reached_low = dm->remedy_reached_low;
+		rem.low_pct = dm->remedy_low;
+		rem.above = dm->remedy_above;
+		rem.n_above = dm->remedy_n_above;
+		s.last_remediation = &rem;
+	}
 	status_write(dm->cfg->status_file, &s, &err);
+	progress_snapshot_free(&progress);
 	report_once(&dm->status_problem, err);
 	free(err);
 }
 
+static void write_status(struct daemon *dm)
+{
+	pthread_mutex_lock(&dm->tell_lock);
+	write_status_locked(dm);
+	pthread_mutex_unlock(&dm->tell_lock);
+}
+
 static void set_activity(struct daemon *dm, const char *what, const char *detail)
 {
+	pthread_mutex_lock(&dm->tell_lock);
 	dm->activity = what;
 	replace(&dm->activity_detail, detail);
 	dm->activity_since = time(NULL);
-	write_status(dm);
+	write_status_locked(dm);
+	pthread_mutex_unlock(&dm->tell_lock);
 }
 
-/* Sends a one-line STATUS= when it changed. */
-static void tell_systemd(struct daemon *dm)
+/* During a pass: what is in progress ("rotating C:/path: 412 of 894 MiB (and 2
+ * more)"), or what a stop waits for. NULL when nothing is. New string. */
+static char *progress_line(const struct daemon *dm)
+{
+	struct progress_snapshot p;
+	char *line;
+
+	if (!dm->in_pass)
+		return NULL;
+	progress_snapshot(&p);
+	if (shutdown_requested())
+		line = progress_stop_line(&p, shutdown_grace_left(), NULL);
+	else
+		line = progress_status_line(&p);
+	progress_snapshot_free(&p);
+	return line;
+}
+
+/* Out of a pass: "watching 5 containers (3 running with a role); last pass
+ * 08:05:00: ...", or why the engine is not there. New string. */
+static char *watching_line(const struct daemon *dm)
 {
 	size_t with_role = 0;
 	char when[16] = "";
-	char *line, *msg;
 
 	for (size_t i = 0; i < dm->inv.n; i++)
 		with_role += dm->inv.v[i].state == CTR_RUNNING;
@@ -174,13 +243,31 @@ static void tell_systemd(struct daemon *dm)
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	}
 	if (!dm->connected)
-		line = xasprintf("waiting for the Docker engine: %s",
+		return xasprintf("waiting for the Docker engine: %s",
 				 dm->engine_error != NULL ? dm->engine_error : "not connected yet");
-	else if (dm->last_pass_started == 0)
-		line = xasprintf("watching %zu containers (%zu running with a role)", dm->inv.n, with_role);
-	else
-		line = xasprintf("watching %zu containers (%zu running with a role); last pass %s: %s", dm->inv.n,
-				 with_role, when, dm->last_pass_summary);
+	if (dm->last_pass_started == 0)
+		return xasprintf("watching %zu containers (%zu running with a role)", dm->inv.n, with_role);
+	return xasprintf("watching %zu containers (%zu running with a role); last pass %s: %s", dm->inv.n, with_role,
+			 when, dm->last_pass_summary);
+}
+
+/* Sends a one-line STATUS= when it changed; with tell_lock held. */
+static void tell_systemd_locked(struct daemon *dm)
+{
+	char *line = progress_line(dm), *msg;
+
+	if (line == NULL)
+		line = watching_line(dm);
+	if (dm->reload_refused != 0) {
+		struct tm tm;
+		char at[16] = "", *longer;
+
+		localtime_r(&dm->reload_refused, &tm);
+		strftime(at, sizeof(at), "%H:%M:%S", &tm);
+		longer = xasprintf("%s; reload refused at %s (see rotd status)", line, at);
+		free(line);
+		line = longer;
+	}
 	if (dm->status_line != NULL && strcmp(dm->status_line, line) == 0) {
 		free(line);
 		return;
@@ -190,6 +277,38 @@ static void tell_systemd(struct daemon *dm)
 	free(msg);
 	free(dm->status_line);
 	dm->status_line = line;
+}
+
+static void tell_systemd(struct daemon *dm)
+{
+	pthread_mutex_lock(&dm->tell_lock);
+	tell_systemd_locked(dm);
+	pthread_mutex_unlock(&dm->tell_lock);
+}
+
+/* From the progress thread, at most about once a second while a pass makes
+ * progress, and at once when a stop is acknowledged. */
+static void on_progress(void *arg)
+{
+	struct daemon *dm = arg;
+
+	pthread_mutex_lock(&dm->tell_lock);
+	if (dm->in_pass) {
+		if (shutdown_requested() && strcmp(dm->activity, "stopping") != 0) {
+			dm->activity = "stopping";
+			dm->activity_since = time(NULL);
+		}
+		write_status_locked(dm);
+		tell_systemd_locked(dm);
+	}
+	pthread_mutex_unlock(&dm->tell_lock);
+}
+
+static void set_in_pass(struct daemon *dm, int in_pass)
+{
+	pthread_mutex_lock(&dm->tell_lock);
+	dm->in_pass = in_pass;
+	pthread_mutex_unlock(&dm->tell_lock);
 }
 
 static void publish_metrics(struct daemon *dm)
@@ -388,6 +507,39 @@ static void log_remedy(const struct cycle *c, const char *why)
 	}
 }
 
+static void forget_remedy(struct daemon *dm)
+{
+	for (size_t i = 0; i < dm->remedy_n_above; i++)
+		free((char *)dm->remedy_above[i].label);
+	free(dm->remedy_above);
+	dm->remedy_above = NULL;
+	dm->remedy_n_above = 0;
+	replace(&dm->remedy_reason, NULL);
+}
+
+/* Keeps what an emergency pass did for the status file. */
+static void remember_remedy(struct daemon *dm, const struct cycle *c, const char *alert, time_t when)
+{
+	const struct remedy *r = &c->remedy;
+
+	forget_remedy(dm);
+	dm->remedied = 1;
+	dm->remedy_at = when;
+	dm->remedy_trigger = remedy_trigger_name(r->trigger);
+	replace(&dm->remedy_reason, alert);
+	dm->remedy_freed = remedy_freed(r);
+	dm->remedy_reached_low = r->reached_low;
+	dm->remedy_low = r->low;
+	dm->remedy_above = xcalloc(r->n_fs + 1, sizeof(*dm->remedy_above));
+	for (size_t i = 0; i < r->n_fs; i++) {
+		if (!r->fs[i].target || fsusage_pct(&r->fs[i].after) <= r->low)
+			continue;
+		dm->remedy_above[dm->remedy_n_above].label = xstrdup(r->fs[i].label != NULL ? r->fs[i].label : "?");
+		dm->remedy_above[dm->remedy_n_above].used_pct = fsusage_pct(&r->fs[i].after);
+		dm->remedy_n_above++;
+	}
+}
+
 /* One pass over inv (the whole inventory, or containers that just started),
  * under the lock; with with_jobs, the emergency pass when a filesystem is above
  * high (or alert is set: above low) and then the off-peak jobs when due.
@@ -417,14 +569,18 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 	req.memory = &dm->remedy_memory;
 	req.socket = docker_socket(dm->d);
 	req.api_version = docker_api_version(dm->d);
+	set_in_pass(dm, 1);
 	cycle_run(&c, dm->cfg, inv, &req, now);
+	set_in_pass(dm, 0);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	if (c.ran_remedy && c.remedy.needed)
+	if (c.ran_remedy && c.remedy.needed) {
 		log_remedy(&c, alert != NULL ? alert : "watermark");
-	else if (alert != NULL)
+		remember_remedy(dm, &c, alert, now);
+	} else if (alert != NULL) {
 		log_info("remediation (%s): nothing to do: every filesystem is under %u%% or backing off", alert,
 			 c.remedy.low);
+	}
 	if (c.ran_jobs && jobs_failed(&c.jobs))
 		dm->jobs_retry_at = now + JOBS_RETRY_S;
 	report_log_pass(&c.pass);
@@ -640,8 +796,12 @@ static void reload(struct daemon *dm)
 			log_errorx("%s", errors.v[i]);
 		log_errorx("configuration not reloaded; still running with the one read from %s", old->path);
 		metrics_count_error(dm->metrics, "config");
+		dm->reload_refused = time(NULL);
+		replace(&dm->reload_error, errors.n > 0 ? errors.v[0] : NULL);
+		dm->reload_errors = errors.n;
 		strlist_free(&errors);
 		notify_send("READY=1");
+		write_status(dm);
 		return;
 	}
 	/* The inventory points into the old config's roles: list again under the new one. */
@@ -650,6 +810,10 @@ static void reload(struct daemon *dm)
 	dm->relist_at = 0;
 	dm->cfg = cfg;
 	config_free(old);
+	dm->config_read = time(NULL);
+	dm->reload_refused = 0;
+	replace(&dm->reload_error, NULL);
+	dm->reload_errors = 0;
 	shutdown_set_grace((unsigned)cfg->stop_timeout);
 	if (attach_engine(dm) < 0)
 		log_errorx("keeping the engine at %s", dm->socket);
@@ -745,6 +909,7 @@ static void install_signals(void)
 
 int daemon_run(const char *config_path, struct rotd_config *cfg)
 {
+	struct progress_watch_options watch = { 0, NULL, on_progress, NULL };
 	struct daemon dm;
 
 	memset(&dm, 0, sizeof(dm));
@@ -753,15 +918,18 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	dm.started_at = time(NULL);
 	dm.activity = "starting";
 	dm.activity_since = dm.started_at;
+	dm.config_read = dm.started_at;
 	dm.metrics = metrics_new(dm.started_at);
 	pthread_mutex_init(&dm.published_lock, NULL);
 	pthread_mutex_init(&dm.alert_lock, NULL);
+	pthread_mutex_init(&dm.tell_lock, NULL);
 	install_signals();
 	shutdown_set_grace((unsigned)cfg->stop_timeout);
 	heartbeat_init(notify_watchdog_usec());
 	if (attach_engine(&dm) < 0) {
 		metrics_free(dm.metrics);
 		config_free(cfg);
+		pthread_mutex_destroy(&dm.tell_lock);
 		return EXIT_ROTD_CONFIG;
 	}
 	log_info("rotd %s daemon started (config %s, checks every %llu s)", PACKAGE_VERSION, cfg->path,
@@ -770,9 +938,14 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	configure_webhook(&dm);
 	publish_metrics(&dm);
 	write_status(&dm);
+	watch.arg = &dm;
+	dm.watch = progress_watch_start(&watch);
 	loop(&dm);
+	progress_watch_stop(dm.watch);
+	dm.watch = NULL;
 
-	log_info("stopping on request");
+	if (shutdown_acknowledge())
+		log_info("stopping on request");
 	notify_send("STOPPING=1");
 	events_stop(dm.events);
 	httpd_stop(dm.httpd);
@@ -793,6 +966,8 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	free(dm.status_problem);
 	free(dm.status_line);
 	free(dm.activity_detail);
+	free(dm.reload_error);
+	forget_remedy(&dm);
 	free(dm.engine_error);
 	free(dm.httpd_listen);
 	free(dm.hook_listen);
@@ -800,6 +975,7 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 	free(dm.socket);
 	pthread_mutex_destroy(&dm.published_lock);
 	pthread_mutex_destroy(&dm.alert_lock);
+	pthread_mutex_destroy(&dm.tell_lock);
 	config_free(dm.cfg);
 	close(wake_pipe[0]);
 	close(wake_pipe[1]);

@@ -67,37 +67,99 @@ static void run_cleanup(struct jobs *j, const struct rotd_config *cfg, const str
 	free(index);
 }
 
-struct listing_ctx {
-	struct media_job *job;
-	FILE *out;
+void jobs_media_count(struct media_rule_sum *s, const char *path, uint64_t size, time_t mtime)
+{
+	if (s->files == 0 || mtime < s->oldest)
+		s->oldest = mtime;
+	if (s->files == 0 || mtime > s->newest)
+		s->newest = mtime;
+	s->files++;
+	s->bytes += size;
+	if (s->paths.n < JOBS_MEDIA_PATHS)
+		strlist_add(&s->paths, path);
+}
+
+void jobs_media_rule_free(struct media_rule_sum *s)
+{
+	free(s->name);
+	free(s->path);
+	strlist_free(&s->paths);
+	memset(s, 0, sizeof(*s));
+}
+
+/* What the media walk's callback adds to. */
+struct media_walk {
+	const struct media_job *job;
+	struct media_rule_sum *rule;
+	int dry_run;
 };
 
 static void on_pruned(const char *path, uint64_t size, time_t mtime, void *arg)
 {
-	struct listing_ctx *l = arg;
+	struct media_walk *w = arg;
 
-	(void)mtime;
-	if (l->job->sample.n < JOBS_SAMPLE_MAX)
-		strlist_add(&l->job->sample, path);
-	if (l->out != NULL) {
-		char sz[32], *shown = report_escape(path);
+	jobs_media_count(w->rule, path, size, mtime);
+	if (log_verbose()) {
+		char sz[32], when[32], *shown = report_escape(path);
 
-		fprintf(l->out, "would prune %s (%s) [%s]\n", shown, units_format_size(size, sz, sizeof(sz)),
-			l->job->key);
+		log_debug("media %s rule %s: %s %s (%s, modified %s)", w->job->key, w->rule->name,
+			  w->dry_run ? "would prune" : "pruned", shown, units_format_size(size, sz, sizeof(sz)),
+			  report_format_time(mtime, when, sizeof(when)));
 		free(shown);
+	}
+}
+
+/* Adds what one rule's walk found to the job's total. */
+static void add_rule_result(struct media_result *sum, struct media_rule_sum *rs, struct media_result *one)
+{
+	rs->kept_young = one->kept_young;
+	rs->skipped = one->skipped;
+	rs->n_errors = one->n_errors;
+	sum->files += one->files;
+	sum->bytes += one->bytes;
+	sum->dirs += one->dirs;
+	sum->kept_young += one->kept_young;
+	sum->skipped += one->skipped;
+	sum->n_errors += one->n_errors;
+	for (size_t e = 0; e < one->errors.n && sum->errors.n < MEDIA_MAX_ERRORS; e++)
+		strlist_add(&sum->errors, one->errors.v[e]);
+	media_result_free(one);
+}
+
+/* Prunes the media of job mj through fs, one rule at a time so that each is
+ * summed on its own (media_prune walks the rules in turn the same way). */
+static void prune_media(struct media_job *mj, const struct ctrfs *fs, const struct rotd_config *cfg, int dry_run,
+			time_t now)
+{
+	mj->rules = xcalloc(cfg->n_media_rules + 1, sizeof(*mj->rules));
+	for (size_t r = 0; r < cfg->n_media_rules; r++) {
+		const struct media_rule *rule = &cfg->media_rules[r];
+		struct media_rule_sum *rs = &mj->rules[mj->n_rules++];
+		struct media_walk w = { mj, rs, dry_run };
+		struct media_result one;
+		int st;
+
+		rs->name = xstrdup(rule->name ? rule->name : rule->path);
+		rs->path = xstrdup(rule->path);
+		rs->older_than = rule->max_age > cfg->media_floor ? rule->max_age : cfg->media_floor;
+		st = media_prune(fs, cfg->media_root, rule, 1, cfg->media_floor, now, dry_run, on_pruned, &w, &one);
+		add_rule_result(&mj->result, rs, &one);
+		if (st < 0)
+			break;   /* the root itself cannot be opened: every rule would say so */
 	}
 }
 
 static void run_media(struct jobs *j, const struct rotd_config *cfg, const struct pass *p, struct state *st,
 		      time_t now)
 {
+	char b[32];
+
 	if (cfg->media_root == NULL)
 		return;
 	j->media = xcalloc(p->n + 1, sizeof(*j->media));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pass_container *pc = &p->v[i];
 		char *key = pc->fs ? inventory_media_key(pc->ctr, cfg->media_root) : NULL;
-		struct listing_ctx l;
 		struct media_job *mj;
 		int seen = 0;
 
@@ -116,19 +178,20 @@ static void run_media(struct jobs *j, const struct rotd_config *cfg, const struc
 		mj->skip = window_skip(j, st, "media", key);
 		if (mj->skip != JOB_RUN)
 			continue;
-		l.job = mj;
-		l.out = j->dry_run ? j->listing : NULL;
 		mj->ran = 1;
-		media_prune(pc->fs, cfg->media_root, cfg->media_rules, cfg->n_media_rules, cfg->media_floor, now,
-			    j->dry_run, on_pruned, &l, &mj->result);
+		prune_media(mj, pc->fs, cfg, j->dry_run, now);
 		for (size_t e = 0; e < mj->result.errors.n; e++)
 			log_errorx("media %s (via %s): %s", key, mj->via, mj->result.errors.v[e]);
+		if (mj->result.n_errors > mj->result.errors.n)
+			log_errorx("media %s (via %s): and %ju more %s", key, mj->via,
+				   (uintmax_t)(mj->result.n_errors - mj->result.errors.n),
+				   mj->result.n_errors - mj->result.errors.n == 1 ? "error" : "errors");
 		if (j->dry_run)
-			log_debug("media %s (via %s): would prune %ju files, %ju bytes", key, mj->via,
-				  (uintmax_t)mj->result.files, (uintmax_t)mj->result.bytes);
+			log_debug("media %s (via %s): would prune %ju %s (%s)", key, mj->via, (uintmax_t)mj->result.files,
+				  mj->result.files == 1 ? "file" : "files", units_format_size(mj->result.bytes, b, sizeof(b)));
 		else
-			log_info("media %s (via %s): pruned %ju files, %ju bytes", key, mj->via,
-				 (uintmax_t)mj->result.files, (uintmax_t)mj->result.bytes);
+			log_info("media %s (via %s): pruned %ju %s (%s)", key, mj->via, (uintmax_t)mj->result.files,
+				 mj->result.files == 1 ? "file" : "files", units_format_size(mj->result.bytes, b, sizeof(b)));
 		if (!j->dry_run && mj->result.n_errors == 0)
 			state_set(st, "media", key, now);
 	}
@@ -171,14 +234,13 @@ out:
 }
 
 void jobs_run(struct jobs *j, const struct rotd_config *cfg, const struct pass *p, int dry_run,
-	      int respect_window, FILE *listing, time_t now)
+	      int respect_window, time_t now)
 {
 	struct state *st;
 
 	memset(j, 0, sizeof(*j));
 	j->dry_run = dry_run;
 	j->respect_window = respect_window;
-	j->listing = listing;
 	j->window_open = offpeak_current(&cfg->offpeak, cfg->timezone, now, &j->window_start);
 	st = state_load(cfg->state_file, &j->state_warning);
 	if (j->state_warning)
@@ -200,7 +262,9 @@ void jobs_free(struct jobs *j)
 	for (size_t i = 0; i < j->n_media; i++) {
 		free(j->media[i].key);
 		media_result_free(&j->media[i].result);
-		strlist_free(&j->media[i].sample);
+		for (size_t r = 0; r < j->media[i].n_rules; r++)
+			jobs_media_rule_free(&j->media[i].rules[r]);
+		free(j->media[i].rules);
 	}
 	free(j->media);
 	free(j->gc_error);

@@ -3,7 +3,11 @@
  * Every message is one line prefixed "rotd: ". Under systemd (JOURNAL_STREAM set)
  * lines also carry the sd-daemon "<N>" priority prefix. The *_warn variants append
  * ": strerror(errno)"; the *_warnx variants do not. Debug lines appear only after
- * log_set_verbose(1). */
+ * log_set_verbose(1).
+ *
+ * Each line, its prefixes included, goes out in one write(2) under one lock, so
+ * lines from different threads never interleave or mix priorities. A message
+ * that holds newlines keeps its priority prefix on every line. */
 #ifndef ROTD_LOG_H
 #define ROTD_LOG_H
 
@@ -22,5 +26,13 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs at error priority and exits with status; never returns. */
 void fatalx(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* Draws line (one line of printable text, no newline) on stderr as the
+ * transient line, over the previous one ("\r", then the text, then erase to the
+ * end of the line). The next log line erases it first, in the same write. For
+ * a terminal only: the caller checks isatty. */
+void log_transient(const char *line);
+/* Erases the transient line, if one is shown. */
+void log_transient_clear(void);
 
 #endif

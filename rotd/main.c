@@ -21,6 +21,7 @@
 #include "lock.h"
 #include "log.h"
 #include "metrics.h"
+#include "progress.h"
 #include "shutdown.h"
 #include "state.h"
 #include "status.h"
@@ -189,6 +190,31 @@ static struct rotd_config *load_config(const char *path)
 	return cfg;
 }
 
+/* rotd status reads only the status file: a configuration broken on disk
+ * (the daemon keeps the one it read) must not hide what the daemon does. */
+static int show_status(const struct options *o)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load_chosen(o->config_path, &errors);
+	char *path;
+	int code;
+
+	if (cfg != NULL) {
+		code = status_show(cfg->status_file, stdout, o->json, time(NULL));
+		config_free(cfg);
+		strlist_free(&errors);
+		return code;
+	}
+	path = config_status_file(o->config_path);
+	log_warnx("%s has %zu error%s (rotd --check-config lists them); reading the status file %s",
+		  o->config_path != NULL ? o->config_path : config_default_path(), errors.n, errors.n == 1 ? "" : "s",
+		  path);
+	code = status_show(path, stdout, o->json, time(NULL));
+	free(path);
+	strlist_free(&errors);
+	return code;
+}
+
 static int check_config(const char *path)
 {
 	struct rotd_config *cfg = load_config(path);
@@ -344,10 +370,11 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 	req.dry_run = o->dry_run;
 	req.jobs = o->skip_jobs ? CYCLE_JOBS_NONE : o->respect_window ? CYCLE_JOBS_WINDOW : CYCLE_JOBS_ALWAYS;
 	req.remedy = o->remediate ? CYCLE_REMEDY_MANUAL : CYCLE_REMEDY_NONE;
-	req.listing = o->json ? NULL : stdout;
 	req.socket = docker_socket(d);
 	req.api_version = docker_api_version(d);
+	progress_console_start();
 	cycle_run(&c, cfg, &inv, &req, time(NULL));
+	progress_console_stop();
 	cycle_print(stdout, &c, o->json);
 	write_metrics(cfg, &inv, &c, o->containers.n > 0);
 	code = c.exit_code;
@@ -372,14 +399,11 @@ int main(int argc, char **argv)
 		strlist_free(&o.containers);
 		return code;
 	}
+	if (o.status)
+		return show_status(&o);
 	cfg = load_config(o.config_path);
 	if (cfg == NULL)
 		return EXIT_ROTD_CONFIG;
-	if (o.status) {
-		code = status_show(cfg->status_file, stdout, o.json, time(NULL));
-		config_free(cfg);
-		return code;
-	}
 	if (!o.now) {
 		docker_global_init();
 		code = daemon_run(o.config_path, cfg);

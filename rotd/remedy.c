@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "path.h"
+#include "progress.h"
 #include "remedy.h"
 #include "rotate.h"
 #include "scan.h"
@@ -38,6 +39,22 @@ const char *remedy_trigger_name(enum remedy_trigger t)
 
 /* ---- measuring ------------------------------------------------------------ */
 
+static void fail(struct remedy *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An error of the emergency pass: logged where it happens, and kept for the
+ * report. */
+static void fail(struct remedy *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_errorx("%s", s);
+	strlist_take(&r->errors, s);
+}
+
 static struct remedy_fs *fs_by_dev(struct remedy *r, dev_t dev)
 {
 	for (size_t i = 0; i < r->n_fs; i++)
@@ -59,12 +76,12 @@ static long measure_dir(struct remedy *r, size_t k, const char *dir)
 
 	if (fd < 0) {
 		if (errno != ENOENT)
-			strlist_addf(&r->errors, "container %s: cannot open %s to measure it: %s", c->ctr->name, dir,
+			fail(r, "container %s: cannot open %s to measure it: %s", c->ctr->name, dir,
 				     strerror(errno));
 		return -1;
 	}
 	if (fsusage_measure(fd, &u) < 0) {
-		strlist_addf(&r->errors, "container %s: cannot measure %s: %s", c->ctr->name, dir, strerror(errno));
+		fail(r, "container %s: cannot measure %s: %s", c->ctr->name, dir, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -130,7 +147,7 @@ static int64_t measure_again(struct remedy *r)
 		struct fs_usage u;
 
 		if (fsusage_measure(f->fd, &u) < 0) {
-			strlist_addf(&r->errors, "cannot measure %s again: %s", f->label, strerror(errno));
+			fail(r, "cannot measure %s again: %s", f->label, strerror(errno));
 			continue;
 		}
 		if (f->target)
@@ -214,7 +231,7 @@ void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct 
 			continue;
 		fs = ctrfs_open(c->pid, c->id);
 		if (fs == NULL) {
-			strlist_addf(&r->errors, "container %s: cannot open its root: %s", c->name, strerror(errno));
+			fail(r, "container %s: cannot open its root: %s", c->name, strerror(errno));
 			continue;
 		}
 		r->ctrs[r->n_ctrs].ctr = c;
@@ -333,16 +350,17 @@ static void run_media(struct remedy *r, const struct rotd_config *cfg, time_t no
 		if (!f->target || fsusage_pct(&f->after) <= r->low || shutdown_requested())
 			continue;
 		memset(&one, 0, sizeof(one));
+		progress_begin("media", c->ctr->name, v->key, 0);
 		if (media_relieve(c->fs, cfg->media_root, cfg->media_floor, now, fsusage_bytes_over(&f->after, r->low),
-				  media_enough, &x, &one) < 0)
-			strlist_addf(&r->errors, "media %s (via %s): %s", v->key, c->ctr->name,
-				     one.errors.n > 0 ? one.errors.v[0] : "cannot open it");
+				  media_enough, &x, &one) < 0 && one.errors.n == 0)
+			fail(r, "media %s (via %s): cannot open %s", v->key, c->ctr->name, cfg->media_root);
+		progress_end();
 		for (size_t e = 0; e < one.errors.n; e++)
-			log_errorx("media %s (via %s): %s", v->key, c->ctr->name, one.errors.v[e]);
+			fail(r, "media %s (via %s): %s", v->key, c->ctr->name, one.errors.v[e]);
 		add_media_result(&r->media, &one);
-		add_step(r, measure_again(r), "oldest media first in %s (via %s), none younger than %s: %ju files, %s",
+		add_step(r, measure_again(r), "oldest media first in %s (via %s), none younger than %s: %ju file%s, %s",
 			 v->key, c->ctr->name, units_format_duration(cfg->media_floor, floor, sizeof(floor)),
-			 (uintmax_t)one.files, units_format_size(one.bytes, bytes, sizeof(bytes)));
+			 (uintmax_t)one.files, one.files == 1 ? "" : "s", units_format_size(one.bytes, bytes, sizeof(bytes)));
 		media_result_free(&one);
 	}
 }
@@ -457,8 +475,7 @@ static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const
 			continue;
 		memset(&o, 0, sizeof(o));
 		if (rotate_prune(cands[i].dir_fd, cands[i].a->archive, &o) < 0) {
-			strlist_addf(&r->errors, "container %s: %s", cands[i].pc->ctr->name, o.error);
-			log_errorx("container %s: %s", cands[i].pc->ctr->name, o.error);
+			fail(r, "container %s: %s", cands[i].pc->ctr->name, o.error);
 		} else if (o.pruned > 0) {
 			add_dropped(r, cands[i].pc, cands[i].a, o.pruned_bytes);
 			log_info("container %s: dropped archive %s/%s (%s)", cands[i].pc->ctr->name,
@@ -468,8 +485,8 @@ static void drop_archives(struct remedy *r, const struct rotd_config *cfg, const
 		rotate_outcome_free(&o);
 	}
 	add_step(r, measure_again(r), "oldest archives first, none younger than %s and never the newest of a log: "
-		 "%zu files, %s", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files,
-		 units_format_size(r->dropped_bytes, bytes, sizeof(bytes)));
+		 "%zu file%s, %s", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files,
+		 files == 1 ? "" : "s", units_format_size(r->dropped_bytes, bytes, sizeof(bytes)));
 	free_candidates(p, plans, cands);
 }
 
@@ -553,8 +570,8 @@ static void estimate_media(struct remedy *r, const struct rotd_config *cfg, time
 		media_prune(r->ctrs[v->ctr].fs, cfg->media_root, &all, 1, cfg->media_floor, now, 1, NULL, NULL, &old);
 		want = fsusage_bytes_over(&f->after, r->low);
 		freed = credit(r, (long)v->fs, old.bytes < want ? old.bytes : want);
-		note = xasprintf("%ju files older than %s hold %s", (uintmax_t)old.files,
-				 units_format_duration(cfg->media_floor, floor, sizeof(floor)),
+		note = xasprintf("%ju file%s older than %s hold%s %s", (uintmax_t)old.files, old.files == 1 ? "" : "s",
+				 units_format_duration(cfg->media_floor, floor, sizeof(floor)), old.files == 1 ? "s" : "",
 				 units_format_size(old.bytes, bytes, sizeof(bytes)));
 		add_step(r, (int64_t)freed, "oldest media first in %s (via %s)", v->key, r->ctrs[v->ctr].ctr->name);
 		r->steps[r->n_steps - 1].note = note;
@@ -579,7 +596,7 @@ static void estimate_archives(struct remedy *r, const struct rotd_config *cfg, c
 		files++;
 	}
 	snprintf(what, sizeof(what), "oldest archives first, none younger than %s and never the newest of a log: "
-		 "%zu files", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files);
+		 "%zu file%s", units_format_duration(cfg->archive_floor, floor, sizeof(floor)), files, files == 1 ? "" : "s");
 	add_estimate(r, freed, NULL, what);
 	free_candidates(p, plans, cands);
 }

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "exitcode.h"
 #include "log.h"
@@ -36,12 +39,149 @@ char *report_escape(const char *s)
 
 /* ---- text ---------------------------------------------------------------- */
 
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* "1 file", "3 files". */
+static void print_count(FILE *out, uint64_t n, const char *one, const char *many)
+{
+	fprintf(out, "%ju %s", (uintmax_t)n, plural(n, one, many));
+}
+
+char *report_format_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, len, "@%jd", (intmax_t)t);
+	return buf;
+}
+
 static void print_escaped(FILE *out, const char *s)
 {
 	char *e = report_escape(s ? s : "-");
 
 	fputs(e, out);
 	free(e);
+}
+
+static void print_line(FILE *out, const char *prefix, const char *text)
+{
+	fputs(prefix, out);
+	print_escaped(out, text);
+	fputc('\n', out);
+}
+
+/* The error lines of a list: each message, or, when they were logged, their number. */
+static void print_errors(FILE *out, const char *indent, const struct strlist *l, uint64_t total, unsigned flags)
+{
+	if (total == 0)
+		return;
+	if (flags & REPORT_ERRORS_LOGGED) {
+		fputs(indent, out);
+		print_count(out, total, "error", "errors");
+		fputs(", logged above\n", out);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(indent, out);
+		print_line(out, "error: ", l->v[i]);
+	}
+	if (total > l->n) {
+		fprintf(out, "%sand ", indent);
+		print_count(out, total - l->n, "more error", "more errors");
+		fputc('\n', out);
+	}
+}
+
+void report_count_failures(const struct pass *p, const struct jobs *j, struct report_failures *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pass_container *pc = &p->v[i];
+
+		if (pc->ctr->state == CTR_FAILED || pc->errors.n > 0 || (pc->scanned && pc->scan.errors.n > 0))
+			f->containers++;
+		for (size_t k = 0; pc->outcomes != NULL && k < pc->plan.n; k++)
+			if (pc->outcomes[k].error != NULL)
+				f->files++;
+	}
+	if (j == NULL)
+		return;
+	for (size_t i = 0; i < j->n_cleanup; i++)
+		f->jobs += cleanup_failed(&j->cleanup[i]) ? 1 : 0;
+	for (size_t i = 0; i < j->n_media; i++)
+		f->jobs += j->media[i].result.n_errors > 0 ? 1 : 0;
+	f->jobs += (j->gc_error != NULL) + (j->state_error != NULL);
+}
+
+static size_t failures_total(const struct report_failures *f)
+{
+	return f->containers + f->files + f->jobs;
+}
+
+/* "2 failures (1 container, 1 file)" */
+static void print_failures(FILE *out, const struct report_failures *f)
+{
+	const char *sep = " (";
+
+	print_count(out, failures_total(f), "failure", "failures");
+	if (f->containers > 0) {
+		fputs(sep, out);
+		print_count(out, f->containers, "container", "containers");
+		sep = ", ";
+	}
+	if (f->files > 0) {
+		fputs(sep, out);
+		print_count(out, f->files, "file", "files");
+		sep = ", ";
+	}
+	if (f->jobs > 0) {
+		fputs(sep, out);
+		print_count(out, f->jobs, "off-peak job", "off-peak jobs");
+	}
+	fputc(')', out);
+}
+
+static void print_header(FILE *out, const struct pass *p, const struct jobs *j, const struct remedy *r, int exit_code)
+{
+	static const char *const states[] = {
+		[CTR_RUNNING] = "running with a role", [CTR_STOPPED] = "stopped", [CTR_IGNORED] = "ignored",
+		[CTR_VANISHED] = "vanished", [CTR_FAILED] = "failed",
+	};
+	size_t counts[CTR_FAILED + 1] = { 0 };
+	struct report_failures f;
+	const char *sep = ": ";
+
+	fprintf(out, "%sengine unix://%s (API %s), config %s\n", p->dry_run ? "dry run: nothing changed. " : "",
+		p->socket, p->api_version, p->config_path);
+	for (size_t i = 0; i < p->n; i++)
+		counts[p->v[i].ctr->state]++;
+	print_count(out, p->n, "container", "containers");
+	for (size_t s = 0; s <= CTR_FAILED; s++) {
+		if (counts[s] == 0)
+			continue;
+		fprintf(out, "%s%zu %s", sep, counts[s], states[s]);
+		sep = ", ";
+	}
+	fputc('\n', out);
+	if (exit_code < 0)
+		return;
+	report_count_failures(p, j, &f);
+	fprintf(out, "exit %d: ", exit_code);
+	if (exit_code == EXIT_ROTD_SHORT)
+		fputs(r != NULL && r->dry_run ? "a filesystem would stay above low (see remediation)"
+					      : "a filesystem is still above low (see remediation)", out);
+	if (failures_total(&f) > 0) {
+		if (exit_code == EXIT_ROTD_SHORT)
+			fputs("; ", out);
+		print_failures(out, &f);
+	} else if (exit_code != EXIT_ROTD_SHORT) {
+		fputs("nothing failed", out);
+	}
+	fputc('\n', out);
 }
 
 static void print_log_file(FILE *out, const struct role_policy *role, const struct log_file *f)
@@ -57,8 +197,11 @@ static void print_log_file(FILE *out, const struct role_policy *role, const stru
 	print_escaped(out, f->path);
 	if (f->kind != CTRFS_REGULAR) {
 		fprintf(out, "  %s: skipped", ctrfs_kind_name(f->kind));
-		if (f->kind == CTRFS_HARDLINKED)
-			fprintf(out, " (%lu links)", (unsigned long)f->nlink);
+		if (f->kind == CTRFS_HARDLINKED) {
+			fputs(" (", out);
+			print_count(out, (uint64_t)f->nlink, "link", "links");
+			fputc(')', out);
+		}
 		fputc('\n', out);
 		return;
 	}
@@ -71,15 +214,9 @@ static void print_log_file(FILE *out, const struct role_policy *role, const stru
 	fputc('\n', out);
 }
 
-static void print_line(FILE *out, const char *prefix, const char *text)
-{
-	fputs(prefix, out);
-	print_escaped(out, text);
-	fputc('\n', out);
-}
-
 /* "rotate /var/log/whatsapp/web.log (25.0 MiB > 20.0 MiB)" and, after a real pass, what happened. */
-static void print_action(FILE *out, const struct action *a, const struct rotate_outcome *o, int dry_run)
+static void print_action(FILE *out, const struct action *a, const struct rotate_outcome *o, int dry_run,
+			 unsigned flags)
 {
 	char b1[32], b2[32], b3[32];
 
@@ -105,7 +242,9 @@ static void print_action(FILE *out, const struct action *a, const struct rotate_
 		fputc('\n', out);
 		return;
 	}
-	if (o->error) {
+	if (o->error && (flags & REPORT_ERRORS_LOGGED)) {
+		fputs(": FAILED, logged above", out);
+	} else if (o->error) {
 		fputs(": FAILED: ", out);
 		print_escaped(out, o->error);
 	} else if (o->note) {
@@ -120,16 +259,18 @@ static void print_action(FILE *out, const struct action *a, const struct rotate_
 		print_escaped(out, o->archive);
 		fprintf(out, " (%s), %s left", units_format_size(o->compressed, b2, sizeof(b2)),
 			units_format_size(o->size_after, b3, sizeof(b3)));
-		if (o->fallback)
-			fprintf(out, "; collapse unsupported, copied then truncated: %ju bytes may be lost",
-				(uintmax_t)o->maybe_lost);
+		if (o->fallback) {
+			fputs("; collapse unsupported, copied then truncated: ", out);
+			print_count(out, o->maybe_lost, "byte", "bytes");
+			fputs(" may be lost", out);
+		}
 	} else {
 		fputs(": not done", out);
 	}
 	fputc('\n', out);
 }
 
-static void print_running(FILE *out, const struct pass *p, const struct pass_container *pc)
+static void print_running(FILE *out, const struct pass *p, const struct pass_container *pc, unsigned flags)
 {
 	const struct container *c = pc->ctr;
 
@@ -146,116 +287,206 @@ static void print_running(FILE *out, const struct pass *p, const struct pass_con
 		print_escaped(out, c->mounts[m].name ? c->mounts[m].name : c->mounts[m].source);
 		fputs(" -> ", out);
 		print_escaped(out, c->mounts[m].destination);
-		fprintf(out, " (%s)\n", c->mounts[m].type ? c->mounts[m].type : "mount");
+		fputs(" (", out);
+		print_escaped(out, c->mounts[m].type ? c->mounts[m].type : "mount");
+		fputs(")\n", out);
 	}
-	for (size_t i = 0; i < pc->errors.n; i++)
-		print_line(out, "    error: ", pc->errors.v[i]);
+	if (flags & REPORT_ERRORS_LOGGED)
+		/* The container's and its scan's errors, counted once. */
+		print_errors(out, "    ", &pc->errors, pc->errors.n + (pc->scanned ? pc->scan.errors.n : 0), flags);
+	else
+		print_errors(out, "    ", &pc->errors, pc->errors.n, flags);
 	for (size_t i = 0; i < pc->recovered.n; i++)
 		print_line(out, "    recovered: ", pc->recovered.v[i]);
 	if (!pc->scanned)
 		return;
 	for (size_t i = 0; i < pc->scan.n; i++)
 		print_log_file(out, c->role, &pc->scan.files[i]);
-	for (size_t i = 0; i < pc->scan.absent.n; i++)
-		fprintf(out, "    %s  no such directory\n", pc->scan.absent.v[i]);
-	for (size_t i = 0; i < pc->scan.errors.n; i++)
-		print_line(out, "    error: ", pc->scan.errors.v[i]);
+	for (size_t i = 0; i < pc->scan.absent.n; i++) {
+		fputs("    ", out);
+		print_escaped(out, pc->scan.absent.v[i]);
+		fputs("  no such directory\n", out);
+	}
+	if (!(flags & REPORT_ERRORS_LOGGED))
+		print_errors(out, "    ", &pc->scan.errors, pc->scan.errors.n, flags);
 	for (size_t i = 0; i < pc->plan.n; i++)
-		print_action(out, &pc->plan.v[i], pc->outcomes ? &pc->outcomes[i] : NULL, p->dry_run);
+		print_action(out, &pc->plan.v[i], pc->outcomes ? &pc->outcomes[i] : NULL, p->dry_run, flags);
 }
 
-static void print_jobs(FILE *out, const struct jobs *j)
+static void print_container(FILE *out, const struct pass *p, const struct pass_container *pc, unsigned flags)
 {
-	char b1[32];
+	const struct container *c = pc->ctr;
 
+	fputc('\n', out);
+	print_escaped(out, c->name);
+	fprintf(out, "  %s  ", c->role ? c->role->name : "-");
+	print_escaped(out, c->image);
+	fprintf(out, "  %s", inventory_state_name(c->state));
+	if (c->state == CTR_FAILED && (flags & REPORT_ERRORS_LOGGED)) {
+		fputs(", logged above", out);
+	} else if (c->detail) {
+		fputs(": ", out);
+		print_escaped(out, c->detail);
+	}
+	fputc('\n', out);
+	if (c->state == CTR_RUNNING)
+		print_running(out, p, pc, flags);
+}
+
+static void print_cleanup(FILE *out, const struct jobs *j, size_t i, unsigned flags)
+{
+	const struct cleanup_task *t = &j->cleanup[i];
+
+	fputs("  cleanup ", out);
+	print_escaped(out, t->container);
+	if (j->cleanup_skip[i] != JOB_RUN) {
+		fprintf(out, ": skipped, %s\n", jobs_skip_reason(j->cleanup_skip[i]));
+		return;
+	}
+	if (!t->present) {
+		fputs(": not present\n", out);
+		return;
+	}
+	if (j->dry_run) {
+		fputs(": would run\n", out);
+		return;
+	}
+	if (t->error && (flags & REPORT_ERRORS_LOGGED)) {
+		fputs(": FAILED, logged above\n", out);
+		return;
+	}
+	if (t->error)
+		print_line(out, ": FAILED: ", t->error);
+	else
+		fprintf(out, ": %sexit %d in %ld ms\n", t->exit_code != 0 ? "FAILED: " : "", t->exit_code, t->ms);
+	/* Its output went to rotd's log line by line as it came. */
+	if (cleanup_failed(t) && !(flags & REPORT_ERRORS_LOGGED))
+		for (size_t k = 0; k < t->tail.n; k++)
+			print_line(out, "    | ", t->tail.v[k]);
+}
+
+static void print_media_rule(FILE *out, const struct media_rule_sum *s)
+{
+	char b[32], t1[32];
+
+	fputs("    rule ", out);
+	print_escaped(out, s->name);
+	fprintf(out, " (older than %s): ", units_format_duration(s->older_than, b, sizeof(b)));
+	if (s->files == 0) {
+		fputs("none\n", out);
+		return;
+	}
+	print_count(out, s->files, "file", "files");
+	fprintf(out, " (%s), ", units_format_size(s->bytes, b, sizeof(b)));
+	if (s->files == 1) {
+		fprintf(out, "modified %s\n", report_format_time(s->oldest, t1, sizeof(t1)));
+	} else {
+		char t2[32];
+
+		fprintf(out, "oldest %s, newest %s\n", report_format_time(s->oldest, t1, sizeof(t1)),
+			report_format_time(s->newest, t2, sizeof(t2)));
+	}
+	for (size_t k = 0; k < s->paths.n && k < REPORT_PATHS_SHOWN; k++)
+		print_line(out, "      ", s->paths.v[k]);
+	if (s->files > REPORT_PATHS_SHOWN)
+		fprintf(out, "      and %ju more (every one with -v; the first %d in --json)\n",
+			(uintmax_t)(s->files - REPORT_PATHS_SHOWN), JOBS_MEDIA_PATHS);
+}
+
+static void print_media(FILE *out, const struct jobs *j, const struct media_job *m, unsigned flags)
+{
+	const struct media_result *res = &m->result;
+	char b[32];
+
+	fputs("  media ", out);
+	print_escaped(out, m->key);
+	fputs(" (via ", out);
+	print_escaped(out, m->via);
+	fputc(')', out);
+	if (m->skip != JOB_RUN) {
+		fprintf(out, ": skipped, %s\n", jobs_skip_reason(m->skip));
+		return;
+	}
+	fprintf(out, ": %s ", j->dry_run ? "would prune" : "pruned");
+	print_count(out, res->files, "file", "files");
+	fprintf(out, " (%s)", units_format_size(res->bytes, b, sizeof(b)));
+	if (res->dirs > 0) {
+		fputs("; ", out);
+		print_count(out, res->dirs, "emptied folder", "emptied folders");
+		fputs(" removed", out);
+	}
+	if (res->kept_young > 0) {
+		fputs("; ", out);
+		print_count(out, res->kept_young, "younger file", "younger files");
+		fputs(" kept", out);
+	}
+	if (res->skipped > 0) {
+		fputs("; ", out);
+		print_count(out, res->skipped, "entry", "entries");
+		fputs(" skipped", out);
+	}
+	if (res->n_errors > 0) {
+		fputs("; ", out);
+		print_count(out, res->n_errors, "error", "errors");
+		if (flags & REPORT_ERRORS_LOGGED)
+			fputs(", logged above", out);
+	}
+	fputc('\n', out);
+	for (size_t r = 0; r < m->n_rules; r++)
+		print_media_rule(out, &m->rules[r]);
+	if (!(flags & REPORT_ERRORS_LOGGED))
+		print_errors(out, "    ", &res->errors, res->n_errors, flags);
+}
+
+static void print_jobs(FILE *out, const struct jobs *j, unsigned flags)
+{
 	fprintf(out, "\noff-peak jobs: window %s%s\n", j->window_open ? "open" : "closed",
 		j->respect_window ? "" : " (not respected: rotd --now runs them regardless)");
-	for (size_t i = 0; i < j->n_cleanup; i++) {
-		const struct cleanup_task *t = &j->cleanup[i];
-
-		fputs("  cleanup ", out);
-		print_escaped(out, t->container);
-		if (j->cleanup_skip[i] != JOB_RUN)
-			fprintf(out, ": skipped, %s\n", jobs_skip_reason(j->cleanup_skip[i]));
-		else if (!t->present)
-			fputs(": not present\n", out);
-		else if (j->dry_run)
-			fputs(": would run\n", out);
-		else if (t->error) {
-			fputs(": FAILED: ", out);
-			print_escaped(out, t->error);
-			fputc('\n', out);
-		} else
-			fprintf(out, ": exit %d in %ld ms\n", t->exit_code, t->ms);
-		if (cleanup_failed(t))
-			for (size_t k = 0; k < t->tail.n; k++)
-				print_line(out, "    | ", t->tail.v[k]);
-	}
-	for (size_t i = 0; i < j->n_media; i++) {
-		const struct media_job *m = &j->media[i];
-
-		fputs("  media ", out);
-		print_escaped(out, m->key);
-		fputs(" (via ", out);
-		print_escaped(out, m->via);
-		fputc(')', out);
-		if (m->skip != JOB_RUN) {
-			fprintf(out, ": skipped, %s\n", jobs_skip_reason(m->skip));
-			continue;
-		}
-		fprintf(out, ": %s %ju files, %s", j->dry_run ? "would prune" : "pruned", (uintmax_t)m->result.files,
-			units_format_size(m->result.bytes, b1, sizeof(b1)));
-		fprintf(out, "; %ju emptied folders removed; %ju younger kept; %ju skipped; %ju errors\n",
-			(uintmax_t)m->result.dirs, (uintmax_t)m->result.kept_young, (uintmax_t)m->result.skipped,
-			(uintmax_t)m->result.n_errors);
-		for (size_t e = 0; e < m->result.errors.n; e++)
-			print_line(out, "    error: ", m->result.errors.v[e]);
-	}
+	for (size_t i = 0; i < j->n_cleanup; i++)
+		print_cleanup(out, j, i, flags);
+	for (size_t i = 0; i < j->n_media; i++)
+		print_media(out, j, &j->media[i], flags);
 	if (j->gc_enabled) {
 		fputs("  gc: ", out);
-		if (j->gc_error)
+		if (j->gc_error && (flags & REPORT_ERRORS_LOGGED))
+			fputs("FAILED, logged above\n", out);
+		else if (j->gc_error)
 			print_line(out, "FAILED: ", j->gc_error);
 		else if (j->gc_skip != JOB_RUN)
 			fprintf(out, "skipped, %s\n", jobs_skip_reason(j->gc_skip));
 		else
 			fputs(j->dry_run ? "would call message and media gc\n" : "message and media gc done\n", out);
 	}
-	if (j->state_warning)
+	if (j->state_warning && (flags & REPORT_ERRORS_LOGGED))
+		fputs("  state: a warning, logged above\n", out);
+	else if (j->state_warning)
 		print_line(out, "  state: ", j->state_warning);
-	if (j->state_error)
+	if (j->state_error && (flags & REPORT_ERRORS_LOGGED))
+		fputs("  state: FAILED, logged above\n", out);
+	else if (j->state_error)
 		print_line(out, "  state: FAILED: ", j->state_error);
 }
 
-void report_print_text(FILE *out, const struct pass *p, const struct jobs *j)
+void report_print_text(FILE *out, const struct pass *p, const struct jobs *j, const struct remedy *r,
+		       int exit_code, unsigned flags)
 {
-	size_t counts[CTR_FAILED + 1] = { 0 };
-
+	print_header(out, p, j, r, exit_code);
 	for (size_t i = 0; i < p->n; i++)
-		counts[p->v[i].ctr->state]++;
-	fprintf(out, "%sengine unix://%s (API %s), config %s\n", p->dry_run ? "dry run: nothing changed. " : "",
-		p->socket, p->api_version, p->config_path);
-	fprintf(out, "%zu containers: %zu running with a role, %zu stopped, %zu ignored, %zu vanished, %zu failed\n",
-		p->n, counts[CTR_RUNNING], counts[CTR_STOPPED], counts[CTR_IGNORED], counts[CTR_VANISHED],
-		counts[CTR_FAILED]);
-	for (size_t i = 0; i < p->n; i++) {
-		const struct pass_container *pc = &p->v[i];
-		const struct container *c = pc->ctr;
-
-		fputc('\n', out);
-		print_escaped(out, c->name);
-		fprintf(out, "  %s  ", c->role ? c->role->name : "-");
-		print_escaped(out, c->image);
-		fprintf(out, "  %s", inventory_state_name(c->state));
-		if (c->detail) {
-			fputs(": ", out);
-			print_escaped(out, c->detail);
-		}
-		fputc('\n', out);
-		if (c->state == CTR_RUNNING)
-			print_running(out, p, pc);
-	}
+		print_container(out, p, &p->v[i], flags);
 	if (j != NULL)
-		print_jobs(out, j);
+		print_jobs(out, j, flags);
+	if (r != NULL)
+		report_print_remedy_text(out, r, flags);
+}
+
+int report_shares_log(FILE *out)
+{
+	struct stat a, b;
+	int fd = fileno(out);
+
+	if (fd < 0 || fstat(fd, &a) != 0 || fstat(STDERR_FILENO, &b) != 0)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_rdev == b.st_rdev;
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -378,6 +609,34 @@ static json_t *json_container(const struct pass_container *pc)
 	return o;
 }
 
+/* Each rule's sum; "paths" holds every file up to the cap, and "paths_capped"
+ * says whether more went than it holds. */
+static json_t *json_media_rules(const struct media_job *m)
+{
+	json_t *a = json_array();
+
+	for (size_t r = 0; r < m->n_rules; r++) {
+		const struct media_rule_sum *s = &m->rules[r];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", jstr(s->name));
+		json_object_set_new(o, "path", jstr(s->path));
+		json_object_set_new(o, "older_than", json_integer((json_int_t)s->older_than));
+		json_object_set_new(o, "files", json_integer((json_int_t)s->files));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)s->bytes));
+		json_object_set_new(o, "kept_young", json_integer((json_int_t)s->kept_young));
+		json_object_set_new(o, "skipped_entries", json_integer((json_int_t)s->skipped));
+		json_object_set_new(o, "error_count", json_integer((json_int_t)s->n_errors));
+		json_object_set_new(o, "oldest_mtime", s->files ? json_integer((json_int_t)s->oldest) : json_null());
+		json_object_set_new(o, "newest_mtime", s->files ? json_integer((json_int_t)s->newest) : json_null());
+		json_object_set_new(o, "paths", json_strlist(&s->paths));
+		json_object_set_new(o, "paths_capped", json_boolean(s->files > s->paths.n));
+		json_object_set_new(o, "paths_cap", json_integer(JOBS_MEDIA_PATHS));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *json_jobs(const struct jobs *j)
 {
 	json_t *o = json_object(), *cl = json_array(), *media = json_array();
@@ -414,8 +673,7 @@ static json_t *json_jobs(const struct jobs *j)
 		json_object_set_new(mo, "skipped_entries", json_integer((json_int_t)m->result.skipped));
 		json_object_set_new(mo, "errors", json_strlist(&m->result.errors));
 		json_object_set_new(mo, "error_count", json_integer((json_int_t)m->result.n_errors));
-		if (j->dry_run)
-			json_object_set_new(mo, "would_prune_sample", json_strlist(&m->sample));
+		json_object_set_new(mo, "rules", json_media_rules(m));
 		json_array_append_new(media, mo);
 	}
 	json_object_set_new(o, "cleanup", cl);
@@ -436,6 +694,7 @@ static json_t *json_jobs(const struct jobs *j)
 json_t *report_json(const struct pass *p, const struct jobs *j)
 {
 	json_t *root = json_object(), *engine = json_object(), *ctrs = json_array();
+	struct report_failures f;
 
 	json_object_set_new(engine, "socket", jstr(p->socket));
 	json_object_set_new(engine, "api_version", jstr(p->api_version));
@@ -448,6 +707,9 @@ json_t *report_json(const struct pass *p, const struct jobs *j)
 	json_object_set_new(root, "containers", ctrs);
 	if (j != NULL)
 		json_object_set_new(root, "jobs", json_jobs(j));
+	report_count_failures(p, j, &f);
+	json_object_set_new(root, "failures", json_pack("{s:I, s:I, s:I}", "containers", (json_int_t)f.containers,
+							"files", (json_int_t)f.files, "jobs", (json_int_t)f.jobs));
 	json_object_set_new(root, "exit_code",
 			    json_integer(pass_exit_code(p) == 0 && (j == NULL || !jobs_failed(j)) ? 0 : 1));
 	return root;
@@ -486,7 +748,8 @@ void report_log_pass(const struct pass *p)
 				 units_format_size(o->compressed, b2, sizeof(b2)),
 				 o->fallback ? ", copied then truncated" : "");
 			if (o->pruned > 0)
-				log_info("container %s: pruned %u old archives of %s", name, o->pruned, path);
+				log_info("container %s: pruned %u old %s of %s", name, o->pruned,
+					 plural(o->pruned, "archive", "archives"), path);
 			free(path);
 			free(archive);
 		}
@@ -496,8 +759,10 @@ void report_log_pass(const struct pass *p)
 
 char *report_summary(const struct pass *p, const struct jobs *j)
 {
-	unsigned rotated = 0, errors = 0, containers = 0;
+	unsigned rotated = 0, containers = 0;
 	uint64_t archived = 0;
+	struct report_failures f;
+	size_t failed;
 	char b[32];
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -505,69 +770,66 @@ char *report_summary(const struct pass *p, const struct jobs *j)
 
 		if (pc->fs != NULL)
 			containers++;
-		errors += (unsigned)pc->errors.n + (pc->scanned ? (unsigned)pc->scan.errors.n : 0);
 		for (size_t k = 0; pc->outcomes != NULL && k < pc->plan.n; k++) {
-			if (pc->outcomes[k].error != NULL)
-				errors++;
 			if (pc->plan.v[k].kind != ACTION_PRUNE && pc->outcomes[k].done) {
 				rotated++;
 				archived += pc->outcomes[k].archived;
 			}
 		}
 	}
-	return xasprintf("%u containers, %u files archived (%s), %u errors%s", containers, rotated,
-			 units_format_size(archived, b, sizeof(b)), errors,
-			 j != NULL && jobs_failed(j) ? ", off-peak jobs failed" : "");
+	report_count_failures(p, j, &f);
+	failed = failures_total(&f);
+	return xasprintf("%u %s, %u %s archived (%s), %zu %s", containers, plural(containers, "container", "containers"),
+			 rotated, plural(rotated, "file", "files"), units_format_size(archived, b, sizeof(b)), failed,
+			 plural(failed, "failure", "failures"));
 }
 
-static const char *fs_line(const struct remedy *r, const struct remedy_fs *f, char *buf, size_t len)
-{
-	char used[32];
+/* ---- remediation ------------------------------------------------------------ */
 
-	snprintf(buf, len, "%u%% used (%s)%s", fsusage_pct(&f->after), units_format_size(f->after.used, used,
-		 sizeof(used)), !f->target ? "" : fsusage_pct(&f->after) <= r->low ? ", under low" : ", ABOVE low");
-	return buf;
+/* "91% -> 78% used (12.0 GiB), under low"; in a dry run "91% -> about 78% (would reach low)". */
+static void print_fs(FILE *out, const struct remedy *r, const struct remedy_fs *f)
+{
+	unsigned before = fsusage_pct(&f->before), after = fsusage_pct(&f->after);
+	char b[32];
+
+	fputs("  filesystem ", out);
+	print_escaped(out, f->label);
+	if (r->dry_run && f->target && r->needed)
+		fprintf(out, ": %u%% -> about %u%% (%s)", before, after,
+			after <= r->low ? "would reach low" : "would stay ABOVE low");
+	else if (r->dry_run)
+		fprintf(out, ": %u%% used (%s)", before, units_format_size(f->before.used, b, sizeof(b)));
+	else
+		fprintf(out, ": %u%% -> %u%% used (%s)%s", before, after, units_format_size(f->after.used, b, sizeof(b)),
+			!f->target ? "" : after <= r->low ? ", under low" : ", ABOVE low");
+	if (f->backing_off)
+		fputs("; backing off: an emergency pass left it there and it has not grown", out);
+	fputc('\n', out);
 }
 
-void report_print_remedy_text(FILE *out, const struct remedy *r)
+static void print_step(FILE *out, const struct remedy *r, size_t i)
 {
-	char b1[32], b2[64];
+	const struct remedy_step *s = &r->steps[i];
+	char b[32];
 
-	fprintf(out, "remediation (%s; high %u%%, low %u%%)%s:\n", remedy_trigger_name(r->trigger), r->high, r->low,
-		r->dry_run ? ", dry run: nothing freed" : "");
-	for (size_t i = 0; i < r->n_fs; i++) {
-		const struct remedy_fs *f = &r->fs[i];
+	fprintf(out, "  step %zu: ", i + 1);
+	print_escaped(out, s->what);
+	if (r->dry_run) {
+		fprintf(out, ": would free about %s", units_format_size(s->freed > 0 ? (uint64_t)s->freed : 0, b, sizeof(b)));
+		if (s->note != NULL) {
+			fputs(" (", out);
+			print_escaped(out, s->note);
+			fputc(')', out);
+		}
+	} else {
+		fprintf(out, ": freed %s", s->freed < 0 ? "0 B (usage grew meanwhile)" :
+			units_format_size((uint64_t)s->freed, b, sizeof(b)));
+	}
+	fputc('\n', out);
+}
 
-		fputs("  filesystem ", out);
-		print_escaped(out, f->label);
-		fprintf(out, ": %u%% -> %s%s\n", fsusage_pct(&f->before), fs_line(r, f, b2, sizeof(b2)),
-			f->backing_off ? "; backing off: an emergency pass left it there and it has not grown" : "");
-	}
-	if (!r->needed) {
-		fprintf(out, "  nothing above %u%%: nothing to do\n",
-			r->trigger == REMEDY_WATERMARK ? r->high : r->low);
-		return;
-	}
-	for (size_t i = 0; i < r->n_steps; i++) {
-		fprintf(out, "  step %zu: ", i + 1);
-		print_escaped(out, r->steps[i].what);
-		fprintf(out, ": freed %s\n", r->steps[i].freed < 0 ? "0 B (usage grew meanwhile)" :
-			units_format_size((uint64_t)r->steps[i].freed, b1, sizeof(b1)));
-	}
-	if (r->cleanup_skipped != NULL)
-		print_line(out, "  ", r->cleanup_skipped);
-	for (size_t i = 0; i < r->n_dropped; i++) {
-		fputs("    dropped ", out);
-		print_escaped(out, r->dropped[i].container);
-		fputc(':', out);
-		print_escaped(out, r->dropped[i].path);
-		fprintf(out, " (%s)\n", units_format_size(r->dropped[i].bytes, b1, sizeof(b1)));
-	}
-	for (size_t i = 0; i < r->errors.n; i++)
-		print_line(out, "  error: ", r->errors.v[i]);
-	fprintf(out, "  freed %s in all; %s\n",
-		remedy_freed(r) > 0 ? units_format_size((uint64_t)remedy_freed(r), b1, sizeof(b1)) : "0 B",
-		r->reached_low ? "every filesystem is under low" : "STILL ABOVE low: everything safe to remove is gone");
+static void print_consumers(FILE *out, const struct remedy *r)
+{
 	if (r->n_consumers > 0)
 		fputs("  what takes the space, largest first:\n", out);
 	for (size_t i = 0; i < r->n_consumers; i++) {
@@ -576,7 +838,9 @@ void report_print_remedy_text(FILE *out, const struct remedy *r)
 
 		fputs("    ", out);
 		print_escaped(out, u->container);
-		fprintf(out, " (%s): live logs %s, archives %s, media %s, engine log %s", u->role ? u->role : "no role",
+		fputs(" (", out);
+		print_escaped(out, u->role ? u->role : "no role");
+		fprintf(out, "): live logs %s, archives %s, media %s, engine log %s",
 			units_format_size(u->live_logs, l, sizeof(l)), units_format_size(u->archives, a, sizeof(a)),
 			units_format_size(u->media, m, sizeof(m)), units_format_size(u->engine_log_bytes, e, sizeof(e)));
 		if (u->engine_log != NULL) {
@@ -588,6 +852,48 @@ void report_print_remedy_text(FILE *out, const struct remedy *r)
 		if (u->hint != NULL)
 			print_line(out, "      hint: ", u->hint);
 	}
+}
+
+void report_print_remedy_text(FILE *out, const struct remedy *r, unsigned flags)
+{
+	int64_t freed = remedy_freed(r);
+	char b[32];
+
+	fprintf(out, "\nremediation (%s; high %u%%, low %u%%)%s:\n", remedy_trigger_name(r->trigger), r->high, r->low,
+		r->dry_run ? ", dry run: estimates, nothing freed" : "");
+	for (size_t i = 0; i < r->n_fs; i++)
+		print_fs(out, r, &r->fs[i]);
+	if (!r->needed) {
+		fprintf(out, "  nothing above %u%%: nothing to do\n", r->trigger == REMEDY_WATERMARK ? r->high : r->low);
+		return;
+	}
+	for (size_t i = 0; i < r->n_steps; i++)
+		print_step(out, r, i);
+	if (r->cleanup_skipped != NULL)
+		print_line(out, "  ", r->cleanup_skipped);
+	if (r->n_dropped > 0) {
+		fputs("  dropped ", out);
+		print_count(out, r->n_dropped, "archive", "archives");
+		fprintf(out, " (%s):\n", units_format_size(r->dropped_bytes, b, sizeof(b)));
+	}
+	for (size_t i = 0; i < r->n_dropped && i < REPORT_PATHS_SHOWN; i++) {
+		fputs("    ", out);
+		print_escaped(out, r->dropped[i].container);
+		fputc(':', out);
+		print_escaped(out, r->dropped[i].path);
+		fprintf(out, " (%s)\n", units_format_size(r->dropped[i].bytes, b, sizeof(b)));
+	}
+	if (r->n_dropped > REPORT_PATHS_SHOWN)
+		fprintf(out, "    and %zu more (every one in --json)\n", r->n_dropped - REPORT_PATHS_SHOWN);
+	print_errors(out, "  ", &r->errors, r->errors.n, flags);
+	units_format_size(freed > 0 ? (uint64_t)freed : 0, b, sizeof(b));
+	if (r->dry_run)
+		fprintf(out, "  would free about %s in all; %s\n", b, r->reached_low ? "every filesystem would reach low" :
+			"a filesystem would stay ABOVE low even with everything safe removed");
+	else
+		fprintf(out, "  freed %s in all; %s\n", b, r->reached_low ? "every filesystem is under low" :
+			"STILL ABOVE low: everything safe to remove is gone");
+	print_consumers(out, r);
 }
 
 static json_t *json_usage(const struct fs_usage *u)
@@ -627,8 +933,8 @@ json_t *report_remedy_json(const struct remedy *r)
 	}
 	json_object_set_new(o, "filesystems", fss);
 	for (size_t i = 0; i < r->n_steps; i++)
-		json_array_append_new(steps, json_pack("{s:o, s:I}", "what", jstr(r->steps[i].what), "freed",
-						       (json_int_t)r->steps[i].freed));
+		json_array_append_new(steps, json_pack("{s:o, s:I, s:o}", "what", jstr(r->steps[i].what), "freed",
+						       (json_int_t)r->steps[i].freed, "note", jstr(r->steps[i].note)));
 	json_object_set_new(o, "steps", steps);
 	json_object_set_new(o, "media", json_pack("{s:I, s:I, s:I}", "files", (json_int_t)r->media.files, "bytes",
 						  (json_int_t)r->media.bytes, "kept_young",

@@ -5,13 +5,44 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "jobs.h"
 #include "pass.h"
 #include "remedy.h"
 
-/* Writes the human summary of p and its off-peak jobs j (j may be NULL). */
-void report_print_text(FILE *out, const struct pass *p, const struct jobs *j);
+/* Flags for the text report. */
+#define REPORT_ERRORS_LOGGED 1u   /* the reader also sees rotd's log just above the report
+				     (stderr goes where the report goes), where each error
+				     was logged as it happened: the report marks each failure
+				     ("FAILED, logged above", "2 errors, logged above") and
+				     does not repeat its message */
+
+/* The failures of a pass and its jobs, counted as the exit code counts them:
+ * any of them makes rotd exit 1 (or 5 when an emergency pass fell short). */
+struct report_failures {
+	size_t containers;     /* failed to be inspected, or with container-level or scan errors */
+	size_t files;          /* actions (rotations, archives, prunes) that failed */
+	size_t jobs;           /* cleanup runs, media volumes, the GC, the state file */
+};
+
+/* Counts the failures of p and j (may be NULL) into *f. */
+void report_count_failures(const struct pass *p, const struct jobs *j, struct report_failures *f);
+
+/* Writes the human summary of a pass that exits with exit_code (-1: not
+ * shown). The header comes first: engine and config; the containers by state;
+ * the exit code with the failures counted as it counts them. Then each
+ * container, the off-peak jobs j (may be NULL), and the emergency pass r (may
+ * be NULL). Media are summed per rule with the first REPORT_PATHS_SHOWN paths.
+ * flags: REPORT_*. */
+void report_print_text(FILE *out, const struct pass *p, const struct jobs *j, const struct remedy *r,
+		       int exit_code, unsigned flags);
+
+#define REPORT_PATHS_SHOWN 5
+
+/* 1 when out is the same open file as stderr (a terminal, a pipe that both go
+ * to, the journal): what rotd logged is then just above the report. */
+int report_shares_log(FILE *out);
 
 /* p and j (may be NULL) as one JSON object; new reference. */
 json_t *report_json(const struct pass *p, const struct jobs *j);
@@ -21,15 +52,21 @@ json_t *report_json(const struct pass *p, const struct jobs *j);
 void report_log_pass(const struct pass *p);
 
 /* One line summing up p and j (may be NULL): "3 containers, 2 files archived
- * (41.0 MiB), 0 errors". New string. */
+ * (41.0 MiB), 1 failure", failures counted as report_count_failures does. New
+ * string. */
 char *report_summary(const struct pass *p, const struct jobs *j);
 
-/* Writes what the emergency pass r measured and did, and, when it fell short,
- * what takes the space. */
-void report_print_remedy_text(FILE *out, const struct remedy *r);
+/* Writes the emergency pass's section of the report: each filesystem (mount
+ * point and device) before and after, or, in a dry run, as estimated; each step
+ * with what it freed or would free; the archives dropped; and, when it fell
+ * short, what takes the space. flags: REPORT_*. */
+void report_print_remedy_text(FILE *out, const struct remedy *r, unsigned flags);
 
 /* The same as a JSON object; new reference. */
 json_t *report_remedy_json(const struct remedy *r);
+
+/* Writes t as "2026-10-01 14:05 UTC" into buf (len bytes); returns buf. */
+char *report_format_time(time_t t, char *buf, size_t len);
 
 /* A copy of s fit for a terminal: bytes outside printable ASCII become \xNN and
  * '\\' becomes "\\\\". New string. */

@@ -19,6 +19,7 @@
 #include "holders.h"
 #include "journal.h"
 #include "path.h"
+#include "progress.h"
 #include "rotate.h"
 #include "xalloc.h"
 
@@ -338,6 +339,7 @@ static int write_archive_tmp(const char *path, const struct log_policy *pol, int
 			  strerror(errno));
 		return -1;
 	}
+	progress_set_total(length);
 	if (compress_range(src, length, tfd, pol->compress, pol->compress_level, res, &err) < 0) {
 		set_error(o, "%s: compressing into %s: %s", path, pol->archive_dir, err);
 		free(err);
@@ -816,11 +818,18 @@ static int recover_rename(const struct rotate_target *t, int dir_fd, const struc
 int rotate_run(const struct rotate_target *t, const struct action *a, int dir_fd, time_t now,
 	       struct rotate_outcome *o)
 {
+	int rc;
+
+	progress_begin(a->kind == ACTION_ARCHIVE_IDLE ? "archiving" : "rotating", t->container, a->file->path,
+		       a->file->size);
 	if (a->kind == ACTION_ARCHIVE_IDLE)
-		return run_archive_idle(t, a, dir_fd, now, o);
-	if (a->policy->method == METHOD_RENAME)
-		return run_rename(t, a, dir_fd, now, o);
-	return run_copytruncate(t, a, dir_fd, now, o);
+		rc = run_archive_idle(t, a, dir_fd, now, o);
+	else if (a->policy->method == METHOD_RENAME)
+		rc = run_rename(t, a, dir_fd, now, o);
+	else
+		rc = run_copytruncate(t, a, dir_fd, now, o);
+	progress_end();
+	return rc;
 }
 
 int rotate_prune(int dir_fd, const char *name, struct rotate_outcome *o)
@@ -922,6 +931,7 @@ int rotate_recover(const struct rotate_target *t, int dir_fd, const char *record
 		unlinkat(dir_fd, record, 0);
 		return 0;
 	}
+	progress_begin("finishing", t->container, r.source, 0);
 	if (r.cut == JOURNAL_RENAME)
 		rc = recover_rename(t, dir_fd, &r, what);
 	else if (fstatat(dir_fd, r.archive, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
@@ -929,6 +939,7 @@ int rotate_recover(const struct rotate_target *t, int dir_fd, const char *record
 				  r.archive);
 	else
 		rc = finish_cut(t, dir_fd, &r, what);
+	progress_end();
 	if (rc == 0 && journal_remove(dir_fd, r.archive) < 0) {
 		free(*what);
 		*what = xasprintf("cannot remove journal record %s: %s", record, strerror(errno));

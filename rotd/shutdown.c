@@ -13,6 +13,7 @@
  * a signal handler may store it). */
 static atomic_long requested_at;
 static atomic_uint grace = 30;
+static atomic_int acknowledged;
 
 static long monotonic_ms(void)
 {
@@ -44,6 +45,21 @@ int shutdown_abandon(void)
 	long at = atomic_load(&requested_at);
 
 	return at != 0 && monotonic_ms() - (at - 1) >= 1000L * (long)atomic_load(&grace);
+}
+
+unsigned shutdown_grace_left(void)
+{
+	long at = atomic_load(&requested_at);
+	long left = 1000L * (long)atomic_load(&grace);
+
+	if (at != 0)
+		left -= monotonic_ms() - (at - 1);
+	return left <= 0 ? 0 : (unsigned)((left + 999) / 1000);
+}
+
+int shutdown_acknowledge(void)
+{
+	return shutdown_requested() && atomic_exchange(&acknowledged, 1) == 0;
 }
 
 static int wake_fd = -1;

@@ -24,4 +24,13 @@ int shutdown_requested(void);
 /* 1 once a stop was requested and the grace period has passed, else 0. Thread-safe. */
 int shutdown_abandon(void);
 
+/* Seconds of the grace period still left, rounded up: all of it while no stop
+ * was requested, 0 once work in progress is abandoned. Thread-safe. */
+unsigned shutdown_grace_left(void);
+
+/* 1 for exactly one call after a stop was requested, else 0: whoever gets the 1
+ * says that the request was heard (never the signal handler, which only sets
+ * the flag). Thread-safe. */
+int shutdown_acknowledge(void);
+
 #endif

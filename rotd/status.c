@@ -14,9 +14,11 @@
 #include "config.h"
 #include "log.h"
 #include "path.h"
+#include "progress.h"
 #include "report.h"
 #include "atomicfile.h"
 #include "status.h"
+#include "units.h"
 #include "xalloc.h"
 
 /* ---- writing -------------------------------------------------------------- */
@@ -63,6 +65,64 @@ static json_t *containers_json(const struct inventory *inv)
 	return a;
 }
 
+static json_t *progress_json(const struct progress_snapshot *p)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; p != NULL && i < p->n; i++) {
+		const struct progress_entry *e = &p->v[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "step", str_lossy(e->step));
+		json_object_set_new(o, "container", str_lossy(e->container));
+		json_object_set_new(o, "path", str_lossy(e->path));
+		json_object_set_new(o, "done_bytes", json_integer((json_int_t)(e->done & INT64_MAX)));
+		json_object_set_new(o, "total_bytes", json_integer((json_int_t)(e->total & INT64_MAX)));
+		json_object_set_new(o, "seconds", json_real(isfinite(e->seconds) ? e->seconds : 0.0));
+		json_object_set_new(o, "bytes_per_second", json_real(progress_rate(e)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *reload_json(const struct status_snapshot *s)
+{
+	json_t *o;
+
+	if (s->reload_refused == 0)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "refused_at", json_integer(s->reload_refused));
+	json_object_set_new(o, "error", str_lossy(s->reload_error));
+	json_object_set_new(o, "errors", json_integer((json_int_t)s->reload_errors));
+	return o;
+}
+
+static json_t *remediation_json(const struct status_remediation *r)
+{
+	json_t *o, *above;
+
+	if (r == NULL)
+		return json_null();
+	o = json_object();
+	above = json_array();
+	json_object_set_new(o, "started", json_integer(r->started));
+	json_object_set_new(o, "trigger", str_or_null(r->trigger));
+	json_object_set_new(o, "reason", str_lossy(r->reason));
+	json_object_set_new(o, "freed_bytes", json_integer(r->freed));
+	json_object_set_new(o, "reached_low", json_boolean(r->reached_low));
+	json_object_set_new(o, "low_percent", json_integer(r->low_pct));
+	for (size_t i = 0; i < r->n_above; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(f, "filesystem", str_lossy(r->above[i].label));
+		json_object_set_new(f, "used_percent", json_integer(r->above[i].used_pct));
+		json_array_append_new(above, f);
+	}
+	json_object_set_new(o, "above_low", above);
+	return o;
+}
+
 json_t *status_to_json(const struct status_snapshot *s)
 {
 	json_t *root = json_object(), *o;
@@ -72,12 +132,14 @@ json_t *status_to_json(const struct status_snapshot *s)
 	json_object_set_new(root, "started", json_integer(s->started));
 	json_object_set_new(root, "updated", json_integer(s->updated));
 	json_object_set_new(root, "config", str_lossy(s->config_path));
+	json_object_set_new(root, "config_read", json_integer(s->config_read));
 
 	o = json_object();
 	json_object_set_new(o, "what", str_or_null(s->activity));
 	json_object_set_new(o, "detail", str_lossy(s->activity_detail));
 	json_object_set_new(o, "since", json_integer(s->activity_since));
 	json_object_set_new(root, "activity", o);
+	json_object_set_new(root, "progress", progress_json(s->progress));
 
 	o = json_object();
 	json_object_set_new(o, "connected", json_boolean(s->engine_connected));
@@ -100,6 +162,8 @@ json_t *status_to_json(const struct status_snapshot *s)
 	} else {
 		json_object_set_new(root, "last_pass", json_null());
 	}
+	json_object_set_new(root, "reload", reload_json(s));
+	json_object_set_new(root, "last_remediation", remediation_json(s->last_remediation));
 	return root;
 }
 
@@ -198,6 +262,47 @@ static void print_activity(FILE *out, json_t *root, time_t now)
 		fputc(')', out);
 	}
 	fputc('\n', out);
+}
+
+/* Keeps the lines short on a host that rotates many files at once. */
+#define PROGRESS_LINES_MAX 8
+
+/* One line per piece of work in progress, as the daemon last wrote them. */
+static void print_progress(FILE *out, json_t *root)
+{
+	json_t *list = json_object_get(root, "progress"), *p;
+	size_t i, n = json_array_size(list);
+
+	json_array_foreach(list, i, p) {
+		struct progress_entry e;
+		double rate;
+		char r[32], t[32], *what;
+		json_int_t done = json_integer_value(json_object_get(p, "done_bytes"));
+		json_int_t total = json_integer_value(json_object_get(p, "total_bytes"));
+
+		if (i == PROGRESS_LINES_MAX) {
+			fprintf(out, "              and %zu more\n", n - i);
+			break;
+		}
+		memset(&e, 0, sizeof(e));
+		e.step = (char *)(get_str(p, "step") != NULL ? get_str(p, "step") : "working");
+		e.container = (char *)get_str(p, "container");
+		e.path = (char *)get_str(p, "path");
+		e.done = done > 0 ? (uint64_t)done : 0;
+		e.total = total > 0 ? (uint64_t)total : 0;
+		e.seconds = json_number_value(json_object_get(p, "seconds"));
+		rate = json_number_value(json_object_get(p, "bytes_per_second"));
+		what = progress_describe(&e);
+		fputs(i == 0 ? "  progress:   " : "              ", out);
+		fputs(what, out);
+		if (rate > 0 && isfinite(rate)) {
+			fprintf(out, ", %s", progress_format_rate(rate, r, sizeof(r)));
+			if (e.total > e.done)
+				fprintf(out, ", %s left", progress_format_eta((double)(e.total - e.done) / rate, t, sizeof(t)));
+		}
+		fputc('\n', out);
+		free(what);
+	}
 }
 
 static void print_engine(FILE *out, json_t *root)
@@ -304,6 +409,57 @@ static void print_last_pass(FILE *out, json_t *root, time_t now)
 	fputc('\n', out);
 }
 
+static void print_reload(FILE *out, json_t *root, time_t now)
+{
+	json_t *rl = json_object_get(root, "reload");
+	time_t read_at = get_time(root, "config_read");
+	json_int_t errors = json_integer_value(json_object_get(rl, "errors"));
+	char when[64], then[64];
+
+	if (!json_is_object(rl))
+		return;
+	fprintf(out, "  reload:     refused at %s: ", format_time(get_time(rl, "refused_at"), now, 0, when, sizeof(when)));
+	print_escaped(out, get_str(rl, "error") != NULL ? get_str(rl, "error") : "the configuration has errors");
+	if (read_at != 0)
+		fprintf(out, "; still running with the config read at %s", format_time(read_at, now, 0, then, sizeof(then)));
+	else
+		fputs("; still running with the config read before", out);
+	if (errors > 1)
+		fprintf(out, " (and %lld more error%s; rotd --check-config lists them)", (long long)errors - 1,
+			errors == 2 ? "" : "s");
+	fputc('\n', out);
+}
+
+static void print_remediation(FILE *out, json_t *root, time_t now)
+{
+	json_t *r = json_object_get(root, "last_remediation"), *above = json_object_get(r, "above_low"), *f;
+	const char *why = get_str(r, "reason") != NULL ? get_str(r, "reason") : get_str(r, "trigger");
+	json_int_t freed = json_integer_value(json_object_get(r, "freed_bytes"));
+	json_int_t low = json_integer_value(json_object_get(r, "low_percent"));
+	char when[64], size[32];
+	size_t i;
+
+	if (!json_is_object(r))
+		return;
+	fprintf(out, "  remediated: %s (", format_time(get_time(r, "started"), now, 0, when, sizeof(when)));
+	print_escaped(out, why != NULL ? why : "unknown trigger");
+	if (freed > 0)
+		fprintf(out, "): freed %s; ", units_format_size((uint64_t)freed, size, sizeof(size)));
+	else
+		fputs("): freed nothing; ", out);
+	if (json_is_true(json_object_get(r, "reached_low"))) {
+		fprintf(out, "every filesystem is under %lld%%\n", (long long)low);
+		return;
+	}
+	fprintf(out, "still above %lld%%", (long long)low);
+	json_array_foreach(above, i, f) {
+		fputs(i == 0 ? ": " : ", ", out);
+		print_escaped(out, get_str(f, "filesystem"));
+		fprintf(out, " %lld%%", (long long)json_integer_value(json_object_get(f, "used_percent")));
+	}
+	fputc('\n', out);
+}
+
 static void print_text(FILE *out, json_t *root, int running, time_t now)
 {
 	const char *version = get_str(root, "version"), *config = get_str(root, "config");
@@ -322,14 +478,20 @@ static void print_text(FILE *out, json_t *root, int running, time_t now)
 			format_age(now - updated, age, sizeof(age)));
 	if (running) {
 		print_activity(out, root, now);
+		print_progress(out, root);
 		print_engine(out, root);
 	}
 	fputs("  config:     ", out);
 	print_escaped(out, config);
+	if (running && get_time(root, "config_read") != 0)
+		fprintf(out, " (read at %s)", format_time(get_time(root, "config_read"), now, 0, t, sizeof(t)));
 	fputc('\n', out);
-	if (running)
+	if (running) {
+		print_reload(out, root, now);
 		print_containers(out, root);
+	}
 	print_last_pass(out, root, now);
+	print_remediation(out, root, now);
 }
 
 static int pid_alive(json_t *root)

@@ -9,6 +9,25 @@
 #include <time.h>
 
 #include "inventory.h"
+#include "progress.h"
+
+/* A filesystem an emergency pass left above low. */
+struct status_fs {
+	const char *label;            /* "MOUNT (DEVICE)" */
+	unsigned used_pct;
+};
+
+/* What the last emergency pass did. */
+struct status_remediation {
+	time_t started;
+	const char *trigger;          /* "watermark", "alert", "manual" */
+	const char *reason;           /* the alert's, or NULL */
+	int64_t freed;                /* bytes */
+	int reached_low;
+	unsigned low_pct;
+	const struct status_fs *above;   /* those still above low */
+	size_t n_above;
+};
 
 struct status_snapshot {
 	pid_t pid;
@@ -30,15 +49,27 @@ struct status_snapshot {
 	int last_pass_exit;           /* the pass's exit code (0, 1, 3) */
 	const char *last_pass_summary; /* one line, e.g. "2 rotated, 0 errors" */
 	json_t *last_report;          /* report_json() of the last pass (borrowed), or NULL */
+	const struct progress_snapshot *progress;   /* what is in progress now, or NULL */
+	time_t config_read;           /* when the config in use was read; 0: unknown */
+	time_t reload_refused;        /* when the last reload was refused; 0: none since
+	                                 the config in use was read */
+	const char *reload_error;     /* its first error line ("file:line: message") */
+	size_t reload_errors;         /* how many lines it had */
+	const struct status_remediation *last_remediation;   /* NULL: none yet */
 };
 
 /* The snapshot as a JSON object: {"pid", "version", "started", "updated",
- * "config", "activity": {"what","detail","since"}, "engine": {"connected",
- * "error","api_version"}, "containers": [{"name","id","image","role","state",
- * "pid","detail"}], "next_check", "last_pass": {"started","seconds","exit_code",
- * "summary","report"} or null (no pass yet)}. Times are Unix seconds; absent
- * strings are null; strings that are not valid UTF-8 are stored escaped as by
- * report_escape(). New reference. */
+ * "config", "config_read", "activity": {"what","detail","since"}, "progress":
+ * [{"step","container","path","done_bytes","total_bytes","seconds",
+ * "bytes_per_second"}], "engine": {"connected","error","api_version"},
+ * "containers": [{"name","id","image","role","state","pid","detail"}],
+ * "next_check", "last_pass": {"started","seconds","exit_code","summary",
+ * "report"} or null (no pass yet), "reload": {"refused_at","error","errors"} or
+ * null (none refused), "last_remediation": {"started","trigger","reason",
+ * "freed_bytes","reached_low","low_percent","above_low": [{"filesystem",
+ * "used_percent"}]} or null (none yet)}. Times are Unix seconds (config_read 0:
+ * unknown); total_bytes 0 is not known; absent strings are null; strings that
+ * are not valid UTF-8 are stored escaped as by report_escape(). New reference. */
 json_t *status_to_json(const struct status_snapshot *s);
 
 /* Writes status_to_json(s) to path atomically (a uniquely named temp file in

@@ -1,9 +1,14 @@
 #include "autoconf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "unit.h"
@@ -426,7 +431,12 @@ START_TEST(test_repeated_loads_after_errors)
 		struct rotd_config *cfg;
 
 		expect_errors("jobs = 1\n}\n", "2: unexpected closing brace", NO_MORE_ERRORS);
-		expect_errors("role a {\n  size = 'x\n", "3: role a: unterminated string constant", NO_MORE_ERRORS);
+		expect_errors("role a {\n  size = 'x\n",
+			      "2: the string 'x... is never closed (missing the closing ')", NO_MORE_ERRORS);
+		/* libconfuse stops inside the string on a bad escape, and would
+		 * start its next parse there */
+		expect_errors("jobs = \"\\9\"\n", "1: '\\9' in a string is not an escape; write a "
+			      "backslash as \\\\", NO_MORE_ERRORS);
 		cfg = config_load_defaults();
 		ck_assert_uint_eq(cfg->n_roles, 3);
 		config_free(cfg);
@@ -1695,8 +1705,9 @@ END_TEST
 
 START_TEST(test_err_unclosed_section)
 {
-	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE ADIR,
-		      "6: '{' is never closed with '}' before the end of the file", NO_MORE_ERRORS);
+	/* the checks of a section the file never closes are left out */
+	expect_errors(ROLE_WEB "role core {\n" LOGS SIZE,
+		      "6: role core { is never closed (missing '}')", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1708,7 +1719,9 @@ END_TEST
 
 START_TEST(test_err_unterminated_list)
 {
-	expect_errors(HEAD "  logs = {\"/a.log\",\n", "3: role web: premature end of file", NO_MORE_ERRORS);
+	expect_errors(HEAD "  logs = {\"/a.log\",\n",
+		      "1: role web { is never closed (missing '}')",
+		      "2: role web: logs = { is never closed (missing '}')", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -1738,7 +1751,7 @@ START_TEST(test_err_path_is_a_folder)
 
 	ck_assert_ptr_null(config_load("/", &errors));
 	ck_assert_uint_eq(errors.n, 1);
-	ck_assert_str_eq(errors.v[0], "/: cannot read: Is a directory");
+	ck_assert_str_eq(errors.v[0], "/: not a regular file (a folder)");
 	strlist_free(&errors);
 }
 END_TEST
@@ -1759,6 +1772,582 @@ START_TEST(test_err_nul_byte)
 	ck_assert_uint_eq(errors.n, 1);
 	ck_assert_str_eq(errors.v[0] + strlen(path), ":6: contains a NUL byte; is this the right file?");
 	strlist_free(&errors);
+}
+END_TEST
+
+/* ---- bad input: one clear line each ------------------------------------ */
+
+/* Loads path and asserts that it fails with exactly one error: path followed by want. */
+static void expect_file_error(const char *path, const char *want)
+{
+	struct strlist errors = STRLIST_INIT;
+	char full[4200];
+
+	snprintf(full, sizeof(full), "%s%s", path, want);
+	ck_assert_ptr_null(config_load(path, &errors));
+	ck_assert_uint_eq(errors.n, 1);
+	ck_assert_str_eq(errors.v[0], full);
+	strlist_free(&errors);
+}
+
+/* The temp folder unit_write_temp() writes into; static buffer. */
+static const char *temp_dir(void)
+{
+	static char dir[300];
+
+	snprintf(dir, sizeof(dir), "%s", unit_write_temp("probe", ""));
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
+/* A text of n bytes: ROLE_WEB after '#' comment lines. New string. */
+static char *padded_conf(size_t n)
+{
+	size_t role = strlen(ROLE_WEB);
+	char *text = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_ge(n, role + 2);
+	memset(text, '#', n - role);
+	for (size_t i = 100; i < n - role; i += 100)
+		text[i] = '\n';
+	text[n - role - 1] = '\n';
+	memcpy(text + n - role, ROLE_WEB, role + 1);
+	return text;
+}
+
+START_TEST(test_err_config_is_a_fifo)
+{
+	char path[400];
+
+	/* a blocking open would wait for a writer for ever */
+	snprintf(path, sizeof(path), "%s/fifo.conf", temp_dir());
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	expect_file_error(path, ": not a regular file (a FIFO)");
+}
+END_TEST
+
+START_TEST(test_err_config_is_a_device_or_folder)
+{
+	expect_file_error("/dev/null", ": not a regular file (a character device)");
+	expect_file_error(temp_dir(), ": not a regular file (a folder)");
+}
+END_TEST
+
+START_TEST(test_err_config_is_a_socket)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_lt(strlen(temp_dir()), 90);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%.90s/sock.conf", temp_dir());
+	unlink(sun.sun_path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	expect_file_error(sun.sun_path, ": not a regular file (a socket)");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_err_config_too_large)
+{
+	char *text = padded_conf(1024 * 1024 + 1);
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s", unit_write_temp("big.conf", text));
+	expect_file_error(path, ": larger than 1 MiB (1048577 bytes); is this the right file?");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_config_of_1_mib_accepted)
+{
+	char *text = padded_conf(1024 * 1024);
+
+	config_free(expect_ok(text));
+	free(text);
+}
+END_TEST
+
+#define OFFPEAK_TZ(zone) ROLE_WEB "offpeak {\n  timezone = \"" zone "\"\n}\n"
+
+START_TEST(test_err_timezone_unknown)
+{
+	unsetenv("TZDIR");
+	expect_errors(OFFPEAK_TZ("Mars/Olympus"),
+		      "7: offpeak: timezone 'Mars/Olympus' is not a known time zone (not in /usr/share/zoneinfo); "
+		      "use one such as Europe/Berlin, or UTC (\"\" is the host's local time)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_timezone_not_a_name)
+{
+	static const char *const names[] = { "../../etc/passwd", "/etc/localtime", "Europe/Ber lin", "Europe/Berlin\\n" };
+	char text[512], want[512];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text), OFFPEAK_TZ("%s"), names[i]);
+		snprintf(want, sizeof(want), "7: offpeak: timezone '%s' is not a time zone name; use one from the "
+			 "tz database such as Europe/Berlin, or UTC (\"\" is the host's local time)",
+			 i == 3 ? "Europe/Berlin\\x0a" : names[i]);
+		expect_errors(text, want, NO_MORE_ERRORS);
+	}
+}
+END_TEST
+
+/* TZDIR holds Test/Zone (a TZif file), Test/Plain (not one) and the folder Test. */
+static void fake_zone_dir(void)
+{
+	char path[400];
+	const char *dir = temp_dir();
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/Test", dir);
+	ck_assert_int_eq(mkdir(path, 0700) == 0 || errno == EEXIST, 1);
+	snprintf(path, sizeof(path), "%s/Test/Zone", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("TZif2\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/Test/Plain", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not a zone\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(setenv("TZDIR", dir, 1), 0);
+}
+
+START_TEST(test_timezone_names_accepted)
+{
+	struct rotd_config *cfg;
+
+	fake_zone_dir();
+	cfg = expect_ok(OFFPEAK_TZ("Test/Zone"));
+	ck_assert_str_eq(cfg->timezone, "Test/Zone");
+	config_free(cfg);
+	/* always valid, with or without a zone database */
+	cfg = expect_ok(OFFPEAK_TZ("UTC"));
+	ck_assert_str_eq(cfg->timezone, "UTC");
+	config_free(cfg);
+	cfg = expect_ok(OFFPEAK_TZ(""));
+	ck_assert_ptr_null(cfg->timezone);
+	config_free(cfg);
+	unsetenv("TZDIR");
+}
+END_TEST
+
+START_TEST(test_err_timezone_folder_or_not_tzif)
+{
+	char want[600];
+
+	fake_zone_dir();
+	snprintf(want, sizeof(want), "7: offpeak: timezone 'Test' is not a known time zone (not in %s); "
+		 "use one such as Europe/Berlin, or UTC (\"\" is the host's local time)", getenv("TZDIR"));
+	expect_errors(OFFPEAK_TZ("Test"), want, NO_MORE_ERRORS);
+	snprintf(want, sizeof(want), "7: offpeak: timezone 'Test/Plain' is not a known time zone (not in %s); "
+		 "use one such as Europe/Berlin, or UTC (\"\" is the host's local time)", getenv("TZDIR"));
+	expect_errors(OFFPEAK_TZ("Test/Plain"), want, NO_MORE_ERRORS);
+	unsetenv("TZDIR");
+}
+END_TEST
+
+START_TEST(test_err_size_with_space)
+{
+	expect_errors(HEAD LOGS "  size = 15 MB\n" ADIR END,
+		      "3: role web: size = 15 MB: write sizes without a space, e.g. 15M (or \"15M\")", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS "  size = 512 kilobytes\n" ADIR END,
+		      "3: role web: size = 512 kilobytes: write sizes without a space, e.g. 512K (or \"512K\")",
+		      NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS "  size = 15 parsecs\n" ADIR END,
+		      "3: role web: size = 15 parsecs: write sizes without a space, e.g. 20M (or \"20M\")",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_duration_with_space)
+{
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  floor = 7 days\n}\ninterval = 5 s\n",
+		      "8: media: floor = 7 days: write durations without a space, e.g. 7d (or \"7d\")",
+		      "10: interval = 5 s: write durations without a space, e.g. 5s (or \"5s\")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_other_values_with_space)
+{
+	expect_errors(ROLE_WEB "offpeak {\n  window = 02:00 - 05:00\n}\nwatermarks {\n  high = 85 %\n}\n",
+		      "7: offpeak: window = 02:00 - 05:00: write the window without spaces, e.g. 02:00-05:00",
+		      "10: watermarks: high = 85 %: write percentages without a space, e.g. 85%", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE "  keep = 30 files\n  archive-dir = /var/log/my logs\n" END,
+		      "4: role web: keep = 30 files: write just the number, e.g. 30",
+		      "5: role web: archive-dir = /var/log/my logs: put a value with spaces in double quotes, "
+		      "e.g. \"/var/log/my logs\"", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_list_item_with_space)
+{
+	expect_errors(HEAD "  logs = {/var/log/my app.log}\n" SIZE ADIR
+		      "  method = rename\n  postrotate = {/bin/kill -HUP 1}\n" END,
+		      "2: role web: logs item /var/log/my app.log: put an item with spaces in double quotes, "
+		      "e.g. \"/var/log/my app.log\"",
+		      "6: role web: postrotate item /bin/kill -HUP 1: give each argument its own quoted item, "
+		      "e.g. {\"/bin/kill\", \"-HUP\", \"1\"}", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_statements_on_one_line_accepted)
+{
+	/* a value followed by the next statement is not a value with a space */
+	struct rotd_config *cfg = expect_ok(
+		"role web {\n  logs = {\"" GLOB_A "\"} size = 20M keep = 3 archive-dir = /a log \"" GLOB_A "\" {\n"
+		"    keep = 4 }\n}\njobs = 2 docker { timeout = 5s }\n");
+
+	ck_assert_uint_eq(cfg->roles[0].keep, 3);
+	ck_assert_uint_eq(cfg->roles[0].log_policies[0].keep, 4);
+	ck_assert_uint_eq(cfg->jobs, 2);
+	ck_assert_uint_eq(cfg->docker_timeout_ms, 5000);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_err_missing_brace_before_next_section)
+{
+	/* libconfuse alone: "role master: no such option 'role'" */
+	expect_errors("role master {\n" LOGS SIZE ADIR ROLE_WEB,
+		      "1: role master { is never closed (missing '}')", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "media {\n  root = /m\n}\n",
+		      "1: role web { is never closed (missing '}')", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "jobs = 2\n", "1: role web { is never closed (missing '}')", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_missing_brace_others_still_reported)
+{
+	expect_errors("role master {\n" LOGS "  size = 20X\n" ADIR ROLE_WEB "jobs = x\n",
+		      "1: role master { is never closed (missing '}')",
+		      "3: role master: size '20X' is not a size (examples: 20M, 15MB, 512K)",
+		      "10: jobs 'x' must be a whole number from 0 to 256 (0 = one per CPU)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_missing_brace_of_inner_section)
+{
+	expect_errors(HEAD "  match {\n    image = \"x\"\n" LOGS SIZE ADIR END,
+		      "2: role web: match { is never closed (missing '}')", NO_MORE_ERRORS);
+	expect_errors(HEAD SIZE ADIR WLOG "    keep = 3\n" LOGS END,
+		      "4: role web: log \"/var/log/whatsapp/*.log\" { is never closed (missing '}')", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_missing_braces_at_the_end)
+{
+	/* nothing after them says where they should close: their checks are left out */
+	expect_errors("role a {\n" LOGS SIZE ADIR "role b {\n" LOGS SIZE ADIR "role c {\n" LOGS,
+		      "1: role a { is never closed (missing '}')",
+		      "5: role b { is never closed (missing '}')",
+		      "9: role c { is never closed (missing '}')", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_list_missing_brace_or_comma)
+{
+	expect_errors(HEAD "  logs = {\"/a/*.log\"\n" SIZE ADIR END,
+		      "2: role web: logs = { is never closed (missing '}')", NO_MORE_ERRORS);
+	expect_errors(HEAD "  logs = {\"/a/1.log\"\n    \"/b/2.log\"}\n" SIZE ADIR END,
+		      "3: role web: logs: a ',' is missing before \"/b/2.log\" (list items are separated by commas)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_section_in_the_wrong_place)
+{
+	expect_errors("match {\n  image = \"x\"\n}\n" ROLE_WEB,
+		      "1: a 'match' section goes inside a role section, not at the top level", NO_MORE_ERRORS);
+	expect_errors(HEAD LOGS SIZE ADIR "  media {\n  }\n" END,
+		      "5: role web: a 'media' section goes at the top level, not inside role web", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "media {\n  root = /m\n  log \"/x.log\" {\n  }\n}\n",
+		      "8: media: a 'log' section goes inside a role section, not inside media", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_unknown_section)
+{
+	expect_errors(ROLE_WEB "retention {\n  keep = 3\n}\n",
+		      "6: no such section 'retention' (sections here: metrics, webhook, docker, offpeak, role, "
+		      "media, watermarks, cleanup, gc)", NO_MORE_ERRORS);
+	expect_errors("docker {\n  tls {\n  }\n}\n" ROLE_WEB,
+		      "2: docker: no such section 'tls' (no section goes here)", NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "retention \"x\" {\n}\n",
+		      "6: no such section 'retention' (sections here: metrics, webhook, docker, offpeak, role, "
+		      "media, watermarks, cleanup, gc)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_deeply_nested)
+{
+	size_t n = 10000;
+	char *text = malloc(n * 4 + 1);
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + i * 3, "a {", 3);
+	memset(text + n * 3, '}', n);
+	text[n * 4] = '\0';
+	expect_errors(text, "1: no such section 'a' (sections here: metrics, webhook, docker, offpeak, role, "
+		      "media, watermarks, cleanup, gc)", NO_MORE_ERRORS);
+	strcpy(text, HEAD);
+	for (size_t i = 0; i < 100; i++)
+		strcat(text, "match {\n");
+	for (size_t i = 0; i < 101; i++)
+		strcat(text, "}\n");
+	expect_errors(text, "3: role web: match: a 'match' section goes inside a role section, not inside match",
+		      NO_MORE_ERRORS);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_err_unset_variable)
+{
+	unsetenv("ROTD_TEST_UNSET");
+	/* libconfuse alone: "docker: socket '' must be an absolute path" */
+	expect_errors("docker {\n  socket = ${ROTD_TEST_UNSET}\n}\n" ROLE_WEB,
+		      "2: ${ROTD_TEST_UNSET} is not set in rotd's environment", NO_MORE_ERRORS);
+	expect_errors("docker {\n  socket = \"${ROTD_TEST_UNSET}/docker.sock\"\n}\n" ROLE_WEB,
+		      "2: ${ROTD_TEST_UNSET} is not set in rotd's environment", NO_MORE_ERRORS);
+	expect_errors(HEAD "  logs = {\"/a/*.log\", ${ROTD_TEST_UNSET}}\n" SIZE ADIR END,
+		      "2: ${ROTD_TEST_UNSET} is not set in rotd's environment", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_variables_set_or_with_default_accepted)
+{
+	struct rotd_config *cfg;
+
+	ck_assert_int_eq(setenv("ROTD_TEST_SOCK", "/run/test.sock", 1), 0);
+	unsetenv("ROTD_TEST_UNSET");
+	cfg = expect_ok("docker {\n  socket = ${ROTD_TEST_SOCK}\n}\n" ROLE_WEB);
+	ck_assert_str_eq(cfg->docker_socket, "/run/test.sock");
+	config_free(cfg);
+	cfg = expect_ok("docker {\n  socket = \"${ROTD_TEST_SOCK}.2\"\n}\n" ROLE_WEB);
+	ck_assert_str_eq(cfg->docker_socket, "/run/test.sock.2");
+	config_free(cfg);
+	cfg = expect_ok("docker {\n  socket = ${ROTD_TEST_UNSET:-/run/default.sock}\n}\n" ROLE_WEB);
+	ck_assert_str_eq(cfg->docker_socket, "/run/default.sock");
+	config_free(cfg);
+	unsetenv("ROTD_TEST_SOCK");
+}
+END_TEST
+
+START_TEST(test_err_variable_joined_to_text)
+{
+	/* libconfuse alone: "docker: no such option '/docker.sock'" */
+	ck_assert_int_eq(setenv("ROTD_TEST_SOCK", "/run", 1), 0);
+	expect_errors("docker {\n  socket = ${ROTD_TEST_SOCK}/docker.sock\n  timeout = \"30\"s\n}\n" ROLE_WEB,
+		      "2: docker: socket = ${ROTD_TEST_SOCK}/docker.sock: write it as one string in double quotes, "
+		      "e.g. \"${ROTD_TEST_SOCK}/docker.sock\"",
+		      "3: docker: timeout = \"30\"s: write it as one string in double quotes, e.g. \"30s\"",
+		      NO_MORE_ERRORS);
+	unsetenv("ROTD_TEST_SOCK");
+}
+END_TEST
+
+START_TEST(test_err_variable_never_closed)
+{
+	expect_errors("docker {\n  socket = ${DOCKER_SOCK\n}\n" ROLE_WEB,
+		      "2: the variable ${DOCKER_SOCK... is never closed (missing the closing '}' on its line)",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_bom_accepted)
+{
+	config_free(expect_ok("\xef\xbb\xbf" ROLE_WEB));
+	/* and not taken into the first name or value */
+	expect_errors("\xef\xbb\xbfjobs = x\n" ROLE_WEB,
+		      "1: jobs 'x' must be a whole number from 0 to 256 (0 = one per CPU)", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_crlf_accepted)
+{
+	struct rotd_config *cfg = expect_ok("jobs = 3\r\nrole web {\r\n  logs = {\"/var/log/a.log\"}\r\n"
+					    "  size = 20M\r\n  archive-dir = /a\r\n}\r\n");
+
+	ck_assert_uint_eq(cfg->jobs, 3);
+	ck_assert_str_eq(cfg->roles[0].archive_dir, "/a");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_err_control_bytes_escaped)
+{
+	struct strlist errors = STRLIST_INIT;
+
+	expect_errors("jobs = \x1b[31m\xff\n" ROLE_WEB,
+		      "1: jobs '\\x1b[31m\\xff' must be a whole number from 0 to 256 (0 = one per CPU)", NO_MORE_ERRORS);
+	expect_errors("\x07" "bell = 1\n" ROLE_WEB, "1: no such option '\\x07bell'", NO_MORE_ERRORS);
+	expect_errors("role we\x01" "b {\n" LOGS SIZE ADIR END,
+		      "1: role name 'we\\x01b' may only use letters, digits, '_', '.' and '-'", NO_MORE_ERRORS);
+	/* a C1 control, a lone continuation byte, a cut sequence; valid UTF-8 is kept */
+	expect_errors("jobs = \"\xc2\x9b" "1\x80" "2\xe2\x82" "über\"\n" ROLE_WEB,
+		      "1: jobs '\\xc2\\x9b1\\x802\\xe2\\x82über' must be a whole number from 0 to 256 "
+		      "(0 = one per CPU)", NO_MORE_ERRORS);
+	ck_assert_ptr_null(config_load_buffer("jobs = x\n" ROLE_WEB, "a\x1b" "b.conf", &errors));
+	assert_list(&errors, "a\\x1bb.conf:1: jobs 'x' must be a whole number from 0 to 256 (0 = one per CPU)",
+		    END_OF_LIST);
+	strlist_free(&errors);
+}
+END_TEST
+
+START_TEST(test_err_sorted_by_line_with_syntax_errors)
+{
+	unsetenv("ROTD_TEST_UNSET");
+	/* found in the order 4, 8 (the scan), 1, 10 (the parse) */
+	expect_errors("jobs = x\n" HEAD LOGS "  size = 15 MB\n" ADIR END
+		      "docker {\n  socket = ${ROTD_TEST_UNSET}\n}\nbogus = 1\n",
+		      "1: jobs 'x' must be a whole number from 0 to 256 (0 = one per CPU)",
+		      "4: role web: size = 15 MB: write sizes without a space, e.g. 15M (or \"15M\")",
+		      "8: ${ROTD_TEST_UNSET} is not set in rotd's environment",
+		      "10: no such option 'bogus'", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_same_line_in_order)
+{
+	expect_errors(HEAD "  logs = {/var/log/my app*.log}\n" SIZE ADIR END,
+		      "2: '*' outside quotes is lost by the parser; put patterns in double quotes, "
+		      "e.g. \"/var/log/app/*.log\"",
+		      "2: role web: logs item /var/log/my app*.log: put an item with spaces in double quotes, "
+		      "e.g. \"/var/log/my app*.log\"", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_nothing_after_a_syntax_error)
+{
+	/* the parse stops at line 1: an unquoted '*' and an unset variable after it
+	 * are not reported */
+	unsetenv("ROTD_TEST_UNSET");
+	expect_errors("bogus = 1\n" HEAD "  logs = {/var/log/*.log}\n  size = ${ROTD_TEST_UNSET}\n" ADIR END,
+		      "1: no such option 'bogus'", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_binary_garbage)
+{
+	/* the start of an ELF file without its NUL bytes: one line, escaped */
+	expect_errors("\x7f" "ELF\x02\x01\x01\x03>\x01\xd0" "a@pG\x02@8\n*\n${X}\n\"\xff\n",
+		      "1: no such option '\\x7fELF\\x02\\x01\\x01\\x03>\\x01\\xd0" "a@pG\\x02@8'", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_too_many_errors)
+{
+	size_t n = 150;
+	char *text = malloc(n * 16 + sizeof(ROLE_WEB));
+	struct strlist errors = STRLIST_INIT;
+
+	ck_assert_ptr_nonnull(text);
+	strcpy(text, ROLE_WEB);
+	for (size_t i = 0; i < n; i++)
+		strcat(text, "jobs = x\n");
+	ck_assert_ptr_null(config_load_buffer(text, "many.conf", &errors));
+	ck_assert_uint_eq(errors.n, 101);
+	ck_assert_str_eq(errors.v[0], "many.conf:6: jobs 'x' must be a whole number from 0 to 256 (0 = one per CPU)");
+	ck_assert_str_eq(errors.v[99], "many.conf:56: 'jobs' is already set on line 55");
+	ck_assert_str_eq(errors.v[100], "many.conf: and 199 more errors; is this the right file?");
+	strlist_free(&errors);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_err_unterminated_string)
+{
+	expect_errors(ROLE_WEB "jobs = \"abc\n", "6: the string \"abc... is never closed (missing the closing \")",
+		      NO_MORE_ERRORS);
+	/* the role it is in is not checked: the file ends inside the string */
+	expect_errors(HEAD LOGS "  size = \"20M\n" ADIR END,
+		      "3: the string \"20M... is never closed (missing the closing \")", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_unclosed_comment_in_a_section)
+{
+	expect_errors(HEAD LOGS "  /* size = 20M\n" ADIR END, "3: comment '/*' is never closed with '*/'",
+		      NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_bad_escapes)
+{
+	static const char *const escapes[] = { "\\9", "\\08", "\\1234", "\\777" };
+	char text[256], want[256];
+
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		snprintf(text, sizeof(text), "%sjobs = \"%s\"\n", ROLE_WEB, escapes[i]);
+		snprintf(want, sizeof(want), "6: '%s' in a string is not an escape; write a backslash as \\\\",
+			 escapes[i]);
+		expect_errors(text, want, NO_MORE_ERRORS);
+	}
+}
+END_TEST
+
+/* 100 KB of x. New string. */
+static char *long_word(void)
+{
+	char *w = malloc(100 * 1024 + 1);
+
+	ck_assert_ptr_nonnull(w);
+	memset(w, 'x', 100 * 1024);
+	w[100 * 1024] = '\0';
+	return w;
+}
+
+#define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+START_TEST(test_err_100k_line)
+{
+	char *w = long_word();
+	char *text = malloc(strlen(w) + 256);
+
+	ck_assert_ptr_nonnull(text);
+	sprintf(text, "%sjobs = %s\n", ROLE_WEB, w);
+	expect_errors(text, "6: jobs '" X64 "...' must be a whole number from 0 to 256 (0 = one per CPU)",
+		      NO_MORE_ERRORS);
+	sprintf(text, "%s%s = 1\n", ROLE_WEB, w);
+	expect_errors(text, "6: no such option '" X64 "...'", NO_MORE_ERRORS);
+	sprintf(text, "%s  logs = {\"%s\"}\n%s%s%s", HEAD, w, SIZE, ADIR, END);
+	expect_errors(text, "2: role web: logs '" X64 "...' must be an absolute path inside the container "
+		      "(e.g. /var/log/app/*.log)", NO_MORE_ERRORS);
+	sprintf(text, "# %s\n%s", w, ROLE_WEB);
+	config_free(expect_ok(text));
+	free(text);
+	free(w);
+}
+END_TEST
+
+START_TEST(test_err_number_out_of_range)
+{
+	expect_errors("jobs = 99999999999999999999\n" ROLE_WEB,
+		      "1: jobs '99999999999999999999' must be a whole number from 0 to 256 (0 = one per CPU)",
+		      NO_MORE_ERRORS);
+	expect_errors(ROLE_WEB "webhook {\n  rate = 601\n}\n",
+		      "7: webhook: rate '601' must be a whole number of requests per minute from 1 to 600", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_top_level_option_twice)
+{
+	expect_errors("jobs = 1\n" ROLE_WEB "jobs = 2\n", "7: 'jobs' is already set on line 1", NO_MORE_ERRORS);
+}
+END_TEST
+
+START_TEST(test_err_option_path)
+{
+	/* libconfuse would read it as docker { socket = /x } */
+	expect_errors("docker|socket = /x\n" ROLE_WEB,
+		      "1: no such option 'docker|socket'; write an option inside its section, "
+		      "e.g. docker { socket = ... }", NO_MORE_ERRORS);
 }
 END_TEST
 
@@ -2297,13 +2886,35 @@ START_TEST(test_err_retention_options_out_of_place)
 }
 END_TEST
 
+/* rotd status finds the status file in a file the parser refuses. */
+START_TEST(test_status_file_of_a_broken_file)
+{
+	const char *path = unit_write_temp("broken-status.conf",
+					   "interval = 3 parsecs\n  status-file = \"/run/x/one.json\"\n"
+					   "status-file = /run/y/two.json # the last one wins\nrole web {\n");
+	char *got = config_status_file(path);
+
+	ck_assert_str_eq(got, "/run/y/two.json");
+	free(got);
+	path = unit_write_temp("no-status.conf", "interval = 3 parsecs\nstatus-file = relative.json\n");
+	got = config_status_file(path);
+	ck_assert_str_eq(got, "/run/rotd/status.json");
+	free(got);
+	got = config_status_file("/nonexistent/rotd.conf");
+	ck_assert_str_eq(got, "/run/rotd/status.json");
+	free(got);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *ok = tcase_create("accepted");
 	TCase *bad = tcase_create("rejected");
+	TCase *input = tcase_create("bad input");
 
 	tcase_add_test(ok, test_shipped_conf_loads);
+	tcase_add_test(ok, test_status_file_of_a_broken_file);
 	tcase_add_test(ok, test_shipped_roles_in_order);
 	tcase_add_test(ok, test_shipped_whatsapp_policies);
 	tcase_add_test(ok, test_shipped_log_policies);
@@ -2500,5 +3111,47 @@ Suite *unit_suite(void)
 	tcase_add_test(bad, test_err_gc_unknown_option);
 	tcase_add_test(bad, test_err_cleanup_gc_errors_in_order);
 	suite_add_tcase(s, bad);
+	tcase_add_test(input, test_err_config_is_a_fifo);
+	tcase_add_test(input, test_err_config_is_a_device_or_folder);
+	tcase_add_test(input, test_err_config_is_a_socket);
+	tcase_add_test(input, test_err_config_too_large);
+	tcase_add_test(input, test_config_of_1_mib_accepted);
+	tcase_add_test(input, test_err_timezone_unknown);
+	tcase_add_test(input, test_err_timezone_not_a_name);
+	tcase_add_test(input, test_timezone_names_accepted);
+	tcase_add_test(input, test_err_timezone_folder_or_not_tzif);
+	tcase_add_test(input, test_err_size_with_space);
+	tcase_add_test(input, test_err_duration_with_space);
+	tcase_add_test(input, test_err_other_values_with_space);
+	tcase_add_test(input, test_err_list_item_with_space);
+	tcase_add_test(input, test_statements_on_one_line_accepted);
+	tcase_add_test(input, test_err_missing_brace_before_next_section);
+	tcase_add_test(input, test_err_missing_brace_others_still_reported);
+	tcase_add_test(input, test_err_missing_brace_of_inner_section);
+	tcase_add_test(input, test_err_missing_braces_at_the_end);
+	tcase_add_test(input, test_err_list_missing_brace_or_comma);
+	tcase_add_test(input, test_err_section_in_the_wrong_place);
+	tcase_add_test(input, test_err_unknown_section);
+	tcase_add_test(input, test_err_deeply_nested);
+	tcase_add_test(input, test_err_unset_variable);
+	tcase_add_test(input, test_variables_set_or_with_default_accepted);
+	tcase_add_test(input, test_err_variable_joined_to_text);
+	tcase_add_test(input, test_err_variable_never_closed);
+	tcase_add_test(input, test_bom_accepted);
+	tcase_add_test(input, test_crlf_accepted);
+	tcase_add_test(input, test_err_control_bytes_escaped);
+	tcase_add_test(input, test_err_sorted_by_line_with_syntax_errors);
+	tcase_add_test(input, test_err_same_line_in_order);
+	tcase_add_test(input, test_err_nothing_after_a_syntax_error);
+	tcase_add_test(input, test_err_binary_garbage);
+	tcase_add_test(input, test_err_too_many_errors);
+	tcase_add_test(input, test_err_unterminated_string);
+	tcase_add_test(input, test_err_unclosed_comment_in_a_section);
+	tcase_add_test(input, test_err_bad_escapes);
+	tcase_add_test(input, test_err_100k_line);
+	tcase_add_test(input, test_err_number_out_of_range);
+	tcase_add_test(input, test_err_top_level_option_twice);
+	tcase_add_test(input, test_err_option_path);
+	suite_add_tcase(s, input);
 	return s;
 }

@@ -178,6 +178,174 @@ START_TEST(json_fields)
 }
 END_TEST
 
+#define MiB (UINT64_C(1) << 20)
+
+static struct progress_entry in_progress[] = {
+	{ (char *)"rotating", (char *)"biz_wacore1_1", (char *)"/usr/local/waent/logs/wa.log", 412 * MiB, 894 * MiB,
+	  10.0 },
+	{ (char *)"archiving", (char *)"evil\x1b[2J", (char *)"/var/log/whatsapp/old\n.log", 3 * MiB + MiB / 2,
+	  9 * MiB, 1.0 },
+	{ (char *)"cleanup.sh", (char *)"biz_waweb_1", NULL, 0, 0, 0.2 },
+};
+static const struct progress_snapshot progress = { in_progress, 3 };
+static const struct status_fs above[] = { { "/var/lib/docker (/dev/sdb1)", 91 }, { "/ (/dev/sda1)", 85 } };
+
+/* A snapshot with work in progress, a refused reload and a remediation that fell short. */
+static struct status_snapshot busy_snapshot(pid_t pid, struct status_remediation *rem)
+{
+	struct status_snapshot s = snapshot(pid);
+
+	memset(rem, 0, sizeof(*rem));
+	rem->started = NOW - 600;
+	rem->trigger = "alert";
+	rem->reason = "alert HighDiskUsage for host:/";
+	rem->freed = 310 * (int64_t)MiB;
+	rem->reached_low = 0;
+	rem->low_pct = 80;
+	rem->above = above;
+	rem->n_above = 2;
+	s.progress = &progress;
+	s.config_read = NOW - 2 * 3600;
+	s.reload_refused = NOW - 50 * 60;
+	s.reload_error = "/etc/rotd/rotd.conf:14: interval: '3 parsecs' is not a duration";
+	s.reload_errors = 3;
+	s.last_remediation = rem;
+	return s;
+}
+
+START_TEST(json_new_fields)
+{
+	struct status_remediation rem;
+	struct status_snapshot s = snapshot(1234);
+	json_t *j, *p, *o;
+
+	/* None of them yet: stable empty values. */
+	j = status_to_json(&s);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "progress")), 0);
+	ck_assert(json_is_array(json_object_get(j, "progress")));
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "config_read")), 0);
+	ck_assert(json_is_null(json_object_get(j, "reload")));
+	ck_assert(json_is_null(json_object_get(j, "last_remediation")));
+	json_decref(j);
+
+	s = busy_snapshot(1234, &rem);
+	j = status_to_json(&s);
+	/* The fields that were there stay as they were. */
+	ck_assert_str_eq(json_string_value(json_object_get(j, "config")), "/etc/rotd/rotd.conf");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "activity"), "what")), "pass");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "config_read")), NOW - 2 * 3600);
+
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "progress")), 3);
+	p = json_array_get(json_object_get(j, "progress"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "step")), "rotating");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "container")), "biz_wacore1_1");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "path")), "/usr/local/waent/logs/wa.log");
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "done_bytes")), 412 * MiB);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "total_bytes")), 894 * MiB);
+	ck_assert(json_real_value(json_object_get(p, "seconds")) == 10.0);
+	ck_assert(json_real_value(json_object_get(p, "bytes_per_second")) == 41.2 * MiB);
+	p = json_array_get(json_object_get(j, "progress"), 2);
+	ck_assert(json_is_null(json_object_get(p, "path")));
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "total_bytes")), 0);
+	ck_assert(json_real_value(json_object_get(p, "bytes_per_second")) == 0.0);
+
+	o = json_object_get(j, "reload");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "refused_at")), NOW - 50 * 60);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "error")),
+			 "/etc/rotd/rotd.conf:14: interval: '3 parsecs' is not a duration");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "errors")), 3);
+
+	o = json_object_get(j, "last_remediation");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "started")), NOW - 600);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "trigger")), "alert");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "reason")), "alert HighDiskUsage for host:/");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "freed_bytes")), 310 * MiB);
+	ck_assert(json_is_false(json_object_get(o, "reached_low")));
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "low_percent")), 80);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "above_low")), 2);
+	p = json_array_get(json_object_get(o, "above_low"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "filesystem")), "/var/lib/docker (/dev/sdb1)");
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "used_percent")), 91);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(show_progress_reload_and_remediation)
+{
+	struct status_remediation rem;
+	struct status_snapshot s = busy_snapshot(getpid(), &rem);
+	char *path = write_snapshot(&s), *text;
+	int rc;
+
+	text = show(path, 0, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(text, "  now:        pass since 10:02:03 UTC (biz_waweb_1)\n"
+				   "  progress:   rotating biz_wacore1_1:/usr/local/waent/logs/wa.log: 412 of 894 MiB, "
+				   "41.2 MiB/s, 12s left\n"
+				   "              archiving evil\\x1b[2J:/var/log/whatsapp/old\\x0a.log: 3.5 of 9.0 MiB, "
+				   "3.5 MiB/s, 2s left\n"
+				   "              cleanup.sh biz_waweb_1\n"
+				   "  engine:     connected, API 1.47\n") != NULL,
+		      "%s", text);
+	ck_assert_msg(strstr(text, "  config:     /etc/rotd/rotd.conf (read at 08:02:03 UTC)\n"
+				   "  reload:     refused at 09:12:03 UTC: /etc/rotd/rotd.conf:14: interval: '3 parsecs' is "
+				   "not a duration; still running with the config read at 08:02:03 UTC (and 2 more errors; "
+				   "rotd --check-config lists them)\n") != NULL,
+		      "%s", text);
+	ck_assert_msg(strstr(text, "  remediated: 09:52:03 UTC (alert HighDiskUsage for host:/): freed 310.0 MiB; still "
+				   "above 80%: /var/lib/docker (/dev/sdb1) 91%, / (/dev/sda1) 85%\n") != NULL,
+		      "%s", text);
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	free(text);
+
+	/* A watermark pass that reached low, one reload error, nothing in progress. */
+	rem.reason = NULL;
+	rem.trigger = "watermark";
+	rem.reached_low = 1;
+	rem.n_above = 0;
+	s.reload_errors = 1;
+	s.progress = NULL;
+	s.activity = "idle";
+	s.activity_detail = NULL;
+	remove_snapshot(path);
+	path = write_snapshot(&s);
+	text = show(path, 0, &rc);
+	ck_assert_msg(strstr(text, "  remediated: 09:52:03 UTC (watermark): freed 310.0 MiB; every filesystem is under "
+				   "80%\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "still running with the config read at 08:02:03 UTC\n") != NULL, "%s", text);
+	ck_assert_ptr_null(strstr(text, "progress:"));
+	free(text);
+
+	/* No refused reload, no remediation: no such lines. */
+	s.reload_refused = 0;
+	s.last_remediation = NULL;
+	remove_snapshot(path);
+	path = write_snapshot(&s);
+	text = show(path, 0, &rc);
+	ck_assert_ptr_null(strstr(text, "reload:"));
+	ck_assert_ptr_null(strstr(text, "remediated:"));
+	free(text);
+
+	/* --json carries them, with "running" added. */
+	s.last_remediation = &rem;
+	remove_snapshot(path);
+	path = write_snapshot(&s);
+	text = show(path, 1, &rc);
+	{
+		json_error_t jerr;
+		json_t *j = json_loads(text, 0, &jerr);
+
+		ck_assert_msg(j != NULL, "%s", jerr.text);
+		ck_assert(json_is_true(json_object_get(j, "running")));
+		ck_assert(json_is_true(json_object_get(json_object_get(j, "last_remediation"), "reached_low")));
+		ck_assert(json_is_null(json_object_get(j, "reload")));
+		json_decref(j);
+	}
+	free(text);
+	remove_snapshot(path);
+}
+END_TEST
+
 START_TEST(write_creates_folder_and_reads_back)
 {
 	struct status_snapshot s = snapshot(1234);
@@ -380,6 +548,8 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("status file");
 
 	tcase_add_test(tc, json_fields);
+	tcase_add_test(tc, json_new_fields);
+	tcase_add_test(tc, show_progress_reload_and_remediation);
 	tcase_add_test(tc, write_creates_folder_and_reads_back);
 	tcase_add_test(tc, write_failure_names_the_path);
 	tcase_add_test(tc, show_running);

@@ -19,8 +19,15 @@ case $text in
 *secret.log*) tap_result 1 "a log folder symlinked to a host path is not followed" ;;
 *) tap_result 0 "a log folder symlinked to a host path is not followed" ;;
 esac
+# stdout and stderr share the output here: the error is said once, where it
+# happened, and the report marks it under its container.
 tap_like "that folder is refused and named" "$text" \
-	'^    error: /usr/local/waent/logs/\*\.log: a folder on the way is a symlink or not a folder: refused$'
+	'^rotd: container biz-master1-1: /usr/local/waent/logs/\*\.log: a folder on the way is a symlink or not a folder: refused$'
+tap_is "and named once, though the log and the report share the output" \
+	"$(printf '%s\n' "$text" | grep -c 'a folder on the way is a symlink or not a folder: refused')" 1
+tap_like "the report marks it under its container" "$(printf '%s\n' "$text" | sed -n '/^biz-master1-1  /,/^$/p')" \
+	'^    1 error, logged above$'
+tap_like "and its header counts it as the exit code does" "$text" '^exit 1: 1 failure \(1 container\)$'
 tap_is "host sentinel files are unchanged" "$(sha256sum "$sentinel/secret.log" /etc/shadow 2>/dev/null)" "$sum_before"
 
 engine_docker exec biz_waweb_1 rm -f /var/log/whatsapp/pipe.log /var/log/whatsapp/shadow.log /var/log/whatsapp/linked.log

@@ -110,7 +110,21 @@ ln -s / "$m/incoming/root"
 before=$(cd "$sentinel" && ls -lA --time-style=full-iso . && sha256sum old.jpg)
 
 dry=$("$ROTD" --config "$mconf" --now --dry-run --container biz_media_1 --container biz_media_2 2>&1)
-tap_like "the dry run lists what would go" "$dry" 'would prune /usr/local/wamedia/outgoing/2026/10/old\.jpg'
+tap_like "nothing comes before the dry run's header" "$(printf '%s\n' "$dry" | head -n 1)" \
+	'^dry run: nothing changed\. engine unix://'
+tap_like "the dry run sums what would go per volume" "$dry" \
+	'^  media volume:mediaShared \(via biz_media_1\): would prune 2 files \(44 B\); 3 younger files kept; 3 entries skipped$'
+tap_like "and per rule, with the files' mtime" "$dry" \
+	'^    rule outgoing \(older than 30d\): 1 file \(25 B\), modified [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC$'
+tap_like "the floor (7d) wins over a younger rule age" "$dry" '^    rule incoming \(older than 1w\): 1 file \(19 B\), modified '
+tap_like "the dry run lists what would go" "$dry" '^      /usr/local/wamedia/outgoing/2026/10/old\.jpg$'
+vdry=$("$ROTD" -v --config "$mconf" --now --dry-run --container biz_media_1 --container biz_media_2 2>&1 >/dev/null)
+tap_like "with -v each file that would go is logged" "$vdry" \
+	'^rotd: media volume:mediaShared rule incoming: would prune /usr/local/wamedia/incoming/x/old\.bin \(19 B, modified '
+jdry=$("$ROTD" --config "$mconf" --now --dry-run --json --container biz_media_1 --container biz_media_2 2>/dev/null)
+tap_is "the JSON lists each rule's paths and says the list is whole" \
+	"$(printf '%s' "$jdry" | jq -c '[.jobs.media[0].rules[] | {name, files, paths, paths_capped}]')" \
+	'[{"name":"outgoing","files":1,"paths":["/usr/local/wamedia/outgoing/2026/10/old.jpg"],"paths_capped":false},{"name":"incoming","files":1,"paths":["/usr/local/wamedia/incoming/x/old.bin"],"paths_capped":false}]'
 tap_is "and removes nothing" "$(test -e "$m/outgoing/2026/10/old.jpg"; echo $?)" 0
 json=$("$ROTD" --config "$mconf" --now --json --container biz_media_1 --container biz_media_2 2>"$ENGINE_DIR/stderr")
 tap_is "a media pass exits 0" "$?" 0

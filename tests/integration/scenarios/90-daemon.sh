@@ -123,6 +123,11 @@ kill -0 "$daemon" 2>/dev/null
 tap_is "the daemon is still running" "$?" 0
 grep -q '^RELOADING=1' "$nlog"
 tap_is "it told systemd RELOADING=1" "$?" 0
+st_out=$("$ROTD" --config "$dconf" status 2>&1)
+tap_is "rotd status works with the broken file on disk (exit 0: running)" "$?" 0
+tap_like "it says the file has errors and reads the status file anyway" "$st_out" \
+	"^rotd: $dconf has [0-9]+ errors? \(rotd --check-config lists them\); reading the status file "
+tap_like "rotd status shows the refused reload with its first error" "$st_out" "reload: +refused at .*$dconf:$bad_line: "
 sed 's/^interval = .*/interval = 2s/' "$dconf.good" >"$dconf"
 kill -HUP "$daemon"
 wait_for 10 grep -q "configuration reloaded from $dconf" "$dlog"
@@ -135,6 +140,10 @@ tap_is "the daemon starts compressing 400 MB" "$?" 0
 err=$("$ROTD" --config "$dconf" --now --rotate-only --container biz_wacore_1 2>&1 >/dev/null)
 tap_is "rotd --now while the daemon is mid-pass exits 4 after lock-wait" "$?" 4
 tap_like "and says so" "$err" 'another rotd pass still holds .* after 1 s'
+wait_for 10 grep -q '^STATUS=rotating .*web\.log: [0-9.]* of [0-9.]* MiB' "$nlog"
+tap_is "STATUS= shows the file in progress and its bytes done of total" "$?" 0
+tap_like "rotd status shows the same progress" "$("$ROTD" --config "$dconf" status 2>&1)" \
+	'progress: +rotating biz_waweb_1:/var/log/whatsapp/web\.log: [0-9.]+ of [0-9.]+ MiB'
 
 # --- SIGTERM during the large compression --------------------------------------
 sleep 1
@@ -145,6 +154,7 @@ wait "$daemon"
 tap_is "SIGTERM during a large compression exits 0" "$?" 0
 tap_like "within stop-timeout (2 s) and a margin" "$(($(date +%s) - t0))" '^[0-5]$'
 tap_like "the compression was abandoned, not half-written" "$(cat "$dlog")" 'abandoned after [0-9]+ of [0-9]+ bytes: rotd is stopping'
+tap_like "the stop was acknowledged at once, naming the file in progress" "$(cat "$dlog")" 'stopping: finishing biz_waweb_1:/var/log/whatsapp/web\.log \('
 tap_is "the source log is whole" "$(stat -c %s "$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log")" "$size_before"
 stray=$(find "$(ctr_root biz_waweb_1)/var/log/whatsapp" -name '.rotd*' | wc -l)
 tap_is "no temp or journal files are left" "$stray" 0
