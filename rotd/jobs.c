@@ -115,14 +115,7 @@ static void add_rule_result(struct media_result *sum, struct media_rule_sum *rs,
 	rs->kept_young = one->kept_young;
 	rs->skipped = one->skipped;
 	rs->n_errors = one->n_errors;
-	sum->files += one->files;
-	sum->bytes += one->bytes;
-	sum->dirs += one->dirs;
-	sum->kept_young += one->kept_young;
-	sum->skipped += one->skipped;
-	sum->n_errors += one->n_errors;
-	for (size_t e = 0; e < one->errors.n && sum->errors.n < MEDIA_MAX_ERRORS; e++)
-		strlist_add(&sum->errors, one->errors.v[e]);
+	media_result_add(sum, one);
 	media_result_free(one);
 }
 

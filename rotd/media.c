@@ -592,6 +592,18 @@ int media_relieve(const struct ctrfs *fs, const char *root, uint64_t floor, time
 	return 0;
 }
 
+void media_result_add(struct media_result *sum, const struct media_result *one)
+{
+	sum->files += one->files;
+	sum->bytes += one->bytes;
+	sum->dirs += one->dirs;
+	sum->kept_young += one->kept_young;
+	sum->skipped += one->skipped;
+	sum->n_errors += one->n_errors;
+	for (size_t e = 0; e < one->errors.n && sum->errors.n < MEDIA_MAX_ERRORS; e++)
+		strlist_add(&sum->errors, one->errors.v[e]);
+}
+
 void media_result_free(struct media_result *r)
 {
 	if (r == NULL)

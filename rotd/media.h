@@ -61,6 +61,9 @@ typedef int (*media_enough_fn)(void *arg);
 int media_relieve(const struct ctrfs *fs, const char *root, uint64_t floor, time_t now, uint64_t want_bytes,
 		  media_enough_fn enough, void *arg, struct media_result *out);
 
+/* Adds one's counts and errors (up to MEDIA_MAX_ERRORS in all) to sum. */
+void media_result_add(struct media_result *sum, const struct media_result *one);
+
 /* Frees what r owns. */
 void media_result_free(struct media_result *r);
 

@@ -324,18 +324,6 @@ static int media_enough(void *arg)
 	return fsusage_pct(&u) <= x->r->low || shutdown_requested();
 }
 
-static void add_media_result(struct media_result *sum, struct media_result *one)
-{
-	sum->files += one->files;
-	sum->bytes += one->bytes;
-	sum->dirs += one->dirs;
-	sum->kept_young += one->kept_young;
-	sum->skipped += one->skipped;
-	sum->n_errors += one->n_errors;
-	for (size_t e = 0; e < one->errors.n && sum->errors.n < MEDIA_MAX_ERRORS; e++)
-		strlist_add(&sum->errors, one->errors.v[e]);
-}
-
 static void run_media(struct remedy *r, const struct rotd_config *cfg, time_t now)
 {
 	char floor[32], bytes[32];
@@ -357,7 +345,7 @@ static void run_media(struct remedy *r, const struct rotd_config *cfg, time_t no
 		progress_end();
 		for (size_t e = 0; e < one.errors.n; e++)
 			fail(r, "media %s (via %s): %s", v->key, c->ctr->name, one.errors.v[e]);
-		add_media_result(&r->media, &one);
+		media_result_add(&r->media, &one);
 		add_step(r, measure_again(r), "oldest media first in %s (via %s), none younger than %s: %ju file%s, %s",
 			 v->key, c->ctr->name, units_format_duration(cfg->media_floor, floor, sizeof(floor)),
 			 (uintmax_t)one.files, one.files == 1 ? "" : "s", units_format_size(one.bytes, bytes, sizeof(bytes)));
