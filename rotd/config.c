@@ -377,15 +377,17 @@ static int check_env_ref(struct scan *s, size_t from, size_t to, int line)
 {
 	char *name = xstrndup(s->t + from, to - from);
 	char *colon = strchr(name, ':');
-	char buf[SHOWN_BUF];
 	int unset;
 
 	if (colon != NULL && colon[1] == '-')
 		unset = 0;
 	else
 		unset = getenv(name) == NULL;
-	if (unset)
+	if (unset) {
+		char buf[SHOWN_BUF];
+
 		add_error(s->ctx, line, "${%s} is not set in rotd's environment", shown(name, buf, sizeof(buf)));
+	}
 	free(name);
 	return unset;
 }
@@ -932,8 +934,8 @@ static int not_here(struct scan *s, size_t i, const char *name, long *missing)
 	const struct token *k = &s->toks[i];
 	struct frame *f = top(s);
 	cfg_opt_t *opt = NULL;
-	char home[64], known[256];
-	size_t d = s->depth - 1, n = 0;
+	char home[64];
+	size_t d = s->depth - 1;
 
 	while (d > 0 && opt == NULL)
 		opt = find_opt(s->frames[--d].opts, name);
@@ -953,6 +955,9 @@ static int not_here(struct scan *s, size_t i, const char *name, long *missing)
 			add_syntax_error(s->ctx, k->line, "%sa '%s' section goes %s, not inside %s", f->label, name,
 					 home, f->own);
 	} else {
+		char known[256];
+		size_t n = 0;
+
 		known[0] = '\0';
 		for (cfg_opt_t *o = f->opts; o != NULL && o->name != NULL && n < sizeof(known); o++)
 			if (o->type == CFGT_SEC)
@@ -1648,7 +1653,7 @@ static int on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	struct load_ctx *ctx = current;
 	check_fn *check;
 	const char *why;
-	char label[256], buf[SHOWN_BUF];
+	char label[256];
 	int earlier;
 
 	*(const char **)result = value;
@@ -1665,9 +1670,12 @@ static int on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	/* a value the scan has reported ("15 MB", an unset ${NAME}) is not checked again */
 	check = is_value_line(ctx, cfg->line) ? NULL : find_check(cfg, opt->name);
 	why = check != NULL ? check(value) : NULL;
-	if (why != NULL)
+	if (why != NULL) {
+		char buf[SHOWN_BUF];
+
 		add_error(ctx, cfg->line, "%s%s '%s' %s", section_label(ctx, cfg, label, sizeof(label)),
 			  opt->name, shown(value, buf, sizeof(buf)), why);
+	}
 	return 0;
 }
 
@@ -2126,9 +2134,10 @@ static int on_plain_end(cfg_t *parent, cfg_opt_t *opt)
 static void confuse_message(char *msg, size_t len, const char *fmt, va_list ap)
 {
 	const char *s = strstr(fmt, "%s");
-	char buf[SHOWN_BUF];
 
 	if (s != NULL && strchr(fmt, '%') == s && strchr(s + 2, '%') == NULL) {
+		char buf[SHOWN_BUF];
+
 		shown(va_arg(ap, const char *), buf, sizeof(buf));
 		snprintf(msg, len, "%.*s%s%s", (int)(s - fmt), fmt, buf, s + 2);
 		return;
@@ -2140,12 +2149,13 @@ static void confuse_message(char *msg, size_t len, const char *fmt, va_list ap)
 static void on_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct load_ctx *ctx = current;
-	char label[256], msg[512], buf[SHOWN_BUF];
+	char label[256], msg[512];
 
 	if (ctx == NULL || (ctx->quiet_line != 0 && cfg->line >= ctx->quiet_line))
 		return;
 	section_label(ctx, cfg, label, sizeof(label));
 	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
+		char buf[SHOWN_BUF];
 		const char *raw = va_arg(ap, const char *);
 		const char *title = shown(raw, buf, sizeof(buf));
 		const char *kind = cfg == ctx->root ? "role" : "rule";
@@ -2751,7 +2761,6 @@ char *config_status_file(const char *path)
 	 * the top level; the last one wins, as libconfuse would have it. */
 	for (char *line = text; line != NULL && *line != '\0';) {
 		char *end = strchr(line, '\n'), *p = line;
-		size_t n;
 
 		if (end != NULL)
 			*end = '\0';
@@ -2760,6 +2769,8 @@ char *config_status_file(const char *path)
 			p += 11;
 			p += strspn(p, " \t");
 			if (*p == '=') {
+				size_t n;
+
 				p++;
 				p += strspn(p, " \t");
 				if (*p == '"') {

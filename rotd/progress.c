@@ -341,7 +341,7 @@ static char *console_text(const struct progress_snapshot *s, int base_only)
 	uint64_t done = 0, total = 0;
 	double rate = 0.0, eta = -1.0;
 	size_t n = 0;
-	char amount[64], r[32], t[32], *what, *out;
+	char amount[64], *what, *out;
 	int rates_known = 1;
 
 	for (size_t i = 0; i < s->n; i++) {
@@ -368,11 +368,14 @@ static char *console_text(const struct progress_snapshot *s, int base_only)
 		return NULL;
 	what = n == 1 ? subject(one, 1, base_only) : xasprintf("%s %zu files", step, n);
 	progress_format_amount(done, total, amount, sizeof(amount));
-	if (rate > 0 && rates_known)
+	if (rate > 0 && rates_known) {
+		char r[32], t[32];
+
 		out = xasprintf("%s: %s, %s, ETA %s", what, amount, progress_format_rate(rate, r, sizeof(r)),
 				progress_format_eta(eta, t, sizeof(t)));
-	else
+	} else {
 		out = xasprintf("%s: %s", what, amount);
+	}
 	free(what);
 	return out;
 }
@@ -393,12 +396,14 @@ char *progress_console_line(const struct progress_snapshot *s, size_t width)
 char *progress_stop_line(const struct progress_snapshot *s, unsigned grace, const char *hint)
 {
 	const struct progress_entry *e = progress_main(s);
-	char amount[64], more[32] = "", extra[48] = "", *what, *line, *out;
+	char *line, *out;
 
 	if (e == NULL) {
 		line = xstrdup("stopping on request");
 	} else {
-		what = subject(e, e->path == NULL, 0);
+		char amount[64], more[32] = "", extra[48] = "";
+		char *what = subject(e, e->path == NULL, 0);
+
 		progress_format_amount(e->done, e->total, amount, sizeof(amount));
 		if (grace > 0)
 			snprintf(more, sizeof(more), "up to %u s more", grace);

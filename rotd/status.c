@@ -276,7 +276,7 @@ static void print_progress(FILE *out, json_t *root)
 	json_array_foreach(list, i, p) {
 		struct progress_entry e;
 		double rate;
-		char r[32], t[32], *what;
+		char *what;
 		json_int_t done = json_integer_value(json_object_get(p, "done_bytes"));
 		json_int_t total = json_integer_value(json_object_get(p, "total_bytes"));
 
@@ -296,9 +296,14 @@ static void print_progress(FILE *out, json_t *root)
 		fputs(i == 0 ? "  progress:   " : "              ", out);
 		fputs(what, out);
 		if (rate > 0 && isfinite(rate)) {
+			char r[32];
+
 			fprintf(out, ", %s", progress_format_rate(rate, r, sizeof(r)));
-			if (e.total > e.done)
+			if (e.total > e.done) {
+				char t[32];
+
 				fprintf(out, ", %s left", progress_format_eta((double)(e.total - e.done) / rate, t, sizeof(t)));
+			}
 		}
 		fputc('\n', out);
 		free(what);
@@ -414,16 +419,19 @@ static void print_reload(FILE *out, json_t *root, time_t now)
 	json_t *rl = json_object_get(root, "reload");
 	time_t read_at = get_time(root, "config_read");
 	json_int_t errors = json_integer_value(json_object_get(rl, "errors"));
-	char when[64], then[64];
+	char when[64];
 
 	if (!json_is_object(rl))
 		return;
 	fprintf(out, "  reload:     refused at %s: ", format_time(get_time(rl, "refused_at"), now, 0, when, sizeof(when)));
 	print_escaped(out, get_str(rl, "error") != NULL ? get_str(rl, "error") : "the configuration has errors");
-	if (read_at != 0)
+	if (read_at != 0) {
+		char then[64];
+
 		fprintf(out, "; still running with the config read at %s", format_time(read_at, now, 0, then, sizeof(then)));
-	else
+	} else {
 		fputs("; still running with the config read before", out);
+	}
 	if (errors > 1)
 		fprintf(out, " (and %lld more error%s; rotd --check-config lists them)", (long long)errors - 1,
 			errors == 2 ? "" : "s");
@@ -436,17 +444,20 @@ static void print_remediation(FILE *out, json_t *root, time_t now)
 	const char *why = get_str(r, "reason") != NULL ? get_str(r, "reason") : get_str(r, "trigger");
 	json_int_t freed = json_integer_value(json_object_get(r, "freed_bytes"));
 	json_int_t low = json_integer_value(json_object_get(r, "low_percent"));
-	char when[64], size[32];
+	char when[64];
 	size_t i;
 
 	if (!json_is_object(r))
 		return;
 	fprintf(out, "  remediated: %s (", format_time(get_time(r, "started"), now, 0, when, sizeof(when)));
 	print_escaped(out, why != NULL ? why : "unknown trigger");
-	if (freed > 0)
+	if (freed > 0) {
+		char size[32];
+
 		fprintf(out, "): freed %s; ", units_format_size((uint64_t)freed, size, sizeof(size)));
-	else
+	} else {
 		fputs("): freed nothing; ", out);
+	}
 	if (json_is_true(json_object_get(r, "reached_low"))) {
 		fprintf(out, "every filesystem is under %lld%%\n", (long long)low);
 		return;

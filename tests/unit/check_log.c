@@ -45,9 +45,10 @@ struct sink {
 static void *read_all(void *arg)
 {
 	struct sink *s = arg;
-	ssize_t n;
 
 	for (;;) {
+		ssize_t n;
+
 		if (s->cap - s->len < 65536) {
 			s->cap = s->cap * 2 + 65536;
 			s->buf = realloc(s->buf, s->cap);

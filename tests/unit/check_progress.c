@@ -280,49 +280,58 @@ START_TEST(console_threshold)
 		entry("rotating", "biz_waweb_1", "/var/log/whatsapp/web.log", 32 * MiB, 64 * MiB, 4.0),
 		entry("rotating", "biz_wacore1_1", "/usr/local/waent/logs/wa.log", 400 * MiB, 800 * MiB, 8.0),
 	};
-	struct progress_snapshot s = { v, 1 };
+	/* The same small file once it is just over the threshold, then too early
+	 * for a rate; and as a big file, rotating or archiving, beside v[1]. */
+	struct progress_entry above[1] = {
+		entry("rotating", "biz_waweb_1", "/var/log/whatsapp/web.log", 32 * MiB, PROGRESS_CONSOLE_MIN + 1, 4.0),
+	};
+	struct progress_entry early[1] = {
+		entry("rotating", "biz_waweb_1", "/var/log/whatsapp/web.log", 32 * MiB, PROGRESS_CONSOLE_MIN + 1, 0.1),
+	};
+	struct progress_entry two_big[2] = {
+		entry("rotating", "biz_waweb_1", "/var/log/whatsapp/web.log", 32 * MiB, 96 * MiB, 4.0),
+		v[1],
+	};
+	struct progress_entry two_steps[2] = {
+		entry("archiving", "biz_waweb_1", "/var/log/whatsapp/web.log", 32 * MiB, 96 * MiB, 4.0),
+		v[1],
+	};
+	struct progress_snapshot at_min_s = { v, 1 }, above_s = { above, 1 }, early_s = { early, 1 };
+	struct progress_snapshot small_big_s = { v, 2 }, two_big_s = { two_big, 2 }, two_steps_s = { two_steps, 2 };
+	struct progress_snapshot big_s = { &v[1], 1 };
 	char *line;
 
 	/* 64 MiB exactly: no line. */
-	ck_assert_ptr_null(progress_console_line(&s, 0));
-	v[0].total = PROGRESS_CONSOLE_MIN + 1;
-	line = progress_console_line(&s, 0);
+	ck_assert_ptr_null(progress_console_line(&at_min_s, 0));
+	line = progress_console_line(&above_s, 0);
 	ck_assert_ptr_nonnull(line);
 	ck_assert_str_eq(line, "rotating biz_waweb_1:/var/log/whatsapp/web.log: 32 of 64 MiB, 8.0 MiB/s, ETA 5s");
 	free(line);
 	/* Too early for a rate: no rate, no ETA. */
-	v[0].seconds = 0.1;
-	line = progress_console_line(&s, 0);
+	line = progress_console_line(&early_s, 0);
 	ck_assert_str_eq(line, "rotating biz_waweb_1:/var/log/whatsapp/web.log: 32 of 64 MiB");
 	free(line);
 
 	/* The small file is left out of the sum; the big one alone is named. */
-	v[0].total = 64 * MiB;
-	v[0].seconds = 4.0;
-	s.n = 2;
-	line = progress_console_line(&s, 0);
+	line = progress_console_line(&small_big_s, 0);
 	ck_assert_str_eq(line, "rotating biz_wacore1_1:/usr/local/waent/logs/wa.log: 400 of 800 MiB, 50.0 MiB/s, ETA 8s");
 	free(line);
 	/* Two big ones: summed, the later ETA. */
-	v[0].total = 96 * MiB;
-	line = progress_console_line(&s, 0);
+	line = progress_console_line(&two_big_s, 0);
 	ck_assert_str_eq(line, "rotating 2 files: 432 of 896 MiB, 58.0 MiB/s, ETA 8s");
 	free(line);
-	v[0].step = (char *)"archiving";
-	line = progress_console_line(&s, 0);
+	line = progress_console_line(&two_steps_s, 0);
 	ck_assert_str_eq(line, "compressing 2 files: 432 of 896 MiB, 58.0 MiB/s, ETA 8s");
 	free(line);
 
 	/* Fit to the terminal: the path shortened first, then cut; never wraps. */
-	s.n = 1;
-	v[0] = v[1];
-	line = progress_console_line(&s, 100);
+	line = progress_console_line(&big_s, 100);
 	ck_assert_str_eq(line, "rotating biz_wacore1_1:/usr/local/waent/logs/wa.log: 400 of 800 MiB, 50.0 MiB/s, ETA 8s");
 	free(line);
-	line = progress_console_line(&s, 72);
+	line = progress_console_line(&big_s, 72);
 	ck_assert_str_eq(line, "rotating biz_wacore1_1:.../wa.log: 400 of 800 MiB, 50.0 MiB/s, ETA 8s");
 	free(line);
-	line = progress_console_line(&s, 40);
+	line = progress_console_line(&big_s, 40);
 	ck_assert_uint_eq(strlen(line), 39);
 	free(line);
 }
