@@ -27,7 +27,11 @@ static void run_unit(struct apply_unit *u, time_t now)
 	}
 	if (u->main != NULL) {
 		rotate_run(u->target, u->main, u->dir_fd, now, u->main_outcome);
-		if (u->main_outcome->error)
+		/* A compression abandoned by a stop was asked for: a warning, not an
+		 * error (the source is whole; the next pass does it again). */
+		if (u->main_outcome->error && shutdown_abandon())
+			log_warnx("container %s: %s", u->target->container, u->main_outcome->error);
+		else if (u->main_outcome->error)
 			log_errorx("container %s: %s", u->target->container, u->main_outcome->error);
 		/* Without the new archive, pruning would leave fewer than keep. */
 		if (!u->main_outcome->done) {

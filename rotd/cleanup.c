@@ -14,6 +14,7 @@
 #include "lines.h"
 #include "log.h"
 #include "pool.h"
+#include "shutdown.h"
 #include "xalloc.h"
 
 #define CLEANUP_MAX_LINE 4096
@@ -121,7 +122,13 @@ static void run_one(size_t i, void *arg)
 		t->error = xstrdup(docker_error(d));
 	}
 	docker_free(d);
-	if (t->error)
+	/* A stop that cuts the job short is asked for, not a failure: still
+	 * recorded as not done (it runs again in the next window), but no error. */
+	if (st == DOCKER_ESTOPPED && shutdown_requested())
+		log_warnx("container %s: cleanup: cut short because rotd is stopping; it may still be running in "
+			  "the container and runs again in the next window",
+			  t->container);
+	else if (t->error)
 		log_errorx("container %s: cleanup: %s", t->container, t->error);
 	else if (t->exit_code != 0)
 		log_errorx("container %s: cleanup exited %d", t->container, t->exit_code);

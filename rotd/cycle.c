@@ -108,8 +108,12 @@ void cycle_record(struct metrics *m, const struct cycle *c)
 	if (c->pass.dry_run)
 		return;
 	metrics_record_pass(m, &c->pass, c->ran_jobs ? &c->jobs : NULL, c->started, c->seconds, c->exit_code);
-	if (c->ran_remedy)
+	if (c->ran_remedy) {
 		metrics_record_remedy(m, &c->remedy, c->started + (time_t)c->seconds);
+		/* remedy_begin kept the daemon's memory (NULL for rotd --now), which
+		 * remedy_remember brought up to date at the end of cycle_run. */
+		metrics_record_filesystems(m, &c->remedy, c->remedy.memory);
+	}
 }
 
 void cycle_free(struct cycle *c)

@@ -68,8 +68,9 @@ json_t *cycle_report_json(const struct cycle *c);
 /* One line for logs and the status: "3 containers, 2 files archived (...)". New string. */
 char *cycle_summary(const struct cycle *c);
 
-/* Adds c to m: the pass and its jobs with c's exit code, and the emergency pass
- * when one had work. */
+/* Adds c to m: the pass and its jobs with c's exit code, the emergency pass
+ * when one had work, and the filesystems gauges (measured, above low, short of
+ * low) when it measured. */
 void cycle_record(struct metrics *m, const struct cycle *c);
 
 /* Frees what c owns. */

@@ -39,6 +39,7 @@
 #define JOBS_RETRY_S (15 * 60)   /* failed off-peak jobs: try again this much later in the window */
 #define METRICS_MAX_BODY 0       /* /metrics takes no body */
 #define WEBHOOK_MAX_BODY (1024 * 1024)
+#define ALERT_SETTLE_S 10        /* alerts just after an emergency pass wait this long for theirs */
 
 struct daemon {
 	const char *config_path;
@@ -65,6 +66,10 @@ struct daemon {
 	char *hook_listen;
 	pthread_mutex_t alert_lock;
 	char *alert_reason;            /* a remediation an alert asked for, not yet run; guarded */
+	unsigned alert_requests;       /* requests coalesced into it, the first included; guarded */
+	size_t alert_alerts;           /* the matching firing alerts in them; guarded */
+	long alert_not_before;         /* monotonic: the loop's; an emergency pass just ended, so the
+	                                  next one alerts ask for waits until then, coalescing */
 	pthread_mutex_t published_lock;
 	char *published;               /* the metrics text /metrics serves */
 	char *metrics_problem;         /* the last metrics-file error, logged once */
@@ -383,28 +388,87 @@ static void wake_loop(void)
 	}
 }
 
-/* From the HTTP thread: remember the request and wake the loop. */
-static void on_alert(const char *why, void *arg)
+/* From the HTTP thread, with the webhook's lock held: a request for an
+ * emergency pass joins the one already asked for and not started yet, or asks
+ * for one (and wakes the loop) when it may. So alerts that arrive while a
+ * pass runs, or while the one after it waits, make at most one more pass. */
+static enum webhook_verdict on_alert(const char *why, size_t alerts, int may_start, void *arg)
 {
 	struct daemon *dm = arg;
+	enum webhook_verdict v;
 
 	pthread_mutex_lock(&dm->alert_lock);
-	if (dm->alert_reason == NULL)
+	if (dm->alert_reason != NULL) {
+		dm->alert_requests++;
+		dm->alert_alerts += alerts;
+		v = WEBHOOK_COALESCED;
+	} else if (!may_start) {
+		v = WEBHOOK_REFUSED;
+	} else {
 		dm->alert_reason = xstrdup(why);
+		dm->alert_requests = 1;
+		dm->alert_alerts = alerts;
+		v = WEBHOOK_QUEUED;
+	}
 	pthread_mutex_unlock(&dm->alert_lock);
-	wake_loop();
+	if (v == WEBHOOK_QUEUED)
+		wake_loop();
+	return v;
 }
 
-/* The pending alert's reason (new string), or NULL; clears it. */
-static char *take_alert(struct daemon *dm)
+static int alert_pending(struct daemon *dm)
+{
+	int pending;
+
+	pthread_mutex_lock(&dm->alert_lock);
+	pending = dm->alert_reason != NULL;
+	pthread_mutex_unlock(&dm->alert_lock);
+	return pending;
+}
+
+/* The pending request's first reason (new string), or NULL, with how many
+ * requests and alerts it stands for; clears it. */
+static char *take_alert(struct daemon *dm, unsigned *requests, size_t *alerts)
 {
 	char *why;
 
 	pthread_mutex_lock(&dm->alert_lock);
 	why = dm->alert_reason;
+	*requests = dm->alert_requests;
+	*alerts = dm->alert_alerts;
 	dm->alert_reason = NULL;
+	dm->alert_requests = 0;
+	dm->alert_alerts = 0;
 	pthread_mutex_unlock(&dm->alert_lock);
 	return why;
+}
+
+/* Puts back a request take_alert gave (the pass could not run); takes why. */
+static void requeue_alert(struct daemon *dm, char *why, unsigned requests, size_t alerts)
+{
+	pthread_mutex_lock(&dm->alert_lock);
+	if (dm->alert_reason == NULL) {
+		dm->alert_reason = why;
+		why = NULL;
+	}
+	dm->alert_requests += requests;
+	dm->alert_alerts += alerts;
+	pthread_mutex_unlock(&dm->alert_lock);
+	free(why);
+}
+
+/* The reason the pass gives: "alert NAME for WHERE and 6 more alerts; 4 more
+ * requests coalesced". New string. */
+static char *alert_line(const char *why, unsigned requests, size_t alerts)
+{
+	char more[48] = "", coalesced[48] = "";
+
+	if (alerts > 1)
+		snprintf(more, sizeof(more), " and %zu more alert%s", alerts - 1, alerts == 2 ? "" : "s");
+	if (requests > 1)
+		snprintf(coalesced, sizeof(coalesced), "; %u more request%s coalesced", requests - 1,
+			 requests == 2 ? "" : "s");
+	return xasprintf("%s%s%s", why, more, coalesced);
 }
 
 static void serve_webhook(const struct httpd_request *req, struct httpd_response *res, void *arg)
@@ -869,22 +933,45 @@ static void loop(struct daemon *dm)
 		if (dm->connected && !dm->need_relist && dm->pending.n > 0)
 			refresh_pending(dm);
 		if (dm->connected && !dm->need_relist && !shutdown_requested()) {
-			char *alert = take_alert(dm);
+			long now = monotonic_now();
+			char *alert = NULL, *why = NULL;
+			unsigned requests = 0;
+			size_t alerts = 0;
 
-			if (alert != NULL || monotonic_now() >= dm->next_check) {
+			if (alert_pending(dm) && now < dm->alert_not_before && now < dm->next_check) {
+				/* Just after an emergency pass: alerts are likely news of the
+				 * disk it just cleaned. Wait, coalescing, and check then. */
+				dm->next_check = dm->alert_not_before;
+			} else if (alert_pending(dm)) {
+				alert = take_alert(dm, &requests, &alerts);
+			}
+			if (alert != NULL || now >= dm->next_check) {
+				time_t remedied_at = dm->remedy_at;
+
+				if (alert != NULL) {
+					why = alert_line(alert, requests, alerts);
+					if (requests > 1)
+						log_info("webhook: %u requests (%zu alerts) coalesced into one emergency pass",
+							 requests, alerts);
+				}
 				refresh_stale(dm);
 				if (dm->need_relist) {
 					if (alert != NULL)
-						on_alert(alert, dm);
-				} else if (run_pass(dm, &dm->inv, 1, alert != NULL ? "alert" : "interval", alert) < 0) {
+						requeue_alert(dm, alert, requests, alerts);
+					alert = NULL;
+				} else if (run_pass(dm, &dm->inv, 1, alert != NULL ? "alert" : "interval", why) < 0) {
 					dm->next_check = monotonic_now() + LOCK_RETRY_S;
 					if (alert != NULL)
-						on_alert(alert, dm);
+						requeue_alert(dm, alert, requests, alerts);
+					alert = NULL;
 				} else {
 					dm->next_check = monotonic_now() + (long)dm->cfg->interval;
+					if (alert != NULL || dm->remedy_at != remedied_at)
+						dm->alert_not_before = monotonic_now() + ALERT_SETTLE_S;
 				}
 				write_status(dm);
 			}
+			free(why);
 			free(alert);
 		}
 		tell_systemd(dm);

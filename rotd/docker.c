@@ -325,6 +325,24 @@ void docker_filters_free(struct docker_filters *f)
 	free(f);
 }
 
+char *docker_exact_name_regex(const char *name)
+{
+	char *out = xreallocarray(NULL, strlen(name) + 3, 2);
+	size_t o = 0;
+
+	out[o++] = '^';
+	out[o++] = '/';
+	out[o++] = '?';
+	for (const char *p = name; *p != '\0'; p++) {
+		if (strchr(".[]()*+?{}|^$\\", *p) != NULL)
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o++] = '$';
+	out[o] = '\0';
+	return out;
+}
+
 /* ---- client ------------------------------------------------------------ */
 
 struct docker *docker_new(const char *socket_path, const struct docker_options *opt)

@@ -97,6 +97,10 @@ char *docker_filters_json(const struct docker_filters *f);
 char *docker_filters_query(const struct docker_filters *f);
 /* Frees f; NULL is allowed. */
 void docker_filters_free(struct docker_filters *f);
+/* The value for a "name" filter that matches exactly the container named name, on
+ * Docker (which matches "/NAME") and Podman (which matches "NAME"): ^/?NAME$ with
+ * every regex metacharacter of name escaped. New string. */
+char *docker_exact_name_regex(const char *name);
 
 /* GET /containers/json?all=ALL&filters=F. On DOCKER_OK *out is a new JSON array. */
 int docker_list_containers(struct docker *d, int all, const struct docker_filters *f, json_t **out);

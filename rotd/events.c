@@ -105,18 +105,39 @@ static int on_event(json_t *ev, void *arg)
 	if ((time_t)t > e->since)
 		e->since = (time_t)t;
 	pthread_mutex_unlock(&e->lock);
-	post(e, EVENT_CONTAINER, id, action, NULL, (time_t)t);
+	if (events_action(action) != NULL)
+		post(e, EVENT_CONTAINER, id, events_action(action), NULL, (time_t)t);
 	return stopping(e);
 }
 
-static struct docker_filters *container_filters(void)
+/* Each followed action under Docker's name, then under the other engine's. */
+static const struct {
+	const char *docker;
+	const char *other;
+} followed[] = {
+	{ "start", "start" },
+	{ "die", "died" },           /* Podman filters on "died" (its stream says "die") */
+	{ "destroy", "remove" },     /* Podman removes with "remove" */
+	{ "rename", "rename" },
+};
+
+const char *events_action(const char *engine_action)
 {
-	static const char *const actions[] = { "start", "die", "destroy", "rename" };
+	for (size_t i = 0; i < sizeof(followed) / sizeof(followed[0]); i++)
+		if (strcmp(engine_action, followed[i].docker) == 0 || strcmp(engine_action, followed[i].other) == 0)
+			return followed[i].docker;
+	return NULL;
+}
+
+struct docker_filters *events_filters(void)
+{
 	struct docker_filters *f = docker_filters_new();
 
 	docker_filters_add(f, "type", "container");
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		docker_filters_add(f, "event", actions[i]);
+	for (size_t i = 0; i < sizeof(followed) / sizeof(followed[0]); i++) {
+		docker_filters_add(f, "event", followed[i].docker);
+		docker_filters_add(f, "event", followed[i].other);
+	}
 	return f;
 }
 
@@ -124,7 +145,7 @@ static void *follow(void *arg)
 {
 	struct events *e = arg;
 	struct docker_options opt = { 0, e->timeout_ms, 0 };
-	struct docker_filters *filters = container_filters();
+	struct docker_filters *filters = events_filters();
 	struct docker *d = docker_new(e->socket, &opt);
 	unsigned backoff = BACKOFF_FIRST_S;
 	int connected = -1;         /* 0 once DISCONNECTED was posted; -1 before the first ping */

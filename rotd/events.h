@@ -3,7 +3,8 @@
  * renamed, and when the engine goes away or comes back.
  *
  * The thread pings the engine, reports EVENT_CONNECTED, then streams /events
- * (type container; start, die, destroy, rename) and queues each one. When the
+ * (type container; start, die, destroy, rename, under the names of both
+ * engines: Podman filters on "died" and "remove") and queues each one. When the
  * stream breaks it reports EVENT_DISCONNECTED once, retries with exponential
  * backoff (1 s doubling to 30 s), and resumes the stream with since= the time of
  * the last event it saw, so that nothing in between is missed. */
@@ -23,12 +24,23 @@ enum event_kind {
 struct event {
 	enum event_kind kind;
 	char *id;               /* container id, or NULL */
-	char *action;           /* "start", "die", "destroy", "rename", or NULL */
+	char *action;           /* "start", "die", "destroy" or "rename" (Docker's names, whichever
+	                           engine sent it), or NULL */
 	char *detail;           /* see the kinds; may be NULL */
 	time_t time;            /* when the engine says it happened (CONTAINER), else now */
 };
 
 struct events;
+struct docker_filters;
+
+/* The container action an engine reported, under Docker's name: Podman's "died" is
+ * "die", its "remove" is "destroy"; NULL for an action the daemon does not follow
+ * (exec_died, cleanup...). Pure. */
+const char *events_action(const char *engine_action);
+
+/* The filters of the events stream: type container, and the followed actions
+ * under both engines' names. Free with docker_filters_free. */
+struct docker_filters *events_filters(void);
 
 /* Starts following the engine at socket (timeouts from timeout_ms for its
  * pings). Never NULL; the thread reports what it finds through the queue. */

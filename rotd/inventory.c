@@ -388,6 +388,19 @@ char *inventory_media_key(const struct container *c, const char *root)
 	return xasprintf("%s:%s", best->type ? best->type : "mount", best->source ? best->source : "?");
 }
 
+int inventory_json_log_unbounded(const struct container *c)
+{
+	static const char suffix[] = "-json.log";
+	size_t len;
+
+	if (c->log_driver == NULL || strcmp(c->log_driver, "json-file") != 0 || c->log_max_size != NULL ||
+	    c->log_path == NULL)
+		return 0;
+	len = strlen(c->log_path);
+	return len > sizeof(suffix) - 1 && strcmp(c->log_path + len - (sizeof(suffix) - 1), suffix) == 0 &&
+	       c->log_path[len - sizeof(suffix)] != '/';
+}
+
 void inventory_free(struct inventory *inv)
 {
 	for (size_t i = 0; i < inv->n; i++)

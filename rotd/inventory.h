@@ -43,7 +43,8 @@ struct container {
 	char *started_at;                /* State.StartedAt, or NULL */
 	char *log_path;                  /* LogPath: the engine's own log of the container's
 	                                    output (a host path), or NULL */
-	char *log_driver;                /* HostConfig.LogConfig.Type ("json-file", "local"...), or NULL */
+	char *log_driver;                /* HostConfig.LogConfig.Type ("json-file", "local"...), or NULL;
+	                                    Podman says json-file for its own k8s-file ctr.log */
 	char *log_max_size;              /* its max-size option ("10m"), or NULL when unbounded */
 	struct mount_info *mounts;
 	size_t n_mounts;
@@ -106,6 +107,12 @@ int inventory_refresh(struct docker *d, const struct rotd_config *cfg, struct in
  * covers root (a master whose media root is only a folder of its image is never
  * a media source). Containers with one key share one volume. New string. */
 char *inventory_media_key(const struct container *c, const char *root);
+
+/* Whether c's engine log is a Docker json-file log without max-size, the one that
+ * "log-opts" in daemon.json bound: driver json-file and a LogPath that ends in
+ * "-json.log" (Podman reports json-file for its own ctr.log, which they do not
+ * govern). Pure. */
+int inventory_json_log_unbounded(const struct container *c);
 
 /* The cheap check for what events may have missed: adds to ids (once each) the
  * containers whose running pid is gone (ESRCH), and, from one list call

@@ -74,18 +74,21 @@ static void append(char *out, size_t cap, size_t *len, const char *s, const char
 	}
 }
 
-static void vlog(int pri, int with_errno, const char *fmt, va_list ap)
+/* bare: no "rotd: " outside the journal. */
+static void vlog(int pri, int with_errno, int bare, const char *fmt, va_list ap)
 {
-	/* ERASE, "<N>rotd: ", the message, ": " and strerror, "\n". */
+	/* ERASE, "<N>" or "rotd: ", the message, ": " and strerror, "\n". */
 	char msg[MSG_MAX], prefix[16], line[sizeof(ERASE) + 3 * MSG_MAX];
 	size_t len = sizeof(ERASE) - 1;
 	int saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* The journal names the program itself (rotd[PID]: ...), so a line for
+	 * it carries only the priority. */
 	if (journal)
-		snprintf(prefix, sizeof(prefix), "<%d>rotd: ", pri);
+		snprintf(prefix, sizeof(prefix), "<%d>", pri);
 	else
-		snprintf(prefix, sizeof(prefix), "rotd: ");
+		snprintf(prefix, sizeof(prefix), "%s", bare ? "" : "rotd: ");
 	append(line, sizeof(line), &len, prefix, "");
 	append(line, sizeof(line), &len, msg, prefix);
 	if (with_errno) {
@@ -112,7 +115,7 @@ static void vlog(int pri, int with_errno, const char *fmt, va_list ap)
 		if (!(guard))                          \
 			return;                        \
 		va_start(ap, fmt);                     \
-		vlog(pri, with_errno, fmt, ap);        \
+		vlog(pri, with_errno, 0, fmt, ap);     \
 		va_end(ap);                            \
 	}
 
@@ -123,12 +126,21 @@ LOGFN(log_warnx, PRI_WARNING, 0, 1)
 LOGFN(log_error, PRI_ERR, 1, 1)
 LOGFN(log_errorx, PRI_ERR, 0, 1)
 
+void log_errorx_bare(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(PRI_ERR, 0, 1, fmt, ap);
+	va_end(ap);
+}
+
 void fatalx(int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(PRI_ERR, 0, fmt, ap);
+	vlog(PRI_ERR, 0, 0, fmt, ap);
 	va_end(ap);
 	exit(status);
 }

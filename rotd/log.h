@@ -1,7 +1,8 @@
 /* log: rotd's diagnostics on stderr.
  *
  * Every message is one line prefixed "rotd: ". Under systemd (JOURNAL_STREAM set)
- * lines also carry the sd-daemon "<N>" priority prefix. The *_warn variants append
+ * the prefix is the sd-daemon "<N>" priority instead: the journal names the
+ * program itself (rotd[PID]: ...). The *_warn variants append
  * ": strerror(errno)"; the *_warnx variants do not. Debug lines appear only after
  * log_set_verbose(1).
  *
@@ -24,6 +25,10 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like log_errorx, but without "rotd: " outside the journal: for lines that are
+ * a command's own output, such as --check-config's "file:line: message" list.
+ * Under the journal the line carries the err priority like any other. */
+void log_errorx_bare(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs at error priority and exits with status; never returns. */
 void fatalx(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 

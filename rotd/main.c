@@ -184,8 +184,11 @@ static struct rotd_config *load_config(const char *path)
 			  config_default_path(), ETC_CONFIG);
 	cfg = config_load_chosen(path, &errors);
 
+	/* Bare file:line lines, at err priority under the journal: a reload that
+	 * ExecReload's --check-config refuses, or a daemon that cannot start, says
+	 * why at err. */
 	for (size_t i = 0; i < errors.n; i++)
-		fprintf(stderr, "%s\n", errors.v[i]);
+		log_errorx_bare("%s", errors.v[i]);
 	strlist_free(&errors);
 	return cfg;
 }
@@ -226,23 +229,11 @@ static int check_config(const char *path)
 	return EXIT_ROTD_OK;
 }
 
-/* The engine's name filter is a regular expression: match exactly this name,
- * with every regex metacharacter escaped. New string. */
+/* The engine's name filter is a regular expression: match exactly this name on
+ * Docker ("/NAME") and Podman ("NAME"), metacharacters escaped. New string. */
 static char *exact_name_regex(const char *name)
 {
-	char *out = xmalloc(strlen(name) * 2 + 4);
-	size_t o = 0;
-
-	out[o++] = '^';
-	out[o++] = '/';
-	for (const char *p = name; *p; p++) {
-		if (strchr(".[]()*+?{}|^$\\", *p) != NULL)
-			out[o++] = '\\';
-		out[o++] = *p;
-	}
-	out[o++] = '$';
-	out[o] = '\0';
-	return out;
+	return docker_exact_name_regex(name);
 }
 
 /* Whether every --container name is in inv; says which are not. A typo must

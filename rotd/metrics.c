@@ -46,6 +46,8 @@ struct metrics {
 	int have_remedy;
 	time_t remedy_at;
 	int remedy_reached_low;
+	int have_fs;                    /* the filesystems gauges, once a pass measured */
+	uint64_t fs_measured, fs_above_low, fs_short;
 	char *mode;                     /* the mode label, or NULL */
 };
 
@@ -367,6 +369,31 @@ void metrics_record_remedy(struct metrics *m, const struct remedy *r, time_t at)
 	m->remedy_reached_low = r->reached_low;
 }
 
+void metrics_record_filesystems(struct metrics *m, const struct remedy *r, const struct remedy_memory *memory)
+{
+	if (r->dry_run)
+		return;
+	m->have_fs = 1;
+	m->fs_measured = r->n_fs;
+	m->fs_above_low = 0;
+	m->fs_short = 0;
+	for (size_t i = 0; i < r->n_fs; i++) {
+		const struct remedy_fs *f = &r->fs[i];
+		int short_of_low = 0;
+
+		if (fsusage_pct(&f->after) <= r->low)
+			continue;
+		m->fs_above_low++;
+		if (memory == NULL) {
+			short_of_low = f->target;
+		} else {
+			for (size_t k = 0; k < memory->n && !short_of_low; k++)
+				short_of_low = memory->v[k].dev == f->name.dev;
+		}
+		m->fs_short += short_of_low != 0;
+	}
+}
+
 char *metrics_render(const struct metrics *m)
 {
 	char num[64], *text = NULL;
@@ -429,6 +456,19 @@ char *metrics_render(const struct metrics *m)
 		 "1 when the last emergency pass brought every filesystem under the low watermark, else 0.");
 	if (m->have_remedy)
 		put_plain(b, "rotd_last_remediation_reached_low", m->remedy_reached_low ? "1" : "0");
+	put_head(b, "rotd_filesystems_measured", "gauge",
+		 "Filesystems holding the containers' logs, archives and media that the last check measured.");
+	if (m->have_fs)
+		put_plain(b, "rotd_filesystems_measured", u64(num, sizeof(num), m->fs_measured));
+	put_head(b, "rotd_filesystems_above_low", "gauge",
+		 "Measured filesystems above the low watermark at the last check.");
+	if (m->have_fs)
+		put_plain(b, "rotd_filesystems_above_low", u64(num, sizeof(num), m->fs_above_low));
+	put_head(b, "rotd_filesystems_short_of_low", "gauge",
+		 "Measured filesystems an emergency pass left above the low watermark and still above it at the "
+		 "last check.");
+	if (m->have_fs)
+		put_plain(b, "rotd_filesystems_short_of_low", u64(num, sizeof(num), m->fs_short));
 	mode_label = NULL;
 	if (fclose(b) != 0 || text == NULL)
 		abort();

@@ -29,7 +29,16 @@
  *   rotd_remediations_total{trigger}              counter, emergency passes that had work
  *   rotd_remediation_freed_bytes_total{trigger}   counter
  *   rotd_last_remediation_timestamp_seconds       gauge
- *   rotd_last_remediation_reached_low             gauge 1/0
+ *   rotd_last_remediation_reached_low             gauge 1/0 (history: what that pass did)
+ *   rotd_filesystems_measured                     gauge, filesystems the last check measured
+ *   rotd_filesystems_above_low                    gauge, of those, above the low watermark
+ *   rotd_filesystems_short_of_low                 gauge, of those above low, the ones an
+ *                                                  emergency pass left above low (it fell
+ *                                                  short there) and that are still above
+ * The three filesystems gauges are the current state, not history: the daemon
+ * measures on every interval check (remedy_begin), so they follow a disk that
+ * was cleaned by hand within an interval; they appear once a pass measured.
+ * RotdRemediationFellShort fires on rotd_filesystems_short_of_low > 0.
  * Every errors kind is always present (0 until it happens).
  * Not thread-safe: one thread records and renders; publish the rendered text. */
 #ifndef ROTD_METRICS_H
@@ -61,6 +70,12 @@ void metrics_record_pass(struct metrics *m, const struct pass *p, const struct j
  * ended at at. */
 void metrics_record_remedy(struct metrics *m, const struct remedy *r, time_t at);
 
+/* Replaces the filesystems gauges with what r measured last (after its pass;
+ * not a dry run). memory is the daemon's, after remedy_remember: a filesystem
+ * is short of low when it is above low and recalled there; NULL (rotd --now
+ * --remediate): when it is above low and was a target of r. */
+void metrics_record_filesystems(struct metrics *m, const struct remedy *r, const struct remedy_memory *memory);
+
 /* Counts one error of kind outside a pass (e.g. "engine", "config", "metrics").
  * An unknown kind is counted under its own name. */
 void metrics_count_error(struct metrics *m, const char *kind);
@@ -75,7 +90,8 @@ void metrics_set_inventory(struct metrics *m, const struct inventory *inv);
 void metrics_set_mode(struct metrics *m, const char *mode);
 
 /* The totals and last-pass gauges of m as JSON, to keep across one-shot runs
- * (the containers gauge is not kept). New reference. */
+ * (the containers and filesystems gauges are not kept: they describe the run
+ * that measured them). New reference. */
 json_t *metrics_save(const struct metrics *m);
 
 /* Puts back into m what metrics_save wrote; entries of the wrong shape are

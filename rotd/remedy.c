@@ -697,7 +697,7 @@ static void gather_consumers(struct remedy *r, const struct rotd_config *cfg, ti
 			u->engine_log = xstrdup(c->log_path);
 			u->engine_log_bytes = (uint64_t)st.st_size;
 		}
-		if (c->log_driver != NULL && strcmp(c->log_driver, "json-file") == 0 && c->log_max_size == NULL)
+		if (inventory_json_log_unbounded(c))
 			u->hint = xstrdup(no_max_size_hint);
 	}
 	/* Containers rotd does not look after can still fill the engine's folder. */
@@ -716,7 +716,7 @@ static void gather_consumers(struct remedy *r, const struct rotd_config *cfg, ti
 		u->role = c->role != NULL ? c->role->name : NULL;
 		u->engine_log = xstrdup(c->log_path);
 		u->engine_log_bytes = (uint64_t)st.st_size;
-		if (c->log_driver != NULL && strcmp(c->log_driver, "json-file") == 0 && c->log_max_size == NULL)
+		if (inventory_json_log_unbounded(c))
 			u->hint = xstrdup(no_max_size_hint);
 	}
 	if (r->n_consumers > 1)

@@ -127,7 +127,8 @@ struct remedy {
 	size_t n_consumers;
 	struct strlist errors;         /* folders that could not be measured, step failures */
 	const struct inventory *inv;   /* private: what remedy_begin was given */
-	const struct remedy_memory *memory;   /* private: or NULL */
+	const struct remedy_memory *memory;   /* the daemon's memory (or NULL); read by cycle_record for
+	                                  the filesystems-short-of-low gauge */
 	uint64_t backoff;              /* private: seconds */
 	struct remedy_ctr *ctrs;       /* private: the running containers with a role, opened */
 	size_t n_ctrs;

@@ -16,6 +16,13 @@
 #define WEBHOOK_PATH "/alerts"
 #define JSON_TYPE "application/json"
 
+/* A token bucket: capacity tokens, refilled at capacity a minute. */
+struct bucket {
+	double capacity;
+	double tokens;
+	struct timespec last;       /* CLOCK_MONOTONIC time tokens was last brought up to date */
+};
+
 struct webhook {
 	char *token;
 	size_t token_len;
@@ -24,11 +31,33 @@ struct webhook {
 	webhook_trigger_fn trigger;
 	void *arg;
 
-	pthread_mutex_t lock;       /* guards the bucket */
-	double capacity;            /* rate_per_minute */
-	double tokens;
-	struct timespec last;       /* CLOCK_MONOTONIC time tokens was last brought up to date */
+	pthread_mutex_t lock;       /* guards the buckets and serializes trigger calls */
+	struct bucket requests;     /* any authenticated request: the flood limit */
+	struct bucket passes;       /* requests that ask for a new pass */
 };
+
+static void bucket_init(struct bucket *b, double capacity)
+{
+	b->capacity = capacity;
+	b->tokens = capacity;
+	clock_gettime(CLOCK_MONOTONIC, &b->last);
+}
+
+/* Brings b's tokens up to date; with the webhook's lock held. */
+static void bucket_refill(struct bucket *b)
+{
+	struct timespec now;
+	double elapsed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = (double)(now.tv_sec - b->last.tv_sec) + (double)(now.tv_nsec - b->last.tv_nsec) / 1e9;
+	if (elapsed > 0) {
+		b->tokens += elapsed * b->capacity / 60.0;
+		if (b->tokens > b->capacity)
+			b->tokens = b->capacity;
+		b->last = now;
+	}
+}
 
 struct webhook *webhook_new(const struct webhook_config *c, webhook_trigger_fn trigger, void *arg)
 {
@@ -43,9 +72,8 @@ struct webhook *webhook_new(const struct webhook_config *c, webhook_trigger_fn t
 	w->trigger = trigger;
 	w->arg = arg;
 	pthread_mutex_init(&w->lock, NULL);
-	w->capacity = c->rate_per_minute > 0 ? c->rate_per_minute : 1;
-	w->tokens = w->capacity;
-	clock_gettime(CLOCK_MONOTONIC, &w->last);
+	bucket_init(&w->passes, c->rate_per_minute > 0 ? c->rate_per_minute : 1);
+	bucket_init(&w->requests, w->passes.capacity * WEBHOOK_FLOOD_FACTOR);
 	return w;
 }
 
@@ -92,27 +120,39 @@ static int authorized(const struct webhook *w, const char *authorization)
 	return token_equal(t, len, w->token, w->token_len);
 }
 
-/* Takes one token from the bucket; 0 when it is empty. */
-static int take_token(struct webhook *w)
+/* Takes one token from the flood bucket; 0 when it is empty. */
+static int take_request_token(struct webhook *w)
 {
-	struct timespec now;
-	double elapsed;
 	int ok;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&w->lock);
-	elapsed = (double)(now.tv_sec - w->last.tv_sec) + (double)(now.tv_nsec - w->last.tv_nsec) / 1e9;
-	if (elapsed > 0) {
-		w->tokens += elapsed * w->capacity / 60.0;
-		if (w->tokens > w->capacity)
-			w->tokens = w->capacity;
-		w->last = now;
-	}
-	ok = w->tokens >= 1.0;
+	bucket_refill(&w->requests);
+	ok = w->requests.tokens >= 1.0;
 	if (ok)
-		w->tokens -= 1.0;
+		w->requests.tokens -= 1.0;
 	pthread_mutex_unlock(&w->lock);
 	return ok;
+}
+
+/* Asks for a pass for alerts matching alerts (why names the first): a new
+ * pass takes a token from the pass bucket, joining one already asked for
+ * takes none. */
+static enum webhook_verdict ask_for_pass(struct webhook *w, const char *why, size_t alerts)
+{
+	enum webhook_verdict v;
+	int may_start;
+
+	pthread_mutex_lock(&w->lock);
+	bucket_refill(&w->passes);
+	may_start = w->passes.tokens >= 1.0;
+	if (w->trigger != NULL)
+		v = w->trigger(why, alerts, may_start, w->arg);
+	else
+		v = may_start ? WEBHOOK_QUEUED : WEBHOOK_REFUSED;
+	if (v == WEBHOOK_QUEUED)
+		w->passes.tokens -= 1.0;
+	pthread_mutex_unlock(&w->lock);
+	return v;
 }
 
 /* "application/json", any case, alone or followed by parameters. */
@@ -180,6 +220,7 @@ void webhook_handle(struct webhook *w, const struct httpd_request *req, struct h
 	struct alert_batch b;
 	size_t matched = 0, ignored = 0, resolved = 0;
 	char *err = NULL, *why = NULL;
+	enum webhook_verdict verdict = WEBHOOK_QUEUED;
 
 	if (req->path == NULL || strcmp(req->path, WEBHOOK_PATH) != 0) {
 		reject(req, res, 404, "not found: alerts are posted to " WEBHOOK_PATH);
@@ -194,8 +235,8 @@ void webhook_handle(struct webhook *w, const struct httpd_request *req, struct h
 		reject(req, res, 401, req->authorization == NULL ? "missing bearer token" : "wrong bearer token");
 		return;
 	}
-	if (!take_token(w)) {
-		reject(req, res, 429, "too many requests");
+	if (!take_request_token(w)) {
+		reject(req, res, 429, "too many requests: a flood");
 		return;
 	}
 	if (!json_content_type(req->content_type)) {
@@ -233,12 +274,35 @@ void webhook_handle(struct webhook *w, const struct httpd_request *req, struct h
 	}
 	alert_batch_free(&b);
 	if (why != NULL) {
-		log_info("webhook: %s is firing: remediation requested", why);
-		if (w->trigger != NULL)
-			w->trigger(why, w->arg);
+		char more[48] = "";
+
+		if (matched > 1)
+			snprintf(more, sizeof(more), " (and %zu more)", matched - 1);
+		verdict = ask_for_pass(w, why, matched);
+		switch (verdict) {
+		case WEBHOOK_QUEUED:
+			log_info("webhook: %s%s is firing: emergency pass requested", why, more);
+			break;
+		case WEBHOOK_COALESCED:
+			log_info("webhook: %s%s is firing: coalesced into the emergency pass already requested", why,
+				 more);
+			break;
+		case WEBHOOK_REFUSED:
+			break;
+		}
 		free(why);
+		if (verdict == WEBHOOK_REFUSED) {
+			char *reason = xasprintf("too many requests: new emergency passes asked for more often than "
+						 "%.0f a minute",
+						 w->passes.capacity);
+
+			reject(req, res, 429, reason);
+			free(reason);
+			return;
+		}
 	}
 	respond_json(res, 200,
-		     json_pack("{s:b, s:I, s:I, s:I}", "triggered", matched > 0, "matched", (json_int_t)matched,
-			       "ignored", (json_int_t)ignored, "resolved", (json_int_t)resolved));
+		     json_pack("{s:b, s:I, s:I, s:I, s:b}", "triggered", matched > 0, "matched", (json_int_t)matched,
+			       "ignored", (json_int_t)ignored, "resolved", (json_int_t)resolved, "coalesced",
+			       verdict == WEBHOOK_COALESCED));
 }

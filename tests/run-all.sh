@@ -4,6 +4,9 @@
 #   1. build with -Werror                      (gate)
 #   2. make check: unit tests (Check) and integration tests against a private
 #      dockerd; every TAP result counts as one test
+#   2b. the systemd units under a real systemd: a debootstrapped Debian 12
+#      booted with systemd-nspawn, rotd installed by make install
+#      (tests/systemd-boot.sh); every TAP result counts as one test
 #   3. unit and integration tests under ASan and UBSan (gates); the integration
 #      suite includes a full rotd --now pass under valgrind memcheck
 #   4. unit tests under valgrind memcheck      (gate, one per program)
@@ -65,6 +68,31 @@ if [ $check_rc -ne 0 ] || [ -z "$c_pass" ]; then
 else
 	echo "ok (${c_pass} passed)"
 fi
+
+# Runs a TAP program; each result counts as one test, and a program that
+# bails out, exits non-zero or prints no plan counts one more failure.
+tap_program() {
+	name=$1
+	shift
+	printf '%s ... ' "$name"
+	"$@" >"$logs/$name.log" 2>&1
+	rc=$?
+	t_pass=$(grep -c '^ok ' "$logs/$name.log")
+	t_fail=$(grep -c '^not ok ' "$logs/$name.log")
+	passed=$((passed + t_pass))
+	failed=$((failed + t_fail))
+	if [ $rc -ne 0 ] || [ "$t_fail" -ne 0 ] || ! grep -q '^1\.\.[0-9]' "$logs/$name.log"; then
+		echo "FAILED (exit $rc, $t_pass passed, $t_fail failed)"
+		[ "$t_fail" -ne 0 ] || failed=$((failed + 1))
+		grep -vE '^ok ' "$logs/$name.log" | tail -n 60 | sed 's/^/    /'
+	else
+		echo "ok ($t_pass passed)"
+	fi
+}
+
+# About 2 minutes, plus about 1 the first time, when it debootstraps the
+# rootfs it then keeps as a tarball in /var/cache/rotd/systemd-boot.
+tap_program systemd-boot sh tests/systemd-boot.sh
 
 unit_tests=$(cd "$out" && make -s -f Makefile print-unit-tests 2>/dev/null)
 gate asan-ubsan-unit sh -c "cd '$src/build-asan' && '$src/configure' --enable-werror --enable-sanitizers \

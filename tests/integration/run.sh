@@ -10,8 +10,9 @@ ROTD=${ROTD:-$builddir/rotd/rotd}
 . "$srcdir/tests/harness/tap.sh"
 . "$srcdir/tests/harness/engine.sh"
 . "$srcdir/tests/harness/realhost.sh"
+. "$srcdir/tests/harness/podman.sh"
 
-trap 'realhost_stop; engine_stop' EXIT
+trap 'podman_stop; realhost_stop; engine_stop' EXIT
 trap 'exit 1' INT TERM HUP
 
 [ "$(id -u)" = 0 ] || tap_bail "integration tests start their own dockerd and must run as root"

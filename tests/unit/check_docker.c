@@ -1,6 +1,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "docker.h"
+#include "events.h"
 #include "unit.h"
 
 /* Makes a fresh temp dir and returns dir + "/" + name in out. */
@@ -129,6 +131,77 @@ START_TEST(test_filters_query)
 	docker_filters_add(f, "label", "\xc3\xa9");
 	check_query(f, "%7B%22label%22%3A%5B%22%C3%A9%22%5D%2C%22name%22%3A%5B%22%5E%2Fx-y_z.1~%24%22%5D%7D");
 	docker_filters_free(f);
+}
+END_TEST
+
+/* Whether the exact-name filter for name matches an engine's name text, as a POSIX
+ * extended regex (the metacharacters rotd escapes mean the same as in Go's RE2). */
+static int name_filter_matches(const char *name, const char *engine_name)
+{
+	char *re = docker_exact_name_regex(name);
+	regex_t compiled;
+	int rc;
+
+	ck_assert_int_eq(regcomp(&compiled, re, REG_EXTENDED | REG_NOSUB), 0);
+	rc = regexec(&compiled, engine_name, 0, NULL, 0) == 0;
+	regfree(&compiled);
+	free(re);
+	return rc;
+}
+
+START_TEST(test_exact_name_regex)
+{
+	char *re = docker_exact_name_regex("biz_waweb_1");
+
+	ck_assert_str_eq(re, "^/?biz_waweb_1$");
+	free(re);
+	re = docker_exact_name_regex("a.b[c](d)*+?{e}|^$\\");
+	ck_assert_str_eq(re, "^/?a\\.b\\[c\\]\\(d\\)\\*\\+\\?\\{e\\}\\|\\^\\$\\\\$");
+	free(re);
+	re = docker_exact_name_regex("");
+	ck_assert_str_eq(re, "^/?$");
+	free(re);
+
+	/* Docker matches the filter against "/NAME", Podman against "NAME". */
+	ck_assert(name_filter_matches("biz_waweb_1", "/biz_waweb_1"));
+	ck_assert(name_filter_matches("biz_waweb_1", "biz_waweb_1"));
+	ck_assert(name_filter_matches("biz-master1-1", "biz-master1-1"));
+	/* ... and never another container's name. */
+	ck_assert(!name_filter_matches("biz_waweb_1", "/biz_waweb_10"));
+	ck_assert(!name_filter_matches("biz_waweb_1", "biz_waweb_10"));
+	ck_assert(!name_filter_matches("biz_waweb_1", "/x/biz_waweb_1"));
+	ck_assert(!name_filter_matches("biz_waweb_1", "xbiz_waweb_1"));
+	ck_assert(!name_filter_matches("biz_waweb_1", "//biz_waweb_1"));
+	ck_assert(!name_filter_matches("waweb", "/biz_waweb_1"));
+	/* A dot in a name is a dot. */
+	ck_assert(name_filter_matches("web.1", "/web.1"));
+	ck_assert(!name_filter_matches("web.1", "/webx1"));
+	ck_assert(name_filter_matches("a(b)*", "a(b)*"));
+	ck_assert(!name_filter_matches("a(b)*", "abbb"));
+}
+END_TEST
+
+START_TEST(test_events_names_of_both_engines)
+{
+	struct docker_filters *f = events_filters();
+
+	/* Podman filters on "died" and "remove" where Docker says "die" and "destroy":
+	 * the stream subscribes to both ... */
+	check_json(f, "{\"event\":[\"start\",\"die\",\"died\",\"destroy\",\"remove\",\"rename\"],"
+		      "\"type\":[\"container\"]}");
+	docker_filters_free(f);
+	/* ... and the daemon sees Docker's names, whichever engine spoke. */
+	ck_assert_str_eq(events_action("start"), "start");
+	ck_assert_str_eq(events_action("die"), "die");
+	ck_assert_str_eq(events_action("died"), "die");
+	ck_assert_str_eq(events_action("destroy"), "destroy");
+	ck_assert_str_eq(events_action("remove"), "destroy");
+	ck_assert_str_eq(events_action("rename"), "rename");
+	ck_assert_ptr_null(events_action("exec_died"));
+	ck_assert_ptr_null(events_action("exec_die"));
+	ck_assert_ptr_null(events_action("cleanup"));
+	ck_assert_ptr_null(events_action("kill"));
+	ck_assert_ptr_null(events_action(""));
 }
 END_TEST
 
@@ -323,6 +396,8 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_filters_json_multiple_values);
 	tcase_add_test(tc, test_filters_json_escaping);
 	tcase_add_test(tc, test_filters_query);
+	tcase_add_test(tc, test_exact_name_regex);
+	tcase_add_test(tc, test_events_names_of_both_engines);
 	tcase_add_test(tc, test_choose_socket_precedence);
 	tcase_add_test(tc, test_choose_socket_refuses_other_schemes);
 	tcase_add_test(tc, test_missing_socket);

@@ -1,6 +1,7 @@
 /* Role classification with the built-in WhatsApp rules, and inspect decoding. */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +146,118 @@ START_TEST(entry_from_a_malformed_inspect)
 }
 END_TEST
 
+/* Decodes an inspect object from text into *c (classified with the built-in config). */
+static void entry_from_text(const char *text, struct container *c)
+{
+	json_error_t err;
+	json_t *j = json_loads(text, 0, &err);
+
+	ck_assert_msg(j != NULL, "bad test JSON: %s", err.text);
+	memset(c, 0, sizeof(*c));
+	ck_assert_int_eq(inventory_entry_from_inspect(cfg, j, c), 0);
+	json_decref(j);
+}
+
+/* A web container's inspect with the given LogPath and LogConfig (JSON text). */
+static void entry_with_log(const char *log_path, const char *log_config, struct inventory *inv)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "{\"Id\":\"ab12\",\"Name\":\"/biz_waweb_1\",\"State\":{\"Running\":true,\"Pid\":7},"
+		"\"Config\":{\"Image\":\"docker.whatsapp.biz/web:v2\"},\"LogPath\":\"%s\","
+		"\"HostConfig\":{\"LogConfig\":%s}}", log_path, log_config);
+	fclose(f);
+	inv->v = calloc(1, sizeof(*inv->v));
+	inv->n = 1;
+	entry_from_text(text, &inv->v[0]);
+	free(text);
+}
+
+static int hint_applies(const char *log_path, const char *log_config)
+{
+	struct inventory inv;
+	int rc;
+
+	entry_with_log(log_path, log_config, &inv);
+	rc = inventory_json_log_unbounded(&inv.v[0]);
+	inventory_free(&inv);
+	return rc;
+}
+
+START_TEST(json_log_hint_only_for_docker_json_logs)
+{
+	static const char docker_log[] = "/var/lib/docker/containers/ab12/ab12-json.log";
+	static const char podman_log[] = "/var/lib/containers/storage/overlay-containers/ab12/userdata/ctr.log";
+
+	/* Docker's json-file log without max-size: daemon.json's log-opts would bound it. */
+	ck_assert(hint_applies(docker_log, "{\"Type\":\"json-file\",\"Config\":{}}"));
+	ck_assert(hint_applies(docker_log, "{\"Type\":\"json-file\",\"Config\":null}"));
+	ck_assert(hint_applies(docker_log, "{\"Type\":\"json-file\"}"));
+	/* Already bounded. */
+	ck_assert(!hint_applies(docker_log, "{\"Type\":\"json-file\",\"Config\":{\"max-size\":\"10m\"}}"));
+	/* Other drivers keep no such file, or bound it themselves. */
+	ck_assert(!hint_applies(docker_log, "{\"Type\":\"local\",\"Config\":{}}"));
+	ck_assert(!hint_applies("", "{\"Type\":\"journald\",\"Config\":{}}"));
+	ck_assert(!hint_applies("", "{\"Type\":\"json-file\",\"Config\":{}}"));
+	/* Podman says json-file, but its log is its own ctr.log (k8s-file format),
+	 * which Docker's log-opts do not govern. */
+	ck_assert(!hint_applies(podman_log, "{\"Type\":\"json-file\",\"Config\":null}"));
+	ck_assert(!hint_applies("/var/log/-json.log", "{\"Type\":\"json-file\"}"));
+	ck_assert(!hint_applies("/var/log/ab12-json.log.1", "{\"Type\":\"json-file\"}"));
+}
+END_TEST
+
+/* Reads a file of the source tree into a new string. */
+static char *read_source_file(const char *rel)
+{
+	char path[4096], *text;
+	FILE *f;
+	long size;
+
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/%s", TEST_SRCDIR, rel), (int)sizeof(path));
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	ck_assert_int_gt(size, 0);
+	rewind(f);
+	text = calloc(1, (size_t)size + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	return text;
+}
+
+START_TEST(entry_from_a_podman_inspect)
+{
+	/* What Podman 4.3's Docker-compatible API answered for a web container. */
+	char *text = read_source_file("tests/fuzz/corpus/fuzz_inspect/podman-waweb.json");
+	struct inventory inv = { NULL, 1 };
+
+	inv.v = calloc(1, sizeof(*inv.v));
+	entry_from_text(text, &inv.v[0]);
+	free(text);
+	ck_assert_str_eq(inv.v[0].name, "biz_waweb_1");
+	ck_assert_int_eq(inv.v[0].state, CTR_RUNNING);
+	ck_assert_str_eq(inv.v[0].role->name, "web");
+	ck_assert_int_gt(inv.v[0].pid, 0);
+	ck_assert_str_eq(inv.v[0].project, "biz");
+	ck_assert_str_eq(inv.v[0].service, "waweb");
+	ck_assert_uint_eq(inv.v[0].n_mounts, 1);
+	ck_assert_str_eq(inv.v[0].mounts[0].name, "whatsappMedia");
+	ck_assert_str_eq(inv.v[0].mounts[0].destination, "/usr/local/wamedia");
+	/* It names the json-file driver for a log that is not a Docker json log. */
+	ck_assert_str_eq(inv.v[0].log_driver, "json-file");
+	ck_assert_ptr_null(inv.v[0].log_max_size);
+	ck_assert_ptr_nonnull(strstr(inv.v[0].log_path, "/userdata/ctr.log"));
+	ck_assert(!inventory_json_log_unbounded(&inv.v[0]));
+	inventory_free(&inv);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -158,6 +271,8 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, entry_from_a_running_inspect);
 	tcase_add_test(tc, entry_from_a_stopped_inspect);
 	tcase_add_test(tc, entry_from_a_malformed_inspect);
+	tcase_add_test(tc, json_log_hint_only_for_docker_json_logs);
+	tcase_add_test(tc, entry_from_a_podman_inspect);
 	suite_add_tcase(s, tc);
 	return s;
 }

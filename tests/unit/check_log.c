@@ -123,7 +123,7 @@ START_TEST(threads_never_interleave_or_mix_priorities)
 		char level[16] = "";
 		const char *tail;
 
-		ck_assert_msg(sscanf(line, "<%d>rotd: thread %d line %d level %15s %n", &pri, &t, &i, level, &dots) == 4,
+		ck_assert_msg(sscanf(line, "<%d>thread %d line %d level %15s %n", &pri, &t, &i, level, &dots) == 4,
 			      "mangled line: %s", line);
 		ck_assert_msg(t >= 0 && t < THREADS && i >= 0 && i < LINES, "bad numbers: %s", line);
 		ck_assert_msg(!seen[t][i], "line twice: %s", line);
@@ -199,33 +199,37 @@ START_TEST(one_write_per_line)
 	log_transient("rotating c:/web.log: 3 of 900 MiB");
 	log_transient_clear();
 	log_info("plain");
+	log_errorx_bare("f.conf:1: bad");
 
 	unsetenv("JOURNAL_STREAM");
 	log_init();
 	log_info("without the journal");
+	log_errorx_bare("f.conf:2: bad");
 	restore_stderr(saved);
 
-	expect_write(sv[0], "<6>rotd: hello world\n");
-	expect_write(sv[0], "<4>rotd: cannot open /x: Permission denied\n");
-	expect_write(sv[0], "<3>rotd: two\n<3>rotd: lines\n");
-	expect_write(sv[0], "<7>rotd: shown\n");
+	expect_write(sv[0], "<6>hello world\n");
+	expect_write(sv[0], "<4>cannot open /x: Permission denied\n");
+	expect_write(sv[0], "<3>two\n<3>lines\n");
+	expect_write(sv[0], "<7>shown\n");
 	{
 		char *got = next_write(sv[0]);
 
 		/* Cut at the message limit, still one line with its prefix. */
 		ck_assert_uint_ge(strlen(got), 4000);
-		ck_assert(strncmp(got, "<6>rotd: bbbb", 13) == 0);
+		ck_assert(strncmp(got, "<6>bbbb", 7) == 0);
 		ck_assert_int_eq(got[strlen(got) - 1], '\n');
 		ck_assert_ptr_eq(strchr(got, '\n'), got + strlen(got) - 1);
 		free(got);
 	}
 	expect_write(sv[0], "\rrotating c:/web.log: 1 of 900 MiB\033[K");
 	expect_write(sv[0], "\rrotating c:/web.log: 2 of 900 MiB\033[K");
-	expect_write(sv[0], "\r\033[K<4>rotd: after the line\n");
+	expect_write(sv[0], "\r\033[K<4>after the line\n");
 	expect_write(sv[0], "\rrotating c:/web.log: 3 of 900 MiB\033[K");
 	expect_write(sv[0], "\r\033[K");
-	expect_write(sv[0], "<6>rotd: plain\n");
+	expect_write(sv[0], "<6>plain\n");
+	expect_write(sv[0], "<3>f.conf:1: bad\n");
 	expect_write(sv[0], "rotd: without the journal\n");
+	expect_write(sv[0], "f.conf:2: bad\n");
 	ck_assert_int_lt(recv(sv[0], big, sizeof(big), MSG_DONTWAIT), 0);
 	close(sv[0]);
 	close(sv[1]);

@@ -359,6 +359,87 @@ START_TEST(labels_are_escaped_and_sorted)
 }
 END_TEST
 
+/* The filesystems gauges are the state the last check measured: they follow a
+ * disk cleaned by hand, and only an emergency pass's shortfall (the daemon's
+ * memory, or a --now --remediate run's targets) counts as short of low. */
+START_TEST(filesystems_gauges_follow_the_last_check)
+{
+	struct metrics *m = metrics_new(1700000000), *now;
+	struct remedy_fs fs[3];
+	struct remedy r;
+	struct remedy_recall recall = { .dev = 11, .pct = 90, .at = 1700000100, .told = 1 };
+	struct remedy_memory mem = { &recall, 1, 0 };
+	json_t *saved;
+	char *text;
+
+	text = metrics_render(m);
+	ck_assert_ptr_nonnull(strstr(text, "# TYPE rotd_filesystems_short_of_low gauge\n"));
+	ck_assert_ptr_null(strstr(text, "\nrotd_filesystems_above_low "));
+	free(text);
+
+	memset(fs, 0, sizeof(fs));
+	memset(&r, 0, sizeof(r));
+	r.low = 80;
+	r.high = 85;
+	r.fs = fs;
+	r.n_fs = 3;
+	fs[0].name.dev = 11;   /* the emergency pass left it at 90% */
+	fs[0].after.used_pct = 90;
+	fs[0].target = 1;
+	fs[1].name.dev = 12;   /* between the watermarks, never remedied */
+	fs[1].after.used_pct = 82;
+	fs[2].name.dev = 13;   /* fine */
+	fs[2].after.inodes_pct = 80;
+	metrics_record_filesystems(m, &r, &mem);
+	text = metrics_render(m);
+	assert_has(text, "rotd_filesystems_measured 3");
+	assert_has(text, "rotd_filesystems_above_low 2");
+	assert_has(text, "rotd_filesystems_short_of_low 1");
+	assert_promtool_ok(text);
+	free(text);
+
+	/* cleaned by hand: the next check says so, the memory forgot it */
+	r.fs[0].after.used_pct = 40;
+	mem.n = 0;
+	metrics_record_filesystems(m, &r, &mem);
+	text = metrics_render(m);
+	assert_has(text, "rotd_filesystems_above_low 1");
+	assert_has(text, "rotd_filesystems_short_of_low 0");
+	free(text);
+
+	/* a dry run changes nothing */
+	r.fs[0].after.used_pct = 99;
+	r.dry_run = 1;
+	metrics_record_filesystems(m, &r, &mem);
+	text = metrics_render(m);
+	assert_has(text, "rotd_filesystems_above_low 1");
+	free(text);
+	r.dry_run = 0;
+
+	/* rotd --now --remediate: no memory; a target still above low is short */
+	now = metrics_new(1700000000);
+	metrics_set_mode(now, "now");
+	metrics_record_filesystems(now, &r, NULL);
+	text = metrics_render(now);
+	assert_has(text, "rotd_filesystems_above_low{mode=\"now\"} 2");
+	assert_has(text, "rotd_filesystems_short_of_low{mode=\"now\"} 1");
+	assert_promtool_ok(text);
+	free(text);
+	/* and the next run starts without them: they belong to the run that measured */
+	saved = metrics_save(now);
+	metrics_free(now);
+	now = metrics_new(1700000500);
+	metrics_set_mode(now, "now");
+	metrics_restore(now, saved);
+	json_decref(saved);
+	text = metrics_render(now);
+	ck_assert_ptr_null(strstr(text, "\nrotd_filesystems_short_of_low{"));
+	free(text);
+	metrics_free(now);
+	metrics_free(m);
+}
+END_TEST
+
 START_TEST(write_file_is_atomic)
 {
 	char dir[] = "/tmp/rotd-metrics.XXXXXX", *path, *err = NULL, buf[64];
@@ -414,6 +495,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, dry_run_is_ignored);
 	tcase_add_test(tc, skipped_jobs_and_no_jobs);
 	tcase_add_test(tc, labels_are_escaped_and_sorted);
+	tcase_add_test(tc, filesystems_gauges_follow_the_last_check);
 	tcase_add_test(tc, write_file_is_atomic);
 	tcase_add_test(tc, write_file_missing_folder);
 	suite_add_tcase(s, tc);

@@ -17,15 +17,36 @@
 #define AUTH "Authorization: Bearer " TOKEN
 #define JSON "Content-Type: application/json"
 
-static atomic_int triggered;
+/* A stand-in for the daemon: one pass may be pending; while it is, requests
+ * join it. triggered counts the requests that asked for a pass (new or
+ * joined), queued the new passes, coalesced those that joined. */
+static atomic_int triggered, queued, coalesced, pending;
+static atomic_size_t last_alerts;
 static char last_why[256];
 
-static void on_trigger(const char *why, void *arg)
+static enum webhook_verdict on_trigger(const char *why, size_t alerts, int may_start, void *arg)
 {
 	atomic_int *n = arg;
 
+	atomic_store(&last_alerts, alerts);
+	if (atomic_load(&pending)) {
+		atomic_fetch_add(n, 1);
+		atomic_fetch_add(&coalesced, 1);
+		return WEBHOOK_COALESCED;
+	}
+	if (!may_start)
+		return WEBHOOK_REFUSED;
 	snprintf(last_why, sizeof(last_why), "%s", why);
 	atomic_fetch_add(n, 1);
+	atomic_fetch_add(&queued, 1);
+	atomic_store(&pending, 1);
+	return WEBHOOK_QUEUED;
+}
+
+/* The daemon's loop takes the pending pass. */
+static void pass_starts(void)
+{
+	atomic_store(&pending, 0);
 }
 
 static void handler(const struct httpd_request *req, struct httpd_response *res, void *arg)
@@ -59,6 +80,10 @@ static void start(struct server *s, unsigned rate)
 	s->h = httpd_start("127.0.0.1:0", 1024 * 1024, handler, s->w, &err);
 	ck_assert_msg(s->h != NULL, "httpd_start: %s", err ? err : "?");
 	atomic_store(&triggered, 0);
+	atomic_store(&queued, 0);
+	atomic_store(&coalesced, 0);
+	atomic_store(&pending, 0);
+	atomic_store(&last_alerts, 0);
 	last_why[0] = '\0';
 }
 
@@ -131,15 +156,23 @@ START_TEST(matching_alert_triggers_once)
 
 	start(&s, 100);
 	p = payload("firing", "HostOutOfDiskSpace", "db1.example.com:9100");
-	post(&s, p, 200, "{\"triggered\":true,\"matched\":1,\"ignored\":0,\"resolved\":0}");
+	post(&s, p, 200, "{\"triggered\":true,\"matched\":1,\"ignored\":0,\"resolved\":0,\"coalesced\":false}");
 	free(p);
 	ck_assert_int_eq(atomic_load(&triggered), 1);
+	ck_assert_uint_eq(atomic_load(&last_alerts), 1);
 	ck_assert_str_eq(last_why, "alert HostOutOfDiskSpace for db1.example.com:9100");
+	pass_starts();
 
-	/* several matching alerts in one request: still one trigger */
-	post(&s, two, 200, "{\"triggered\":true,\"matched\":2,\"ignored\":1,\"resolved\":1}");
+	/* several matching alerts in one request: still one trigger, told how many */
+	post(&s, two, 200, "{\"triggered\":true,\"matched\":2,\"ignored\":1,\"resolved\":1,\"coalesced\":false}");
 	ck_assert_int_eq(atomic_load(&triggered), 2);
+	ck_assert_uint_eq(atomic_load(&last_alerts), 2);
 	ck_assert_str_eq(last_why, "alert HostOutOfDiskSpace for db1:9100");
+
+	/* while that pass is pending, another request joins it */
+	post(&s, two, 200, "{\"triggered\":true,\"matched\":2,\"ignored\":1,\"resolved\":1,\"coalesced\":true}");
+	ck_assert_int_eq(atomic_load(&queued), 2);
+	ck_assert_int_eq(atomic_load(&coalesced), 1);
 	stop(&s);
 }
 END_TEST
@@ -151,7 +184,7 @@ START_TEST(other_alerts_do_not_trigger)
 
 	start(&s, 100);
 	p = payload("firing", "HostHighCpuLoad", "db1:9100");
-	post(&s, p, 200, "{\"triggered\":false,\"matched\":0,\"ignored\":1,\"resolved\":0}");
+	post(&s, p, 200, "{\"triggered\":false,\"matched\":0,\"ignored\":1,\"resolved\":0,\"coalesced\":false}");
 	free(p);
 	p = payload("firing", "HostOutOfDiskSpace", "db10:9100");
 	post(&s, p, 200, "\"triggered\":false");
@@ -160,7 +193,7 @@ START_TEST(other_alerts_do_not_trigger)
 	post(&s, p, 200, "\"triggered\":false");
 	free(p);
 	p = payload("resolved", "HostOutOfDiskSpace", "db1:9100");
-	post(&s, p, 200, "{\"triggered\":false,\"matched\":0,\"ignored\":0,\"resolved\":1}");
+	post(&s, p, 200, "{\"triggered\":false,\"matched\":0,\"ignored\":0,\"resolved\":1,\"coalesced\":false}");
 	free(p);
 	post(&s, "{\"status\":\"firing\",\"alerts\":[]}", 200, "{\"triggered\":false,\"matched\":0");
 	ck_assert_int_eq(atomic_load(&triggered), 0);
@@ -274,36 +307,70 @@ START_TEST(method_and_path)
 }
 END_TEST
 
+/* The pass bucket: rate new passes a minute. Requests that join a pending
+ * pass, and requests that ask for nothing, cost nothing from it. */
 START_TEST(rate_limit)
 {
 	struct server s;
 	struct unit_reply r;
-	char *p;
+	char *p, *q;
 
 	start(&s, 3);
 	p = payload("firing", "HostOutOfDiskSpace", "db1:9100");
+	q = payload("resolved", "HostOutOfDiskSpace", "db1:9100");
 	/* strangers do not use up the budget */
 	for (int i = 0; i < 10; i++) {
 		request(&s, "/alerts", p, JSON, "Authorization: Bearer nope", &r);
 		ck_assert_int_eq(r.status, 401);
 		unit_reply_free(&r);
 	}
-	for (int i = 0; i < 3; i++)
-		post(&s, p, 200, "\"triggered\":true");
-	post(&s, p, 429, "\"error\"");
-	/* 429 comes before the content type and payload are looked at */
+	for (int i = 0; i < 3; i++) {
+		post(&s, p, 200, "\"coalesced\":false");
+		/* a burst while it is pending (the pass runs, or waits to): joined, never refused */
+		for (int k = 0; k < 4; k++)
+			post(&s, p, 200, "\"coalesced\":true");
+		pass_starts();
+	}
+	ck_assert_int_eq(atomic_load(&queued), 3);
+	ck_assert_int_eq(atomic_load(&coalesced), 12);
+	/* resolved alerts ask for nothing and cost nothing */
+	for (int i = 0; i < 5; i++)
+		post(&s, q, 200, "\"resolved\":1");
+	/* a fourth new pass in the minute is one too many */
+	post(&s, p, 429, "new emergency passes");
+	ck_assert_int_eq(atomic_load(&queued), 3);
+	ck_assert_int_eq(atomic_load(&triggered), 15);
+	free(p);
+	free(q);
+	stop(&s);
+}
+END_TEST
+
+/* The flood bucket: WEBHOOK_FLOOD_FACTOR * rate requests of any kind a minute,
+ * checked before the content type and the payload. */
+START_TEST(flood_limit)
+{
+	struct server s;
+	struct unit_reply r;
+	char *q;
+
+	start(&s, 1);
+	q = payload("resolved", "HostOutOfDiskSpace", "db1:9100");
+	for (int i = 0; i < WEBHOOK_FLOOD_FACTOR; i++)
+		post(&s, q, 200, "\"resolved\":1");
+	post(&s, q, 429, "a flood");
 	request(&s, "/alerts", "x", AUTH, "Content-Type: text/plain", &r);
 	ck_assert_int_eq(r.status, 429);
 	unit_reply_free(&r);
-	ck_assert_int_eq(atomic_load(&triggered), 3);
-	free(p);
+	ck_assert_int_eq(atomic_load(&triggered), 0);
+	free(q);
 	stop(&s);
 }
 END_TEST
 
 START_TEST(direct_calls)
 {
-	struct strlist none = STRLIST_INIT;
+	struct strlist none = STRLIST_INIT, names = STRLIST_INIT, hosts = STRLIST_INIT;
 	struct webhook_config c = { TOKEN, &none, NULL, 1 };
 	struct webhook *w = webhook_new(&c, NULL, NULL);
 	struct httpd_request req = { "POST", "/alerts", "Bearer " TOKEN, "application/json",
@@ -312,16 +379,39 @@ START_TEST(direct_calls)
 	struct httpd_response res = { 0, NULL, NULL, NULL };
 
 	req.body_len = strlen(req.body);
+	for (int i = 0; i < WEBHOOK_FLOOD_FACTOR; i++) {
+		webhook_handle(w, &req, &res);
+		ck_assert_int_eq(res.status, 200);
+		ck_assert_str_eq(res.body,
+				 "{\"triggered\":false,\"matched\":0,\"ignored\":1,\"resolved\":0,\"coalesced\":false}\n");
+		free(res.body);
+		memset(&res, 0, sizeof(res));
+	}
+	webhook_handle(w, &req, &res);
+	ck_assert_int_eq(res.status, 429);
+	free(res.body);
+	webhook_free(w);
+	webhook_free(NULL);
+
+	/* Without a trigger function, a matching alert takes from the pass bucket. */
+	strlist_add(&names, "A");
+	strlist_add(&hosts, "h1");
+	c.alert_names = &names;
+	c.host_names = &hosts;
+	w = webhook_new(&c, NULL, NULL);
+	req.body = "{\"status\":\"firing\",\"alerts\":[{\"labels\":{\"alertname\":\"A\",\"host\":\"h1\"}}]}";
+	req.body_len = strlen(req.body);
+	memset(&res, 0, sizeof(res));
 	webhook_handle(w, &req, &res);
 	ck_assert_int_eq(res.status, 200);
-	ck_assert_str_eq(res.body, "{\"triggered\":false,\"matched\":0,\"ignored\":1,\"resolved\":0}\n");
 	free(res.body);
 	memset(&res, 0, sizeof(res));
 	webhook_handle(w, &req, &res);
 	ck_assert_int_eq(res.status, 429);
 	free(res.body);
 	webhook_free(w);
-	webhook_free(NULL);
+	strlist_free(&names);
+	strlist_free(&hosts);
 }
 END_TEST
 
@@ -349,6 +439,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, content_type);
 	tcase_add_test(tc, method_and_path);
 	tcase_add_test(tc, rate_limit);
+	tcase_add_test(tc, flood_limit);
 	tcase_add_test(tc, direct_calls);
 	suite_add_tcase(s, tc);
 	return s;
