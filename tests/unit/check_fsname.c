@@ -154,6 +154,55 @@ START_TEST(a_bind_mount_is_the_filesystem_it_comes_from)
 }
 END_TEST
 
+/* overlay2 gives each container a device of its own; both containers' roots
+ * must name, and count as, the disk their upper layers live on. */
+START_TEST(overlays_are_traced_to_the_disk_of_their_upper_layers)
+{
+	char dir[160], opts[512], merged[2][160];
+	struct fs_name disk, ctr[2];
+	int fd;
+
+	private_mounts();
+	snprintf(dir, sizeof(dir), "%s/lower", mnt);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	for (int i = 0; i < 2; i++) {
+		snprintf(dir, sizeof(dir), "%s/c%d", mnt, i);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		snprintf(dir, sizeof(dir), "%s/c%d/diff", mnt, i);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		snprintf(dir, sizeof(dir), "%s/c%d/work", mnt, i);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		snprintf(merged[i], sizeof(merged[i]), "%s/c%d/merged", mnt, i);
+		ck_assert_int_eq(mkdir(merged[i], 0755), 0);
+		snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s/c%d/diff,workdir=%s/c%d/work", mnt, mnt, i,
+			 mnt, i);
+		ck_assert_msg(mount("overlay", merged[i], "overlay", 0, opts) == 0, "overlay: %s", strerror(errno));
+	}
+	fd = open(mnt, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	fsname_of_fd(fd, 0, &disk);
+	close(fd);
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+
+		fd = open(merged[i], O_RDONLY | O_DIRECTORY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert_msg(st.st_dev != disk.dev, "the overlay has a device of its own");
+		fsname_of_fd(fd, getpid(), &ctr[i]);
+		close(fd);
+		ck_assert(ctr[i].dev == disk.dev);
+		ck_assert_str_eq(ctr[i].mount, mnt);
+		ck_assert_str_eq(ctr[i].device, "rotd-fsname-test");
+	}
+	for (int i = 0; i < 2; i++) {
+		umount2(merged[i], MNT_DETACH);
+		fsname_free(&ctr[i]);
+	}
+	fsname_free(&disk);
+}
+END_TEST
+
 START_TEST(a_bad_fd_is_named_not_fatal)
 {
 	struct fs_name n;
@@ -178,6 +227,7 @@ Suite *unit_suite(void)
 	tcase_add_checked_fixture(real, NULL, teardown);
 	tcase_add_test(real, names_a_tmpfs_by_mount_point_and_device);
 	tcase_add_test(real, a_bind_mount_is_the_filesystem_it_comes_from);
+	tcase_add_test(real, overlays_are_traced_to_the_disk_of_their_upper_layers);
 	suite_add_tcase(s, parse);
 	suite_add_tcase(s, real);
 	return s;
