@@ -479,6 +479,9 @@ LimitCORE=0
 EOF
 m systemctl daemon-reload
 m systemctl restart rotd.service
+# Read by the restart check below (inside a wait_until string).
+# shellcheck disable=SC2034
+restarts=$(prop rotd.service NRestarts)
 rm -f "$CROOT$ARCHDIR"/web.log-*
 C5=$(cursor)
 t=$(now)
