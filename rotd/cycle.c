@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "cycle.h"
-#include "exitcode.h"
-#include "log.h"
-#include "report.h"
-#include "shutdown.h"
+#include "lib/exitcode.h"
+#include "lib/log.h"
+#include "report/report.h"
+#include "lib/shutdown.h"
 
 static enum remedy_trigger trigger_of(enum cycle_remedy r)
 {

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "config.h"
-#include "inventory.h"
-#include "jobs.h"
-#include "metrics.h"
-#include "pass.h"
-#include "remedy.h"
+#include "config/config.h"
+#include "engine/inventory.h"
+#include "jobs/jobs.h"
+#include "report/metrics.h"
+#include "rotate/pass.h"
+#include "remedy/remedy.h"
 
 enum cycle_jobs {
 	CYCLE_JOBS_NONE,       /* --rotate-only, --remediate, containers that just started */

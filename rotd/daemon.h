@@ -11,7 +11,7 @@
 #ifndef ROTD_DAEMON_H
 #define ROTD_DAEMON_H
 
-#include "config.h"
+#include "config/config.h"
 
 /* Runs until a stop signal. config_path is what --config named (NULL: the
  * default file or the built-in defaults), re-read on SIGHUP; cfg is its first

@@ -12,20 +12,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "cycle.h"
 #include "daemon.h"
-#include "docker.h"
-#include "exitcode.h"
-#include "inventory.h"
-#include "lock.h"
-#include "log.h"
-#include "metrics.h"
-#include "progress.h"
-#include "shutdown.h"
-#include "state.h"
-#include "status.h"
-#include "xalloc.h"
+#include "engine/docker.h"
+#include "lib/exitcode.h"
+#include "engine/inventory.h"
+#include "lib/lock.h"
+#include "lib/log.h"
+#include "report/metrics.h"
+#include "lib/progress.h"
+#include "lib/shutdown.h"
+#include "lib/state.h"
+#include "report/status.h"
+#include "lib/xalloc.h"
 
 /* Where a production build (--sysconfdir=/etc) reads its configuration. */
 #define ETC_CONFIG "/etc/rotd/rotd.conf"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# clang-tidy over rotd/*.c with the repository's .clang-tidy (warnings are
+# clang-tidy over rotd/**/*.c with the repository's .clang-tidy (warnings are
 # errors), two files at a time. Usage: tests/clang-tidy.sh BUILDDIR (for autoconf.h).
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +11,7 @@ cd "$src" || exit 1
 TIDY_FLAGS="-std=gnu11 -I$build -Irotd -DSYSCONFDIR=\"/usr/local/etc\" $(pkg-config --cflags libcurl libarchive libconfuse jansson libmicrohttpd)"
 export TIDY_FLAGS
 # shellcheck disable=SC2016 # expanded by the inner shell
-ls rotd/*.c | xargs -P 2 -n 4 sh -c 'clang-tidy --quiet "$@" -- $TIDY_FLAGS 2>/dev/null' clang-tidy >"$build/clang-tidy.log"
+ls rotd/*.c rotd/*/*.c | xargs -P 2 -n 4 sh -c 'clang-tidy --quiet "$@" -- $TIDY_FLAGS 2>/dev/null' clang-tidy >"$build/clang-tidy.log"
 rc=$?
 grep -E 'warning:|error:' "$build/clang-tidy.log"
 [ $rc -eq 0 ] && ! grep -qE 'warning:|error:' "$build/clang-tidy.log"

@@ -10,7 +10,7 @@
 #   3. unit and integration tests under ASan and UBSan (gates); the integration
 #      suite includes a full rotd --now pass under valgrind memcheck
 #   4. unit tests under valgrind memcheck      (gate, one per program)
-#   5. cppcheck and clang-tidy; rotd --help and rotd(8) list the same options
+#   5. the layering of rotd/ (tests/layering.sh); cppcheck and clang-tidy; rotd --help and rotd(8) list the same options
 #                                              (gates)
 #   6. libFuzzer runs of the network- and file-facing parsers: Alertmanager
 #      payloads, rotd.conf, inspect JSON, exec frames, event lines
@@ -107,6 +107,8 @@ for t in $unit_tests; do
 	gate "valgrind-$(basename "$t")" env CK_FORK=no ROTD_TEST_QUICK=1 valgrind --quiet --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=1 "$out/$t"
 done
+
+gate layering sh tests/layering.sh
 
 gate cppcheck cppcheck --quiet --enable=warning,style,performance,portability --error-exitcode=1 \
 	--inline-suppr --suppress=missingIncludeSystem --std=c11 -I "$out" -I rotd \

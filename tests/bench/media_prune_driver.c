@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "media.h"
-#include "xalloc.h"
+#include "jobs/media.h"
+#include "lib/xalloc.h"
 
 int main(int argc, char **argv)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "demux.h"
+#include "engine/demux.h"
 
 #define NSIZES 4
 

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "inventory.h"
-#include "xalloc.h"
+#include "config/config.h"
+#include "engine/inventory.h"
+#include "lib/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
+#include "lib/lines.h"
 
 #define NSIZES 4
 

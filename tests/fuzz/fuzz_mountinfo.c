@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsname.h"
+#include "lib/fsname.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -69,11 +69,11 @@ set -- -g -O1 -std=gnu11 $san -I"$work" -I"$top/rotd" -DSYSCONFDIR='"/etc"' $dep
 # objects it needs. A source that does not compile is left out; a target that
 # needs it then fails to link, which counts as a build failure.
 : >"$work/build.log"
-for src in "$top"/rotd/*.c "$work/default_conf.c"; do
+for src in "$top"/rotd/*.c "$top"/rotd/*/*.c "$work/default_conf.c"; do
 	base=$(basename "$src" .c)
 	[ "$base" = main ] && continue
 	if ! "$CC" "$@" -fsanitize=fuzzer-no-link -c "$src" -o "$work/obj/$base.o" >>"$work/build.log" 2>&1; then
-		echo "fuzz: rotd/$base.c does not compile; left out (see $work/build.log)" >&2
+		echo "fuzz: $src does not compile; left out (see $work/build.log)" >&2
 		rm -f "$work/obj/$base.o"
 	fi
 done

@@ -4,6 +4,6 @@
 set -eu
 sym=$1
 printf '/* Generated from conf/rotd.conf by tests/harness/embed.sh; do not edit. */\n'
-printf '#include "default_conf.h"\n\nconst char %s[] = ""\n' "$sym"
+printf '#include "config/default_conf.h"\n\nconst char %s[] = ""\n' "$sym"
 sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$/\\n"/'
 printf ';\n'

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "docker.h"
+#include "engine/docker.h"
 #include "unit.h"
 
 /* Engine-level tests of the docker module, against the engine named by DOCKER_HOST

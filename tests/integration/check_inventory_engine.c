@@ -8,9 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "docker.h"
-#include "inventory.h"
+#include "config/config.h"
+#include "engine/docker.h"
+#include "engine/inventory.h"
 #include "unit.h"
 
 static struct rotd_config *cfg;

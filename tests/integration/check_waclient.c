@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "unit.h"
-#include "waclient.h"
+#include "jobs/waclient.h"
 
 /* Tests of waclient against tests/harness/wa_stub.py, a stub of the WhatsApp
  * Business API client's REST API. Each test case starts its own stub in an

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "remedy/alert.h"
 #include "unit.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 /* As Alertmanager 0.25 posts it (webhook_configs, version 4). */
 static const char firing[] =

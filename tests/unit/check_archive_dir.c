@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ctrfs.h"
-#include "rotate.h"
+#include "rotate/ctrfs.h"
+#include "rotate/rotate.h"
 #include "unit.h"
 
 static char root[64];

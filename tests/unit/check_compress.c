@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "compress.h"
+#include "rotate/compress.h"
 #include "unit.h"
 
 /* compress_range's read size (RANGE_BUF_SIZE in compress.c): the sizes around it are

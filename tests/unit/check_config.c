@@ -10,7 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "unit.h"
 
 #define SHIPPED TEST_SRCDIR "/conf/rotd.conf"

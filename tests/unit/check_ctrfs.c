@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ctrfs.h"
+#include "rotate/ctrfs.h"
 #include "unit.h"
 
 static char root[64];

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "demux.h"
+#include "engine/demux.h"
 #include "unit.h"
 
 #define CAP 4096

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "docker.h"
-#include "events.h"
+#include "engine/docker.h"
+#include "engine/events.h"
 #include "unit.h"
 
 /* Makes a fresh temp dir and returns dir + "/" + name in out. */

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsname.h"
+#include "lib/fsname.h"
 #include "unit.h"
 
 START_TEST(parses_a_line_with_optional_fields)

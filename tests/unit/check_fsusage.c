@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsusage.h"
+#include "lib/fsusage.h"
 #include "unit.h"
 
 static char mnt[64];

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "httpd.h"
+#include "lib/httpd.h"
 #include "unit.h"
 #include "unit_http.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 #define MAX_BODY 64
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "inventory.h"
+#include "config/config.h"
+#include "engine/inventory.h"
 #include "unit.h"
 
 static struct rotd_config *cfg;

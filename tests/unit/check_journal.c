@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "rotate/journal.h"
 #include "unit.h"
 
 static char dir[64];

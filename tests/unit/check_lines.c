@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
-#include "strlist.h"
+#include "lib/lines.h"
+#include "lib/strlist.h"
 #include "unit.h"
 
 /* What the callback saw: each line, with a "!" suffix when it was truncated. */

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "lib/log.h"
 #include "unit.h"
 
 /* Points stderr at fd; returns the old stderr. */

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsusage.h"
-#include "media.h"
-#include "shutdown.h"
+#include "lib/fsusage.h"
+#include "jobs/media.h"
+#include "lib/shutdown.h"
 #include "unit.h"
 
 #define DAY 86400

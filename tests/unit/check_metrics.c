@@ -8,9 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "metrics.h"
+#include "report/metrics.h"
 #include "unit.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 /* A fake pass of one running container with a ROTATE, a PRUNE, an
  * ARCHIVE_IDLE that failed and a PRUNE that failed; and jobs with one cleanup,

@@ -11,7 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "notify.h"
+#include "lib/notify.h"
 #include "unit.h"
 
 struct listener {

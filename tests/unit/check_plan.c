@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "plan.h"
-#include "strlist.h"
-#include "xalloc.h"
+#include "rotate/plan.h"
+#include "lib/strlist.h"
+#include "lib/xalloc.h"
 #include "unit.h"
 
 #define MIB (UINT64_C(1024) * 1024)

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "progress.h"
-#include "shutdown.h"
+#include "lib/progress.h"
+#include "lib/shutdown.h"
 #include "unit.h"
 
 #define MiB (UINT64_C(1) << 20)

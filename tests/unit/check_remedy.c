@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "remedy.h"
+#include "remedy/remedy.h"
 #include "unit.h"
 
 /* A finished pass over one target filesystem (dev 42) left at pct percent. */

@@ -22,10 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "report.h"
+#include "lib/exitcode.h"
+#include "report/report.h"
 #include "unit.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024ULL * MiB)

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "heartbeat.h"
-#include "shutdown.h"
+#include "lib/heartbeat.h"
+#include "lib/shutdown.h"
 #include "unit.h"
 
 static void sleep_ms(long ms)

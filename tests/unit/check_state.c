@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "offpeak.h"
-#include "state.h"
+#include "jobs/offpeak.h"
+#include "lib/state.h"
 #include "unit.h"
 
 START_TEST(missing_file_is_empty_and_quiet)

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "status.h"
+#include "report/status.h"
 #include "unit.h"
 
 #define NOW ((time_t)1795341723) /* 2026-11-22T10:02:03Z */

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "units.h"
+#include "lib/units.h"
 #include "unit.h"
 
 static void assert_size(const char *s, uint64_t expect)

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "httpd.h"
+#include "lib/httpd.h"
 #include "unit.h"
 #include "unit_http.h"
-#include "webhook.h"
-#include "xalloc.h"
+#include "remedy/webhook.h"
+#include "lib/xalloc.h"
 
 #define TOKEN "s3cret-t0ken"
 #define AUTH "Authorization: Bearer " TOKEN

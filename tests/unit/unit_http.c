@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "unit_http.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 /* curl's write callback: appends to the reply's body, keeping it NUL-terminated. */
 static size_t on_data(char *data, size_t size, size_t n, void *arg)

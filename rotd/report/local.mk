@@ -1,0 +1,8 @@
+# rotd/report: what a pass did, as text, JSON, metrics and the status file
+librotd_a_SOURCES += \
+	rotd/report/report.c \
+	rotd/report/report.h \
+	rotd/report/metrics.c \
+	rotd/report/metrics.h \
+	rotd/report/status.c \
+	rotd/report/status.h

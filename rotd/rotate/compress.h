@@ -1,0 +1,51 @@
+/* compress: streams a byte range of one file into a compressed archive on another
+ * fd, in process, with libarchive's raw format and a gzip or zstd filter. Memory
+ * stays bounded (a fixed buffer) whatever the input size. */
+#ifndef ROTD_COMPRESS_H
+#define ROTD_COMPRESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+struct compress_result {
+	uint64_t bytes_in;     /* bytes read from the source */
+	uint64_t bytes_out;    /* compressed bytes written */
+	uint64_t digest;       /* compress_digest of the bytes read */
+};
+
+/* Reads bytes [0, length) of src_fd with pread (the file offset is not used or
+ * changed) and writes them compressed to dst_fd, which must be empty and
+ * positioned at 0. level is the compressor's level (gzip 1..9, zstd 1..19).
+ * Does not fsync. Returns 0 and fills *res, or -1 with *err set to a new
+ * one-line message (the source shrank under us, a read or write error such as
+ * ENOSPC, or libarchive's error text). */
+int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind kind, int level,
+		   struct compress_result *res, char **err);
+
+/* The archive file suffix for kind: ".gz" or ".zst". */
+const char *compress_suffix(enum compress_kind kind);
+
+/* A 64-bit digest of bytes [0, length) of fd, read with pread; the same function
+ * compress_range computes as it reads. Returns 0 and sets *digest, or -1 with
+ * errno set (pread's errno such as EIO, or ENODATA when the file is shorter than
+ * length). */
+int compress_digest_file(int fd, uint64_t length, uint64_t *digest);
+
+/* The same digest computed incrementally: init, update with the bytes in any
+ * number of pieces of any sizes, then final. The result depends only on the
+ * concatenated bytes. Not cryptographic: it detects accidental change (any single
+ * changed byte always changes it; other changes collide with probability about
+ * 2^-64), not tampering. The fields are private to compress.c; it owns no memory. */
+struct compress_digest {
+	uint64_t h;                 /* state after the last whole 8-byte word */
+	uint64_t len;               /* bytes fed so far */
+	unsigned char part[8];      /* the last len % 8 bytes, not yet in h */
+};
+void compress_digest_init(struct compress_digest *d);
+void compress_digest_update(struct compress_digest *d, const void *buf, size_t len);
+/* Returns the digest of everything fed so far; d may be updated further. */
+uint64_t compress_digest_final(const struct compress_digest *d);
+
+#endif
