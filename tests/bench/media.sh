@@ -48,7 +48,7 @@ trap 'exit 130' INT TERM
 
 DRIVER=$WORK/media_prune_driver
 gcc -std=gnu11 -O2 -g -I"$BUILD" -I"$REPO/rotd" -o "$DRIVER" "$REPO/tests/bench/media_prune_driver.c" \
-	"$REPO"/rotd/{media,ctrfs,xalloc,strlist,log}.c || die "building the driver failed"
+	"$REPO"/rotd/jobs/media.c "$REPO"/rotd/rotate/ctrfs.c "$REPO"/rotd/lib/{xalloc,strlist,log}.c || die "building the driver failed"
 
 FS=$(df -T "$WORK" | awk 'NR == 2 { print $2 " on " $1 }')
 say "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r), Debian $(cat /etc/debian_version), $WORK on $FS"
