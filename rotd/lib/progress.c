@@ -236,15 +236,7 @@ char *progress_format_eta(double seconds, char *buf, size_t len)
 		if ((double)s < seconds)
 			s++;   /* rounded up: never "0s" while work is left */
 	}
-	if (s < 60)
-		snprintf(buf, len, "%llds", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%lldm %02llds", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%lldh %02lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%lldd %02lldh", s / 86400, s % 86400 / 3600);
-	return buf;
+	return units_format_span((uint64_t)s, 1, buf, len);
 }
 
 double progress_rate(const struct progress_entry *e)

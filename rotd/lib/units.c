@@ -219,6 +219,24 @@ char *units_format_duration(uint64_t seconds, char *buf, size_t len)
 	return buf;
 }
 
+char *units_format_span(uint64_t seconds, int pad, char *buf, size_t len)
+{
+	static const struct { uint64_t unit, next; char letter, next_letter; } spans[] = {
+		{ 86400, 3600, 'd', 'h' }, { 3600, 60, 'h', 'm' }, { 60, 1, 'm', 's' },
+	};
+
+	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
+		if (seconds < spans[i].unit)
+			continue;
+		snprintf(buf, len, pad ? "%llu%c %02llu%c" : "%llu%c %llu%c",
+			 (unsigned long long)(seconds / spans[i].unit), spans[i].letter,
+			 (unsigned long long)(seconds % spans[i].unit / spans[i].next), spans[i].next_letter);
+		return buf;
+	}
+	snprintf(buf, len, "%llus", (unsigned long long)seconds);
+	return buf;
+}
+
 int units_parse_listen(const char *s, char **addr, unsigned *port)
 {
 	const char *colon, *host = s, *host_end;

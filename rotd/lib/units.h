@@ -48,6 +48,11 @@ char *units_format_size(uint64_t bytes, char *buf, size_t len);
 /* Formats a duration in the largest exact unit ("30d", "1h", "90s") into buf; returns buf. */
 char *units_format_duration(uint64_t seconds, char *buf, size_t len);
 
+/* Formats a duration for a glance, in its two largest units rounded down ("42s", "5m 3s",
+ * "2h 3m", "3d 4h"; with pad the second figure has two digits: "5m 03s") into buf;
+ * returns buf. */
+char *units_format_span(uint64_t seconds, int pad, char *buf, size_t len);
+
 /* Writes t as "2026-10-01 14:05 UTC" into buf (len bytes); returns buf. */
 char *units_format_time(time_t t, char *buf, size_t len);
 

@@ -224,20 +224,10 @@ static char *format_time(time_t t, time_t now, int with_date, char *buf, size_t 
 	return buf;
 }
 
-/* "42s", "5m 3s", "2h 3m", "3d 4h". */
+/* "42s", "5m 3s", "2h 3m", "3d 4h"; a negative age is 0s. */
 static char *format_age(long long secs, char *buf, size_t len)
 {
-	if (secs < 0)
-		secs = 0;
-	if (secs < 60)
-		snprintf(buf, len, "%llds", secs);
-	else if (secs < 3600)
-		snprintf(buf, len, "%lldm %llds", secs / 60, secs % 60);
-	else if (secs < 86400)
-		snprintf(buf, len, "%lldh %lldm", secs / 3600, secs % 3600 / 60);
-	else
-		snprintf(buf, len, "%lldd %lldh", secs / 86400, secs % 86400 / 3600);
-	return buf;
+	return units_format_span(secs > 0 ? (uint64_t)secs : 0, 0, buf, len);
 }
 
 static void print_activity(FILE *out, json_t *root, time_t now)

@@ -332,6 +332,44 @@ START_TEST(test_format_duration_round_trips)
 }
 END_TEST
 
+START_TEST(test_format_span_two_largest_units)
+{
+	char buf[32];
+
+	ck_assert_str_eq(units_format_span(0, 0, buf, sizeof(buf)), "0s");
+	ck_assert_str_eq(units_format_span(42, 0, buf, sizeof(buf)), "42s");
+	ck_assert_str_eq(units_format_span(59, 0, buf, sizeof(buf)), "59s");
+	ck_assert_str_eq(units_format_span(60, 0, buf, sizeof(buf)), "1m 0s");
+	ck_assert_str_eq(units_format_span(303, 0, buf, sizeof(buf)), "5m 3s");
+	ck_assert_str_eq(units_format_span(3599, 0, buf, sizeof(buf)), "59m 59s");
+	/* rounded down: the seconds of 2h 3m 59s are left out */
+	ck_assert_str_eq(units_format_span(2 * 3600 + 3 * 60 + 59, 0, buf, sizeof(buf)), "2h 3m");
+	ck_assert_str_eq(units_format_span(86399, 0, buf, sizeof(buf)), "23h 59m");
+	ck_assert_str_eq(units_format_span(3 * 86400 + 4 * 3600 + 59, 0, buf, sizeof(buf)), "3d 4h");
+	/* no weeks: days go on counting */
+	ck_assert_str_eq(units_format_span(30u * 86400, 0, buf, sizeof(buf)), "30d 0h");
+	ck_assert_str_eq(units_format_span(UINT64_MAX, 0, buf, sizeof(buf)), "213503982334601d 7h");
+}
+END_TEST
+
+START_TEST(test_format_span_padded)
+{
+	char buf[32];
+
+	ck_assert_str_eq(units_format_span(0, 1, buf, sizeof(buf)), "0s");
+	ck_assert_str_eq(units_format_span(11, 1, buf, sizeof(buf)), "11s");
+	ck_assert_str_eq(units_format_span(60, 1, buf, sizeof(buf)), "1m 00s");
+	ck_assert_str_eq(units_format_span(125, 1, buf, sizeof(buf)), "2m 05s");
+	ck_assert_str_eq(units_format_span(3720, 1, buf, sizeof(buf)), "1h 02m");
+	ck_assert_str_eq(units_format_span(3 * 86400 + 4 * 3600, 1, buf, sizeof(buf)), "3d 04h");
+	ck_assert_str_eq(units_format_span(86400 + 23 * 3600, 1, buf, sizeof(buf)), "1d 23h");
+	/* truncated to the buffer like every formatter here */
+	memset(buf, 'x', sizeof(buf));
+	ck_assert_ptr_eq(units_format_span(125, 1, buf, 4), buf);
+	ck_assert_str_eq(buf, "2m ");
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("units");
@@ -354,6 +392,8 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_format_truncates_safely);
 	tcase_add_test(tc, test_format_duration_largest_exact_unit);
 	tcase_add_test(tc, test_format_duration_round_trips);
+	tcase_add_test(tc, test_format_span_two_largest_units);
+	tcase_add_test(tc, test_format_span_padded);
 	suite_add_tcase(s, tc);
 	return s;
 }
