@@ -229,13 +229,6 @@ static int check_config(const char *path)
 	return EXIT_ROTD_OK;
 }
 
-/* The engine's name filter is a regular expression: match exactly this name on
- * Docker ("/NAME") and Podman ("NAME"), metacharacters escaped. New string. */
-static char *exact_name_regex(const char *name)
-{
-	return docker_exact_name_regex(name);
-}
-
 /* Whether every --container name is in inv; says which are not. A typo must
  * not pass for "nothing to do". */
 static int all_named(const struct strlist *names, const struct inventory *inv)
@@ -338,12 +331,8 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 		return code;
 	if (o->containers.n > 0) {
 		filters = docker_filters_new();
-		for (size_t i = 0; i < o->containers.n; i++) {
-			char *exact = exact_name_regex(o->containers.v[i]);
-
-			docker_filters_add(filters, "name", exact);
-			free(exact);
-		}
+		for (size_t i = 0; i < o->containers.n; i++)
+			docker_filters_add_exact_name(filters, o->containers.v[i]);
 	}
 	st = inventory_build(d, cfg, filters, &inv);
 	docker_filters_free(filters);

@@ -343,6 +343,14 @@ char *docker_exact_name_regex(const char *name)
 	return out;
 }
 
+void docker_filters_add_exact_name(struct docker_filters *f, const char *name)
+{
+	char *re = docker_exact_name_regex(name);
+
+	docker_filters_add(f, "name", re);
+	free(re);
+}
+
 /* ---- client ------------------------------------------------------------ */
 
 struct docker *docker_new(const char *socket_path, const struct docker_options *opt)

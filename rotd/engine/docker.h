@@ -101,6 +101,9 @@ void docker_filters_free(struct docker_filters *f);
  * Docker (which matches "/NAME") and Podman (which matches "NAME"): ^/?NAME$ with
  * every regex metacharacter of name escaped. New string. */
 char *docker_exact_name_regex(const char *name);
+/* Adds to f the "name" filter that matches exactly the container named name
+ * (docker_exact_name_regex). */
+void docker_filters_add_exact_name(struct docker_filters *f, const char *name);
 
 /* GET /containers/json?all=ALL&filters=F. On DOCKER_OK *out is a new JSON array. */
 int docker_list_containers(struct docker *d, int all, const struct docker_filters *f, json_t **out);

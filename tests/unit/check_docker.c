@@ -181,6 +181,19 @@ START_TEST(test_exact_name_regex)
 }
 END_TEST
 
+START_TEST(test_filters_add_exact_name)
+{
+	struct docker_filters *f = docker_filters_new();
+
+	docker_filters_add_exact_name(f, "biz_waweb_1");
+	docker_filters_add_exact_name(f, "web.1");
+	docker_filters_add_exact_name(f, "biz_waweb_1");   /* a repeat adds nothing */
+	check_json(f, "{\"name\":[\"^/?biz_waweb_1$\",\"^/?web\\\\.1$\"]}");
+	check_query(f, "%7B%22name%22%3A%5B%22%5E%2F%3Fbiz_waweb_1%24%22%2C%22%5E%2F%3Fweb%5C%5C.1%24%22%5D%7D");
+	docker_filters_free(f);
+}
+END_TEST
+
 START_TEST(test_events_names_of_both_engines)
 {
 	struct docker_filters *f = events_filters();
@@ -397,6 +410,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_filters_json_escaping);
 	tcase_add_test(tc, test_filters_query);
 	tcase_add_test(tc, test_exact_name_regex);
+	tcase_add_test(tc, test_filters_add_exact_name);
 	tcase_add_test(tc, test_events_names_of_both_engines);
 	tcase_add_test(tc, test_choose_socket_precedence);
 	tcase_add_test(tc, test_choose_socket_refuses_other_schemes);
