@@ -359,7 +359,7 @@ struct docker *docker_new(const char *socket_path, const struct docker_options *
 
 	d->curl = curl_easy_init();
 	if (d->curl == NULL) {
-		fprintf(stderr, "rotd: cannot create a libcurl handle\n");
+		log_errorx("cannot create a libcurl handle");
 		abort();
 	}
 	d->socket = xstrdup(socket_path);

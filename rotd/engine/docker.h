@@ -133,4 +133,27 @@ struct docker_exec_result {
 int docker_exec(struct docker *d, const char *id, const char *const argv[], unsigned timeout_ms,
 		demux_cb cb, void *arg, struct docker_exec_result *res);
 
+/* Lines of an exec's output longer than this are delivered cut. */
+#define DOCKER_EXEC_LINE_MAX 4096
+
+/* Receives one line of an exec's output from stream "stdout" or "stderr", without its
+ * newline, NUL-terminated at line[len]; truncated is 1 when it was cut at
+ * DOCKER_EXEC_LINE_MAX bytes. Returns 0 to go on, non-zero to stop the exec's stream. */
+typedef int (*docker_line_cb)(const char *stream, const char *line, size_t len, int truncated, void *arg);
+
+/* What docker_exec_lines did. */
+struct docker_exec_outcome {
+	int started;           /* the engine answered the ping, so the exec was asked for */
+	int exit_code;         /* from exec inspect; -1 if unknown */
+	char *error;           /* one line when it failed, else NULL; the caller frees it */
+};
+
+/* Runs argv in container id on the engine at socket_path with a client of its own (so
+ * threads never share one): ping, then docker_exec with timeout_ms, its stdout and
+ * stderr split into lines for cb (a last unterminated line included). The client stops
+ * as every client does at a shutdown (docker_cancel_fn). Returns DOCKER_OK or the
+ * failure, and fills *out either way. */
+int docker_exec_lines(const char *socket_path, const char *id, const char *const argv[], unsigned timeout_ms,
+		      docker_line_cb cb, void *arg, struct docker_exec_outcome *out);
+
 #endif

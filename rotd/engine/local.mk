@@ -2,6 +2,7 @@
 librotd_a_SOURCES += \
 	rotd/engine/docker.c \
 	rotd/engine/docker.h \
+	rotd/engine/docker_exec.c \
 	rotd/engine/demux.c \
 	rotd/engine/demux.h \
 	rotd/engine/events.c \

@@ -11,25 +11,16 @@
 #include "jobs/cleanup.h"
 #include "lib/progress.h"
 #include "engine/docker.h"
-#include "lib/lines.h"
 #include "lib/log.h"
 #include "lib/pool.h"
 #include "lib/shutdown.h"
 #include "lib/xalloc.h"
-
-#define CLEANUP_MAX_LINE 4096
 
 struct cleanup_batch {
 	const struct cleanup_policy *policy;
 	const char *socket;
 	int dry_run;
 	struct cleanup_task *tasks;
-};
-
-struct output {
-	struct cleanup_task *task;
-	const char *stream;
-	struct lines split;
 };
 
 static long now_ms(void)
@@ -50,22 +41,14 @@ static void keep_tail(struct strlist *tail, const char *line)
 	strlist_add(tail, line);
 }
 
-static int on_line(const char *line, size_t len, int truncated, void *arg)
+static int on_line(const char *stream, const char *line, size_t len, int truncated, void *arg)
 {
-	struct output *o = arg;
+	struct cleanup_task *t = arg;
 
 	(void)len;
-	log_info("container %s: cleanup %s: %s%s", o->task->container, o->stream, line, truncated ? " [cut]" : "");
-	keep_tail(&o->task->tail, line);
+	log_info("container %s: cleanup %s: %s%s", t->container, stream, line, truncated ? " [cut]" : "");
+	keep_tail(&t->tail, line);
 	return 0;
-}
-
-static int on_output(enum demux_stream stream, const char *data, size_t len, void *arg)
-{
-	struct output *outs = arg;
-
-	return lines_feed(&outs[stream == DEMUX_STDERR ? 1 : 0].split, data, len, on_line,
-			  &outs[stream == DEMUX_STDERR ? 1 : 0]);
 }
 
 /* The command's program must be an executable regular file in the container. */
@@ -86,9 +69,7 @@ static void run_one(size_t i, void *arg)
 {
 	const struct cleanup_batch *b = arg;
 	struct cleanup_task *t = &b->tasks[i];
-	struct docker_exec_result res = { -1 };
-	struct output outs[2] = { { t, "stdout", { 0 } }, { t, "stderr", { 0 } } };
-	struct docker *d;
+	struct docker_exec_outcome out;
 	long start = now_ms();
 	int st;
 
@@ -96,32 +77,22 @@ static void run_one(size_t i, void *arg)
 	t->present = command_present(t->fs, b->policy->command.v[0]);
 	if (!t->present || b->dry_run)
 		return;
-	lines_init(&outs[0].split, CLEANUP_MAX_LINE);
-	lines_init(&outs[1].split, CLEANUP_MAX_LINE);
-	d = docker_new(b->socket, NULL);
 	progress_begin("cleanup.sh", t->container, NULL, 0);
-	st = docker_ping(d);
-	if (st == DOCKER_OK) {
-		t->ran = 1;
-		st = docker_exec(d, t->container_id, (const char *const *)b->policy->command.v,
-				 (unsigned)(b->policy->timeout * 1000), on_output, outs, &res);
-	}
+	st = docker_exec_lines(b->socket, t->container_id, (const char *const *)b->policy->command.v,
+			       (unsigned)(b->policy->timeout * 1000), on_line, t, &out);
 	progress_end();
-	lines_flush(&outs[0].split, on_line, &outs[0]);
-	lines_flush(&outs[1].split, on_line, &outs[1]);
-	lines_free(&outs[0].split);
-	lines_free(&outs[1].split);
+	t->ran = out.started;
 	t->ms = now_ms() - start;
-	t->exit_code = res.exit_code;
+	t->exit_code = out.exit_code;
 	if (st == DOCKER_ETIMEOUT) {
 		t->timed_out = 1;
 		t->error = xasprintf("timed out after %lu s; the engine cannot stop an exec, so it may still be "
 				     "running in the container",
 				     (unsigned long)b->policy->timeout);
-	} else if (st != DOCKER_OK) {
-		t->error = xstrdup(docker_error(d));
+		free(out.error);
+	} else {
+		t->error = out.error;
 	}
-	docker_free(d);
 	/* A stop that cuts the job short is asked for, not a failure: still
 	 * recorded as not done (it runs again in the next window), but no error. */
 	if (st == DOCKER_ESTOPPED && shutdown_requested())

@@ -12,7 +12,6 @@
 
 #include "rotate/apply.h"
 #include "engine/docker.h"
-#include "lib/lines.h"
 #include "lib/exitcode.h"
 #include "rotate/journal.h"
 #include "lib/log.h"
@@ -211,26 +210,14 @@ int pass_archive_dir_fd(const struct pass_container *pc, const char *path)
 	return d != NULL ? d->fd : -1;
 }
 
-struct exec_output {
-	const char *container;
-	struct lines out;
-	struct lines err;
-};
-
-static int log_output_line(const char *line, size_t len, int truncated, void *arg)
+static int log_output_line(const char *stream, const char *line, size_t len, int truncated, void *arg)
 {
-	const struct exec_output *x = arg;
+	const char *const *container = arg;
 
+	(void)stream;
 	(void)len;
-	log_info("container %s: postrotate: %s%s", x->container, line, truncated ? " [cut]" : "");
+	log_info("container %s: postrotate: %s%s", *container, line, truncated ? " [cut]" : "");
 	return 0;
-}
-
-static int log_exec_output(enum demux_stream stream, const char *data, size_t len, void *arg)
-{
-	struct exec_output *x = arg;
-
-	return lines_feed(stream == DEMUX_STDERR ? &x->err : &x->out, data, len, log_output_line, x);
 }
 
 /* rotate_exec_fn for method rename: one engine connection per call, so worker
@@ -238,30 +225,17 @@ static int log_exec_output(enum demux_stream stream, const char *data, size_t le
 static int exec_postrotate(const struct rotate_target *t, const char *const argv[], char **err)
 {
 	const struct pass_exec *pe = t->exec_ctx;
-	struct docker *d = docker_new(pe->socket, NULL);
-	struct docker_exec_result res = { -1 };
-	struct exec_output x;
-	int st;
+	const char *container = t->container;
+	struct docker_exec_outcome out;
 
-	x.container = t->container;
-	lines_init(&x.out, 4096);
-	lines_init(&x.err, 4096);
-	st = docker_ping(d);
-	if (st == DOCKER_OK)
-		st = docker_exec(d, pe->container_id, argv, pe->timeout_ms, log_exec_output, &x, &res);
-	lines_flush(&x.out, log_output_line, &x);
-	lines_flush(&x.err, log_output_line, &x);
-	lines_free(&x.out);
-	lines_free(&x.err);
-	if (st != DOCKER_OK) {
-		*err = xstrdup(docker_error(d));
-		docker_free(d);
+	if (docker_exec_lines(pe->socket, pe->container_id, argv, pe->timeout_ms, log_output_line, &container,
+			      &out) != DOCKER_OK) {
+		*err = out.error;
 		return -1;
 	}
-	docker_free(d);
-	if (res.exit_code != 0)
-		log_warnx("container %s: postrotate exited %d", t->container, res.exit_code);
-	return res.exit_code;
+	if (out.exit_code != 0)
+		log_warnx("container %s: postrotate exited %d", t->container, out.exit_code);
+	return out.exit_code;
 }
 
 /* Reads one running container: opens its root, recovers, scans and plans. */

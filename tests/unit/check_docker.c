@@ -1,6 +1,8 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,6 +401,263 @@ START_TEST(test_api_negotiate)
 }
 END_TEST
 
+/* ---- a stub engine for docker_exec_lines ---------------------------------- */
+
+/* Answers one request per connection on a unix socket, as the engine would for a
+ * ping and one exec: create, start (a raw multiplexed stream), inspect. */
+struct stub_engine {
+	char path[256];
+	int listen_fd;
+	pthread_t thread;
+	const char *create_status;    /* e.g. "201 Created" */
+	const char *create_body;
+	char output[8192];            /* the raw stream exec start sends */
+	size_t output_len;
+	int hang;                     /* keep the stream open until the client leaves */
+	int exit_code;
+	char create_request[1024];    /* the exec create body as received */
+};
+
+static void send_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+static void stub_reply(int fd, const char *status, const char *body)
+{
+	char head[256];
+	int n = snprintf(head, sizeof(head),
+			 "HTTP/1.1 %s\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
+			 "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, strlen(body));
+
+	send_all(fd, head, (size_t)n);
+	send_all(fd, body, strlen(body));
+}
+
+/* Reads one request into buf; returns its body (NUL-terminated), or NULL. */
+static char *stub_read(int fd, char *buf, size_t cap)
+{
+	size_t len = 0, want = 0;
+	char *end = NULL;
+
+	while (end == NULL || len < want) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+
+		if (n <= 0)
+			return NULL;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
+			const char *cl = strstr(buf, "Content-Length:");
+
+			end += 4;
+			want = (size_t)(end - buf) + (cl != NULL && cl < end ? strtoul(cl + 15, NULL, 10) : 0);
+		}
+	}
+	return end;
+}
+
+static void stub_answer(struct stub_engine *e, int fd)
+{
+	char req[4096], body[64];
+	const char *b = stub_read(fd, req, sizeof(req));
+
+	if (b == NULL)
+		return;
+	if (strncmp(req, "GET /_ping ", 11) == 0) {
+		stub_reply(fd, "200 OK", "OK");
+	} else if (strncmp(req, "POST /v1.41/containers/abc/exec ", 32) == 0) {
+		snprintf(e->create_request, sizeof(e->create_request), "%s", b);
+		stub_reply(fd, e->create_status, e->create_body);
+	} else if (strncmp(req, "POST /v1.41/exec/e1/start ", 26) == 0) {
+		static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+					   "Connection: close\r\n\r\n";
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		send_all(fd, head, sizeof(head) - 1);
+		send_all(fd, e->output, e->output_len);
+		if (e->hang && poll(&p, 1, 10000) == 1)
+			(void)read(fd, req, sizeof(req));
+	} else if (strncmp(req, "GET /v1.41/exec/e1/json ", 24) == 0) {
+		snprintf(body, sizeof(body), "{\"Running\":false,\"ExitCode\":%d}", e->exit_code);
+		stub_reply(fd, "200 OK", body);
+	} else {
+		stub_reply(fd, "404 Not Found", "{\"message\":\"page not found\"}");
+	}
+}
+
+static void *stub_main(void *arg)
+{
+	struct stub_engine *e = arg;
+	int fd;
+
+	while ((fd = accept(e->listen_fd, NULL, NULL)) >= 0) {
+		stub_answer(e, fd);
+		close(fd);
+	}
+	return NULL;
+}
+
+/* Appends one frame of the raw stream to e's output. */
+static void stub_frame(struct stub_engine *e, enum demux_stream stream, const char *payload, size_t len)
+{
+	unsigned char *h = (unsigned char *)e->output + e->output_len;
+
+	ck_assert_uint_le(e->output_len + 8 + len, sizeof(e->output));
+	memset(h, 0, 8);
+	h[0] = (unsigned char)stream;
+	h[4] = (unsigned char)(len >> 24);
+	h[5] = (unsigned char)(len >> 16);
+	h[6] = (unsigned char)(len >> 8);
+	h[7] = (unsigned char)len;
+	memcpy(e->output + e->output_len + 8, payload, len);
+	e->output_len += 8 + len;
+}
+
+static void stub_start(struct stub_engine *e)
+{
+	e->create_status = e->create_status != NULL ? e->create_status : "201 Created";
+	e->create_body = e->create_body != NULL ? e->create_body : "{\"Id\":\"e1\"}";
+	temp_path(e->path, sizeof(e->path), "docker.sock");
+	e->listen_fd = bound_socket(e->path, 1);
+	ck_assert_int_eq(pthread_create(&e->thread, NULL, stub_main, e), 0);
+}
+
+static void stub_stop(struct stub_engine *e)
+{
+	shutdown(e->listen_fd, SHUT_RDWR);
+	ck_assert_int_eq(pthread_join(e->thread, NULL), 0);
+	close(e->listen_fd);
+	remove_temp(e->path);
+}
+
+/* What the line callback saw: "stream:line" or "stream:[N bytes, cut]", one a line. */
+struct seen {
+	char text[1024];
+	int calls;
+	int stop_after;               /* 0: never stop */
+};
+
+static int see_line(const char *stream, const char *line, size_t len, int truncated, void *arg)
+{
+	struct seen *s = arg;
+	size_t used = strlen(s->text);
+
+	ck_assert_uint_eq(strlen(line), len);
+	if (len > 64)
+		snprintf(s->text + used, sizeof(s->text) - used, "%s:[%zu bytes%s]\n", stream, len,
+			 truncated ? ", cut" : "");
+	else
+		snprintf(s->text + used, sizeof(s->text) - used, "%s:%s%s\n", stream, line, truncated ? " [cut]" : "");
+	s->calls++;
+	return s->stop_after != 0 && s->calls >= s->stop_after;
+}
+
+static const char *const sh_argv[] = { "/bin/sh", "-c", "echo hi", NULL };
+
+START_TEST(test_exec_lines_splits_both_streams)
+{
+	struct stub_engine e = { .exit_code = 3 };
+	struct docker_exec_outcome out = { -1, 99, (char *)"untouched" };
+	struct seen seen = { "", 0, 0 };
+	char longline[5001];
+
+	memset(longline, 'x', 5000);
+	longline[5000] = '\n';
+	stub_frame(&e, DEMUX_STDOUT, "hello\nwor", 9);
+	stub_frame(&e, DEMUX_STDERR, "oops\n", 5);
+	stub_frame(&e, DEMUX_STDOUT, "ld\r\n\npartial", 12);
+	stub_frame(&e, DEMUX_STDERR, longline, sizeof(longline));
+	stub_frame(&e, DEMUX_STDERR, "tail", 4);
+	stub_start(&e);
+	ck_assert_int_eq(docker_exec_lines(e.path, "abc", sh_argv, 5000, see_line, &seen, &out), DOCKER_OK);
+	/* a line split across frames is whole; the last unterminated lines come at the end, stdout first */
+	ck_assert_str_eq(seen.text, "stdout:hello\nstderr:oops\nstdout:world\nstdout:\nstderr:[4096 bytes, cut]\n"
+				    "stdout:partial\nstderr:tail\n");
+	ck_assert_int_eq(out.started, 1);
+	ck_assert_int_eq(out.exit_code, 3);
+	ck_assert_ptr_null(out.error);
+	ck_assert_str_eq(e.create_request,
+			 "{\"AttachStderr\":true,\"AttachStdout\":true,\"Cmd\":[\"/bin/sh\",\"-c\",\"echo hi\"],\"Tty\":false}");
+	stub_stop(&e);
+}
+END_TEST
+
+START_TEST(test_exec_lines_timeout_keeps_what_came)
+{
+	struct stub_engine e = { .hang = 1 };
+	struct docker_exec_outcome out;
+	struct seen seen = { "", 0, 0 };
+	long long start;
+
+	stub_frame(&e, DEMUX_STDOUT, "started\nhalf", 12);
+	stub_start(&e);
+	start = mono_ms();
+	ck_assert_int_eq(docker_exec_lines(e.path, "abc", sh_argv, 300, see_line, &seen, &out), DOCKER_ETIMEOUT);
+	ck_assert_int_lt(mono_ms() - start, 3000);
+	ck_assert_str_eq(seen.text, "stdout:started\nstdout:half\n");
+	ck_assert_int_eq(out.started, 1);
+	ck_assert_int_eq(out.exit_code, -1);
+	ck_assert_str_eq(out.error, "exec of /bin/sh in container abc timed out after 300 ms; the process may still "
+				    "be running in the container");
+	free(out.error);
+	stub_stop(&e);
+}
+END_TEST
+
+START_TEST(test_exec_lines_engine_refusals)
+{
+	struct stub_engine e = { .create_status = "404 Not Found",
+				 .create_body = "{\"message\":\"No such container: abc\"}" };
+	struct docker_exec_outcome out;
+	struct seen seen = { "", 0, 0 };
+	char missing[256], expect[512];
+
+	stub_start(&e);
+	ck_assert_int_eq(docker_exec_lines(e.path, "abc", sh_argv, 5000, see_line, &seen, &out), DOCKER_ENOTFOUND);
+	ck_assert_int_eq(out.started, 1);
+	ck_assert_int_eq(out.exit_code, -1);
+	ck_assert_str_eq(out.error, "engine said: No such container: abc");
+	ck_assert_int_eq(seen.calls, 0);
+	free(out.error);
+	stub_stop(&e);
+
+	/* no engine at all: the exec was never asked for */
+	temp_path(missing, sizeof(missing), "docker.sock");
+	snprintf(expect, sizeof(expect), "cannot reach the Docker engine at %s: No such file or directory", missing);
+	ck_assert_int_eq(docker_exec_lines(missing, "abc", sh_argv, 5000, see_line, &seen, &out), DOCKER_EUNREACHABLE);
+	ck_assert_int_eq(out.started, 0);
+	ck_assert_int_eq(out.exit_code, -1);
+	ck_assert_str_eq(out.error, expect);
+	free(out.error);
+	remove_temp(missing);
+}
+END_TEST
+
+START_TEST(test_exec_lines_callback_stops)
+{
+	struct stub_engine e = { 0 };
+	struct docker_exec_outcome out;
+	struct seen seen = { "", 0, 1 };
+
+	stub_frame(&e, DEMUX_STDOUT, "one\ntwo\n", 8);
+	stub_start(&e);
+	ck_assert_int_eq(docker_exec_lines(e.path, "abc", sh_argv, 5000, see_line, &seen, &out), DOCKER_ESTOPPED);
+	ck_assert_str_eq(seen.text, "stdout:one\n");
+	ck_assert_int_eq(out.started, 1);
+	ck_assert_str_eq(out.error, "the exec output callback stopped the stream");
+	free(out.error);
+	stub_stop(&e);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("docker");
@@ -419,6 +678,10 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_silent_socket_times_out);
 	tcase_add_test(tc, test_api_compare);
 	tcase_add_test(tc, test_api_negotiate);
+	tcase_add_test(tc, test_exec_lines_splits_both_streams);
+	tcase_add_test(tc, test_exec_lines_timeout_keeps_what_came);
+	tcase_add_test(tc, test_exec_lines_engine_refusals);
+	tcase_add_test(tc, test_exec_lines_callback_stops);
 	suite_add_tcase(s, tc);
 	return s;
 }
