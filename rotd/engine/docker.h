@@ -150,9 +150,9 @@ struct docker_exec_outcome {
 
 /* Runs argv in container id on the engine at socket_path with a client of its own (so
  * threads never share one): ping, then docker_exec with timeout_ms, its stdout and
- * stderr split into lines for cb (a last unterminated line included). The client stops
- * as every client does at a shutdown (docker_cancel_fn). Returns DOCKER_OK or the
- * failure, and fills *out either way. */
+ * stderr split into lines for cb (a last unterminated line included). Like every
+ * client it gives up once a shutdown has passed its grace (DOCKER_ESTOPPED; see
+ * docker_cancel_fn). Returns DOCKER_OK or the failure, and fills *out either way. */
 int docker_exec_lines(const char *socket_path, const char *id, const char *const argv[], unsigned timeout_ms,
 		      docker_line_cb cb, void *arg, struct docker_exec_outcome *out);
 
