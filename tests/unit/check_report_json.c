@@ -95,6 +95,9 @@ START_TEST(real_pass_errors_json)
 	f.pcs[0].errors.v = ctr_errors;
 	f.pcs[0].errors.n = 1;
 	f.pcs[1].scan.errors.n = 1;
+	strlist_add(&f.media[0].result.errors, "/usr/local/wamedia/incoming/locked: Permission denied");
+	strlist_add(&f.media[0].result.errors, "/usr/local/wamedia/outgoing/2026/07/0001.jpg: cannot remove it: "
+			 "Read-only file system");
 	f.media[0].result.n_errors = 2;
 	assert_json_golden("real-pass-errors", report_json(&f.pass, &f.jobs));
 	f.pcs[0].errors.n = 0;
