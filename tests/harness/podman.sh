@@ -1,5 +1,5 @@
 # podman.sh: Podman's Docker-compatible API service as a second engine for
-# tests. Source it (after engine.sh, whose busybox-static rootfs it reuses);
+# tests. Source it (after tap.sh, and engine.sh, whose busybox-static rootfs it reuses);
 # needs root. It is independent of engine.sh's dockerd: its own folder, socket,
 # pid and helpers.
 #
@@ -51,16 +51,12 @@ podman_start() {
 		--events-backend file system service --time=0 "unix://$PODMAN_SOCK" \
 		>>"$PODMAN_DIR/service.log" 2>&1 &
 	PODMAN_PID=$!
-	i=0
-	while ! podman_ping; do
-		i=$((i + 1))
-		if ! kill -0 "$PODMAN_PID" 2>/dev/null || [ $i -ge 120 ]; then
-			podman_log "podman system service did not answer /_ping; its log ends with:"
-			tail -n 20 "$PODMAN_DIR/service.log" | sed 's/^/#   /' >&2
-			return 1
-		fi
-		sleep 0.5
-	done
+	# Until it answers, or at once when the service has exited.
+	if ! wait_until 60 "podman_ping || ! kill -0 $PODMAN_PID" || ! podman_ping; then
+		podman_log "podman system service did not answer /_ping; its log ends with:"
+		tail -n 20 "$PODMAN_DIR/service.log" | sed 's/^/#   /' >&2
+		return 1
+	fi
 	podman_log "podman system service pid $PODMAN_PID on $PODMAN_SOCK ($(podman --version))"
 }
 
@@ -109,8 +105,7 @@ podman_stop() {
 	fi
 	if [ -n "$PODMAN_PID" ] && kill -0 "$PODMAN_PID" 2>/dev/null; then
 		kill -TERM "$PODMAN_PID" 2>/dev/null
-		i=0
-		while kill -0 "$PODMAN_PID" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i + 1)); done
+		wait_until 20 "! kill -0 $PODMAN_PID"
 		kill -KILL "$PODMAN_PID" 2>/dev/null
 		wait "$PODMAN_PID" 2>/dev/null
 	fi
@@ -135,8 +130,7 @@ podman_stop() {
 	# Their cgroups, if rm could not remove them (cgroup v1 and v2 layouts).
 	for id in $ids; do
 		for cg in /sys/fs/cgroup/*/libpod_parent/libpod-"$id" /sys/fs/cgroup/libpod_parent/libpod-"$id"; do
-			i=0
-			while [ -d "$cg" ] && ! rmdir "$cg" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+			wait_until 2 "[ ! -d '$cg' ] || rmdir '$cg'"
 		done
 	done
 	grep -F " $PODMAN_DIR/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do

@@ -78,16 +78,12 @@ realhost_launch() {
 		--exec-root "$REALHOST_DIR/exec" --pidfile "$REALHOST_DIR/dockerd.pid" \
 		>>"$REALHOST_DIR/dockerd.log" 2>&1 &
 	REALHOST_PID=$!
-	i=0
-	while ! realhost_ping; do
-		i=$((i + 1))
-		if ! kill -0 "$REALHOST_PID" 2>/dev/null || [ $i -ge 120 ]; then
-			realhost_log "dockerd did not answer /_ping; its log ends with:"
-			tail -n 20 "$REALHOST_DIR/dockerd.log" | sed 's/^/#   /' >&2
-			return 1
-		fi
-		sleep 0.5
-	done
+	# Until it answers, or at once when dockerd has exited.
+	if ! wait_until 60 "realhost_ping || ! kill -0 $REALHOST_PID" || ! realhost_ping; then
+		realhost_log "dockerd did not answer /_ping; its log ends with:"
+		tail -n 20 "$REALHOST_DIR/dockerd.log" | sed 's/^/#   /' >&2
+		return 1
+	fi
 }
 
 realhost_stop() {
@@ -96,8 +92,7 @@ realhost_stop() {
 		ids=$(timeout 30 docker --host "unix://$REALHOST_SOCK" ps -aq 2>/dev/null)
 		[ -z "$ids" ] || timeout 60 docker --host "unix://$REALHOST_SOCK" rm -f $ids >/dev/null 2>&1
 		kill -TERM "$REALHOST_PID" 2>/dev/null
-		i=0
-		while kill -0 "$REALHOST_PID" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i + 1)); done
+		wait_until 20 "! kill -0 $REALHOST_PID"
 		kill -KILL "$REALHOST_PID" 2>/dev/null
 	fi
 	# Whatever outlived dockerd (its containerd, shims, a rotd daemon of a test)
@@ -240,16 +235,16 @@ realhost_start_fleet() {
 	dd if=/dev/urandom of="$(realhost_ctr_root biz_db_1)/var/lib/mysql/ibdata1" bs=1M count=6 status=none || return 1
 	chown 999:999 "$(realhost_ctr_root biz_db_1)/var/lib/mysql/ibdata1"
 	# Give the chatty starts a moment to reach their sleep.
-	i=0
-	while [ $i -lt 40 ]; do
-		n=0
-		for c in biz_db_1 $REALHOST_CLEANUP; do
-			ps --ppid "$(realhost_ctr_pid "$c")" -o comm= 2>/dev/null | grep -qx sleep && n=$((n + 1))
-		done
-		[ $n -eq 7 ] && break
-		sleep 0.25
-		i=$((i + 1))
+	wait_for 10 realhost_fleet_asleep
+}
+
+# 0 when the db and the containers with cleanup.sh (7 in all) have reached their sleep.
+realhost_fleet_asleep() {
+	n=0
+	for c in biz_db_1 $REALHOST_CLEANUP; do
+		ps --ppid "$(realhost_ctr_pid "$c")" -o comm= 2>/dev/null | grep -qx sleep && n=$((n + 1))
 	done
+	[ $n -eq 7 ]
 }
 
 realhost_ctr_pid() { realhost_docker inspect -f '{{.State.Pid}}' "$1"; }

@@ -25,20 +25,6 @@ mkdir -p "$am_dir/data"
 am_now() { date +%s.%N; }
 am_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 am_used_pct() { df --output=pcent "$am_mnt" | tail -n 1 | tr -d ' %'; }
-am_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# am_wait SECONDS CMD...: polls CMD every 0.2 s until it succeeds.
-am_wait() {
-	am_limit=$(($1 * 5))
-	shift
-	am_i=0
-	until "$@" >/dev/null 2>&1; do
-		am_i=$((am_i + 1))
-		[ $am_i -ge "$am_limit" ] && return 1
-		sleep 0.2
-	done
-}
 am_count() { grep -c -- "$1" "$2" 2>/dev/null || true; }
 # am_media FOLDER NAME MIB AGE_DAYS
 am_media() {
@@ -100,8 +86,8 @@ tap_like "alertmanager: the volume is between low ($am_low%) and high ($am_high%
 	"$(am_used_pct)" "^($((am_low + 1))|$((am_low + 2))|$((am_low + 3))|$((am_low + 4))|$am_high)$"
 
 # --- rotd's daemon with the webhook ---------------------------------------------
-am_wport=$(am_free_port)
-am_port=$(am_free_port)
+am_wport=$(free_port)
+am_port=$(free_port)
 am_token=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 printf '%s\n' "$am_token" >"$am_dir/rotd.token"
 printf '%s\n' "not-$am_token" >"$am_dir/wrong.token"
@@ -118,7 +104,7 @@ sed -e "s/^interval = .*/interval = 30s/" -e "s/^  window = .*/  window = $am_wi
 	-e "s|^  #token-file = .*|  token-file = \"$am_dir/rotd.token\"|" "$TEST_CONF" >"$am_conf"
 "$REAL_ROTD" --config "$am_conf" >"$am_log" 2>&1 &
 am_rotd=$!
-am_wait 20 grep -q 'inventory: ' "$am_log"
+wait_for 20 grep -q 'inventory: ' "$am_log"
 tap_is "alertmanager: rotd's daemon starts with its webhook on 127.0.0.1:$am_wport" \
 	"$?:$(am_count 'receiving Alertmanager alerts' "$am_log")" "0:1"
 
@@ -150,7 +136,7 @@ am_t0=$(am_now)
 prometheus-alertmanager --config.file="$am_dir/alertmanager.yml" --storage.path="$am_dir/data" \
 	--web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$am_dir/alertmanager.log" 2>&1 &
 am_pid=$!
-am_wait 20 curl -sf "http://127.0.0.1:$am_port/-/ready"
+wait_for 20 curl -sf "http://127.0.0.1:$am_port/-/ready"
 am_ok=$?
 tap_is "alertmanager: Alertmanager 0.25 starts on 127.0.0.1:$am_port ($(am_secs "$am_t0" "$(am_now)") s)" "$am_ok" 0
 [ "$am_ok" -eq 0 ] || tap_diag "$(tail -n 20 "$am_dir/alertmanager.log")"
@@ -164,9 +150,9 @@ am_t0=$(am_now)
 amtool_add HostOutOfDiskSpace instance="$am_inst" severity=critical mountpoint=/usr/local/wamedia \
 	--annotation=summary="disk almost full" >/dev/null
 tap_is "alertmanager: amtool adds a firing HostOutOfDiskSpace for $am_inst" "$?" 0
-am_wait 15 am_under_low
+wait_for 15 am_under_low
 tap_is "alertmanager: Alertmanager delivers it and the emergency pass brings the volume from $am_before% under low: $(am_used_pct)% ($(am_secs "$am_t0" "$(am_now)") s after the alert)" "$?" 0
-am_wait 5 grep -q 'remediation (alert HostOutOfDiskSpace' "$am_log"
+wait_for 5 grep -q 'remediation (alert HostOutOfDiskSpace' "$am_log"
 am_t_pass=$(date +%s)
 tap_like "alertmanager: rotd logs the alert and the pass" "$(cat "$am_log")" \
 	"remediation \\(alert HostOutOfDiskSpace for $am_inst\\): freed"
@@ -178,7 +164,7 @@ am_passes=$(am_count 'remediation (' "$am_log")
 am_t0=$(am_now)
 amtool_add HostOutOfDiskSpace instance="$am_inst" severity=critical mountpoint=/usr/local/wamedia \
 	--end="$(date -u -d '-1 second' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
-am_wait 15 grep -q "alert HostOutOfDiskSpace for $am_inst is resolved" "$am_log"
+wait_for 15 grep -q "alert HostOutOfDiskSpace for $am_inst is resolved" "$am_log"
 tap_is "alertmanager: the resolved notification arrives ($(am_secs "$am_t0" "$(am_now)") s) and rotd logs it" "$?" 0
 sleep 2
 tap_is "alertmanager: and runs nothing: the volume stays at $am_between%, no pass" \
@@ -187,9 +173,9 @@ tap_is "alertmanager: and runs nothing: the volume stays at $am_between%, no pas
 # --- wrong token -> 401, nothing ---------------------------------------------------
 am_t0=$(am_now)
 amtool_add HostOutOfDiskSpace instance="$am_inst" severity=critical token=wrong >/dev/null
-am_wait 15 grep -q 'rejected with 401: wrong bearer token' "$am_log"
+wait_for 15 grep -q 'rejected with 401: wrong bearer token' "$am_log"
 tap_is "alertmanager: a receiver with a wrong credentials_file gets 401 ($(am_secs "$am_t0" "$(am_now)") s)" "$?" 0
-am_wait 5 grep -q 'rotd-wrong-token/webhook.*401' "$am_dir/alertmanager.log"
+wait_for 5 grep -q 'rotd-wrong-token/webhook.*401' "$am_dir/alertmanager.log"
 tap_is "alertmanager: Alertmanager logs that notification as failed with 401" "$?" 0
 sleep 2
 tap_is "alertmanager: and nothing runs: the volume stays at $am_between%, no pass" \
@@ -222,7 +208,7 @@ am_requested=$(am_count 'emergency pass requested' "$am_log")
 am_coalesced=$(am_count 'coalesced into the emergency pass already requested' "$am_log")
 am_t0=$(am_now)
 amtool_add NodeFilesystemAlmostOutOfSpace instance="$am_inst" mountpoint=/usr/local/wamedia >/dev/null
-am_wait 15 am_cleanup_started
+wait_for 15 am_cleanup_started
 tap_is "alertmanager: a NodeFilesystemAlmostOutOfSpace alert starts a remediation; its cleanup.sh runs ($(am_secs "$am_t0" "$(am_now)") s)" "$?" 0
 # Several alert names and labels at once: one group, so one notification,
 # per name (one of them a group that fired before).
@@ -238,16 +224,16 @@ for name in HostOutOfDiskSpace DiskUsageHigh HighDiskUsage NodeFilesystemSpaceFi
 done
 # shellcheck disable=SC2086 # a list of pids
 wait $am_jobs
-am_wait 10 am_burst_delivered
+wait_for 10 am_burst_delivered
 am_burst_secs=$(am_secs "$am_t1" "$(am_now)")
 am_running=0
 grep -q 'remediation (alert NodeFilesystemAlmostOutOfSpace' "$am_log" || am_running=1
 tap_is "alertmanager: the burst (12 alerts, 6 names) is delivered in $am_burst_secs s, while that remediation still runs" "$am_running" 1
 # Just after the pass: one more alert, within the settling time.
-am_wait 15 grep -q 'remediation (alert NodeFilesystemAlmostOutOfSpace' "$am_log"
+wait_for 15 grep -q 'remediation (alert NodeFilesystemAlmostOutOfSpace' "$am_log"
 tap_is "alertmanager: the remediation ends and the volume is under low: $(am_used_pct)%" "$?:$(am_under_low && echo under)" "0:under"
 amtool_add HostOutOfInodes instance="$am_inst" mountpoint=/srv >/dev/null
-am_wait 20 grep -q 'requests (.* alerts) coalesced into one emergency pass' "$am_log"
+wait_for 20 grep -q 'requests (.* alerts) coalesced into one emergency pass' "$am_log"
 tap_is "alertmanager: the burst and the late alert make one more pass" "$?" 0
 am_line=$(grep 'coalesced into one emergency pass' "$am_log" | tail -n 1)
 tap_diag "rotd: ${am_line#*rotd: }"
@@ -259,7 +245,7 @@ tap_like "alertmanager: it stands for several notifications and every alert of t
 	"${am_n:-0}:${am_nalerts:-0}" '^([6-9]|[1-9][0-9]):(1[3-9]|[2-9][0-9])$'
 tap_is "alertmanager: each of them got 200: 2 asked for a pass, the other $((${am_n:-1} - 1)) were coalesced" \
 	"$am_new_req:$am_new_coal" "2:$((${am_n:-1} - 1))"
-am_wait 15 grep -q 'remediation (alert .*more requests coalesced' "$am_log"
+wait_for 15 grep -q 'remediation (alert .*more requests coalesced' "$am_log"
 tap_like "alertmanager: that one more pass runs and finds the volume under low" \
 	"$(grep 'more requests coalesced' "$am_log" | grep 'remediation (' | tail -n 1)" 'nothing to do|freed'
 sleep 3

@@ -26,20 +26,6 @@ mkdir -p "$ne_tf" "$ne_dir/prometheus"
 ne_now() { date +%s.%N; }
 ne_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 ne_used_pct() { df --output=pcent "$ne_mnt" | tail -n 1 | tr -d ' %'; }
-ne_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# ne_wait SECONDS CMD...: polls CMD every 0.2 s until it succeeds.
-ne_wait() {
-	ne_limit=$(($1 * 5))
-	shift
-	ne_i=0
-	until "$@" >/dev/null 2>&1; do
-		ne_i=$((ne_i + 1))
-		[ $ne_i -ge "$ne_limit" ] && return 1
-		sleep 0.2
-	done
-}
 ne_stop_all() {
 	for p in $ne_prom $ne_pid $ne_rotd; do
 		kill -TERM "$p" 2>/dev/null
@@ -70,9 +56,9 @@ sync
 tap_like "node-exporter: the volume is past high ($ne_high%) with media 2 days old (the floor is 7): $(ne_used_pct)%" \
 	"$(ne_used_pct)" '^(8[6-9]|9[0-9]|100)$'
 
-ne_mport=$(ne_free_port)
-ne_port=$(ne_free_port)
-ne_pport=$(ne_free_port)
+ne_mport=$(free_port)
+ne_port=$(free_port)
+ne_pport=$(free_port)
 ne_h=$(( ($(date +%H | sed 's/^0//') + 12) % 24 ))
 ne_window=$(printf '%02d:00-%02d:00' "$ne_h" $(( (ne_h + 1) % 24 )))
 sed -e "s/^interval = .*/interval = 2s/" -e "s/^lock-wait = .*/lock-wait = 60s/" \
@@ -88,7 +74,7 @@ tap_like "node-exporter: it writes rotd-now.prom beside the daemon's file, short
 	"$(cat "$ne_tf/rotd-now.prom" 2>/dev/null)" '^rotd_filesystems_short_of_low\{mode="now"\} 1$'
 "$REAL_ROTD" --config "$ne_conf" >"$ne_log" 2>&1 &
 ne_rotd=$!
-ne_wait 20 grep -q '^rotd_filesystems_short_of_low 1$' "$ne_tf/rotd.prom"
+wait_for 20 grep -q '^rotd_filesystems_short_of_low 1$' "$ne_tf/rotd.prom"
 tap_is "node-exporter: the daemon's watermark check falls short too; rotd.prom says so" "$?" 0
 
 # --- node-exporter ---------------------------------------------------------------
@@ -96,7 +82,7 @@ ne_t0=$(ne_now)
 prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" --collector.disable-defaults \
 	--collector.textfile --collector.textfile.directory="$ne_tf" >"$ne_dir/node-exporter.log" 2>&1 &
 ne_pid=$!
-ne_wait 20 curl -sf "http://127.0.0.1:$ne_port/metrics"
+wait_for 20 curl -sf "http://127.0.0.1:$ne_port/metrics"
 ne_ok=$?
 tap_is "node-exporter: node-exporter 1.5 starts on 127.0.0.1:$ne_port with only its textfile collector ($(ne_secs "$ne_t0" "$(ne_now)") s)" "$ne_ok" 0
 [ "$ne_ok" -eq 0 ] || tap_diag "$(tail -n 20 "$ne_dir/node-exporter.log")"
@@ -152,7 +138,7 @@ ne_firing() {
 			(.labels.mode // "daemon")] | sort | join(",")' 2>/dev/null
 }
 ne_firing_is() { [ "$(ne_firing)" = "$1" ]; }
-ne_wait 30 ne_firing_is daemon,now
+wait_for 30 ne_firing_is daemon,now
 tap_is "node-exporter: Prometheus scrapes node-exporter and RotdRemediationFellShort fires for the daemon and for rotd --now ($(ne_secs "$ne_t0" "$(ne_now)") s after its start)" \
 	"$(ne_firing)" daemon,now
 
@@ -164,14 +150,14 @@ ne_daemon_gauge() {
 	curl -s "http://127.0.0.1:$ne_port/metrics" | sed -n 's/^rotd_filesystems_short_of_low \([0-9]*\)$/\1/p'
 }
 ne_gauge_is() { [ "$(ne_daemon_gauge)" = "$1" ]; }
-ne_wait 15 ne_gauge_is 0
+wait_for 15 ne_gauge_is 0
 tap_is "node-exporter: cleaned by hand to $(ne_used_pct)%, the daemon's gauge is 0 within its interval ($(ne_secs "$ne_t0" "$(ne_now)") s)" \
 	"$(ne_daemon_gauge)" 0
 ne_scrape=$(curl -s "http://127.0.0.1:$ne_port/metrics")
 tap_like "node-exporter: though the last emergency pass's history still says it fell short" "$ne_scrape" \
 	'^rotd_last_remediation_reached_low 0$'
 tap_like "node-exporter: and no filesystem is above low" "$ne_scrape" '^rotd_filesystems_above_low 0$'
-ne_wait 15 ne_firing_is now
+wait_for 15 ne_firing_is now
 tap_is "node-exporter: Prometheus resolves the daemon's RotdRemediationFellShort ($(ne_secs "$ne_t0" "$(ne_now)") s after the clean-up)" \
 	"$(ne_firing)" now
 ne_t0=$(ne_now)
@@ -179,7 +165,7 @@ ne_t0=$(ne_now)
 tap_is "node-exporter: the next rotd --now --remediate exits 0" "$?" 0
 tap_like "node-exporter: and its file says nothing is short of low" "$(cat "$ne_tf/rotd-now.prom")" \
 	'^rotd_filesystems_short_of_low\{mode="now"\} 0$'
-ne_wait 15 ne_firing_is ""
+wait_for 15 ne_firing_is ""
 tap_is "node-exporter: then Prometheus resolves rotd --now's too ($(ne_secs "$ne_t0" "$(ne_now)") s)" "$(ne_firing)" ""
 ne_scrape=$(curl -s "http://127.0.0.1:$ne_port/metrics")
 tap_like "node-exporter: still with no textfile scrape error" "$ne_scrape" '^node_textfile_scrape_error 0$'

@@ -18,17 +18,6 @@
 # The engine is torn down at the end, and by run.sh's EXIT trap on failure.
 
 rh_t0=$(date +%s)
-# rh_wait SECONDS CMD...: polls CMD every 0.25 s; returns its last status.
-rh_wait() {
-	rh_limit=$(($1 * 4))
-	shift
-	rh_i=0
-	until "$@" >/dev/null 2>&1; do
-		rh_i=$((rh_i + 1))
-		[ $rh_i -ge "$rh_limit" ] && return 1
-		sleep 0.25
-	done
-}
 # rh_ok RC DESC [DIAG...]: a result; on failure the diagnostics, and df.
 rh_ok() {
 	rh_rc=$1 rh_desc=$2
@@ -335,7 +324,7 @@ rm -f "$REALHOST_DIR/rotd.prom" "$REALHOST_DIR/status.json"
 DOCKER_HOST=unix://$REALHOST_SOCK "$REAL_ROTD" --config "$rh_dconf" >"$rh_dlog" 2>&1 &
 rh_daemon=$!
 rh_dstart=$(date +%s)
-rh_wait 30 grep -q 'remediation (' "$rh_dlog"
+wait_for 30 grep -q 'remediation (' "$rh_dlog"
 rh_ok $? "5: the daemon (interval 5s) runs the emergency pass" "$(tail -n 20 "$rh_dlog")"
 # ~45 s of intervals, then the cores' counts (before one of them stops).
 rh_sleep_until $((rh_dstart + 45))
@@ -368,7 +357,7 @@ rh_ok "$([ "$rh_n" -eq 1 ] && echo 0 || echo 1)" \
 tap_diag "remediation lines in the daemon's log: $(grep -c 'remediation (' "$rh_dlog")"
 # 7. A rotd --now beside the daemon: the counters of its metrics file never go back.
 rh_totals() { grep -E '^rotd_[a-z_]+_total(\{[^}]*\})? ' "$REALHOST_DIR/rotd.prom" 2>/dev/null | sort; }
-rh_wait 10 test -s "$REALHOST_DIR/rotd.prom"
+wait_for 10 test -s "$REALHOST_DIR/rotd.prom"
 rh_m0=$(rh_totals)
 rh_out=$(realhost_rotd --config "$rh_dconf" --now 2>&1)
 rh_rc=$?
@@ -381,8 +370,7 @@ rh_ok "$([ -n "$rh_m0" ] && [ -z "$rh_back" ] && echo 0 || echo 1)" \
 	"7: a rotd --now beside the daemon leaves every *_total counter at least where it was ($(printf '%s\n' "$rh_m0" | grep -c .) series)" \
 	"went back: ${rh_back:-none}" "rotd --now exit $rh_rc"
 kill -TERM "$rh_daemon" 2>/dev/null
-rh_i=0
-while kill -0 "$rh_daemon" 2>/dev/null && [ $rh_i -lt 160 ]; do sleep 0.25; rh_i=$((rh_i + 1)); done
+wait_until 40 "! kill -0 $rh_daemon"
 kill -KILL "$rh_daemon" 2>/dev/null
 wait "$rh_daemon"
 rh_ok $? "the daemon stops on SIGTERM with exit 0" "$(tail -n 10 "$rh_dlog")"
@@ -394,7 +382,7 @@ rm -f "$REALHOST_DIR/rotd.prom" "$REALHOST_DIR/status.json"
 realhost_fill_to 86 db
 DOCKER_HOST=unix://$REALHOST_SOCK "$REAL_ROTD" --config "$rh_dconf.2" >"$rh_dlog.2" 2>&1 &
 rh_daemon=$!
-rh_wait 40 sh -c "jq -e '.last_pass != null' '$REALHOST_DIR/status.json' && test -s '$REALHOST_DIR/rotd.prom'"
+wait_for 40 sh -c "jq -e '.last_pass != null' '$REALHOST_DIR/status.json' && test -s '$REALHOST_DIR/rotd.prom'"
 rh_ok $? "8: a daemon (interval 1h) on the full disk finishes its first pass" "$(tail -n 20 "$rh_dlog.2")"
 rh_st=$(realhost_rotd --config "$rh_dconf.2" status --json 2>&1)
 rh_is "8: rotd status --json: the last pass's exit code is 5" "$(printf '%s' "$rh_st" | jq -r '.last_pass.exit_code' 2>&1)" 5 \
@@ -410,8 +398,7 @@ rh_out=$(realhost_rotd --config "$rh_dconf.2" --now --remediate --dry-run 2>&1)
 rh_rc=$?
 rh_ok "$([ $rh_rc -eq 5 ] && echo 0 || echo 1)" "8: and --remediate --dry-run estimates it falls short (exit 5, $rh_rc)" "$(printf '%s' "$rh_out" | tail -n 25)"
 kill -TERM "$rh_daemon" 2>/dev/null
-rh_i=0
-while kill -0 "$rh_daemon" 2>/dev/null && [ $rh_i -lt 160 ]; do sleep 0.25; rh_i=$((rh_i + 1)); done
+wait_until 40 "! kill -0 $rh_daemon"
 kill -KILL "$rh_daemon" 2>/dev/null
 wait "$rh_daemon"
 tap_is "the masters' own /usr/local/wamedia file is untouched at the end" "$(rh_master_files)" "$rh_master_before"

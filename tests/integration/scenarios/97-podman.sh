@@ -12,16 +12,6 @@ pod_pid() { podman_cli inspect -f '{{.State.Pid}}' "$1"; }
 pod_root() { echo "/proc/$(pod_pid "$1")/root"; }
 # rotd with DOCKER_HOST on Podman, its state, lock, status and metrics in PODMAN_DIR.
 pod_rotd() { DOCKER_HOST=unix://$PODMAN_SOCK timeout 120 "$REAL_ROTD" "$@"; }
-pod_wait_for() {
-	limit=$(($1 * 5))
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge "$limit" ] && return 1
-		sleep 0.2
-	done
-}
 
 pod_checks() {
 	pconf=$PODMAN_DIR/rotd.conf
@@ -76,7 +66,7 @@ pod_checks() {
 	sleep 0.3
 	json=$(pod_rotd --config "$pconf" --now --json --rotate-only --container biz_waweb_1 2>"$PODMAN_DIR/stderr")
 	tap_is "Podman: a pass with a writer running exits 0" "$?" 0
-	pod_wait_for 60 test -e "$web/tmp/writer.done"
+	wait_for 60 test -e "$web/tmp/writer.done"
 	tap_is "Podman: the writer finished" "$?" 0
 	act() { printf '%s' "$json" | jq -r ".containers[0].actions[] | select(.path == \"/var/log/whatsapp/web.log\") | $1"; }
 	tap_is "Podman: web.log was rotated" "$(act .done)" true
@@ -137,9 +127,9 @@ pod_checks() {
 		-e 's|^  timezone = .*|  timezone = "UTC"|' "$pconf" >"$dconf"
 	DOCKER_HOST=unix://$PODMAN_SOCK "$REAL_ROTD" --config "$dconf" >>"$dlog" 2>&1 &
 	pdaemon=$!
-	pod_wait_for 20 grep -q '^rotd: inventory: ' "$dlog"
+	wait_for 20 grep -q '^rotd: inventory: ' "$dlog"
 	tap_is "Podman: the daemon connects and lists the containers" "$?" 0
-	pod_wait_for 20 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
+	wait_for 20 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
 	podman_cli create --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --name biz_waweb_late \
 		--label com.docker.compose.project=biz --label com.docker.compose.service=waweb \
 		docker.whatsapp.biz/web:v2.x sleep 1000000 >/dev/null
@@ -149,24 +139,24 @@ pod_checks() {
 	podman_cli start biz_waweb_late >/dev/null
 	started=$(date +%s)
 	late_id=$(podman_cli inspect -f '{{.Id}}' biz_waweb_late | cut -c1-12)
-	pod_wait_for 15 grep -q 'container biz_waweb_late (role web) started: checking its logs now' "$dlog"
+	wait_for 15 grep -q 'container biz_waweb_late (role web) started: checking its logs now' "$dlog"
 	tap_is "Podman: a container started after the daemon is picked up from the start event" "$?" 0
 	late=$(pod_root biz_waweb_late)
-	pod_wait_for 15 sh -c "ls '$late/var/log/whatsapp/archive' 2>/dev/null | grep -q '^web\.log-.*\.gz\$'"
+	wait_for 15 sh -c "ls '$late/var/log/whatsapp/archive' 2>/dev/null | grep -q '^web\.log-.*\.gz\$'"
 	tap_is "Podman: and its oversized web.log is rotated at once" "$?" 0
 	tap_like "Podman: within seconds ($(($(date +%s) - started)) s)" "$(($(date +%s) - started))" '^([0-9]|1[0-5])$'
 	state_of() { jq -r --arg n "$1" '[.containers[] | select(.name == $n) | .state] | first // "absent"' "$PODMAN_DIR/status.json"; }
-	pod_wait_for 15 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
+	wait_for 15 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
 	mark=$(wc -l <"$dlog")
 	podman_cli stop -t 0 biz_waweb_late >/dev/null 2>&1
-	pod_wait_for 10 sh -c "[ \"\$(jq -r '[.containers[] | select(.name == \"biz_waweb_late\") | .state] | first' '$PODMAN_DIR/status.json')\" = stopped ]"
+	wait_for 10 sh -c "[ \"\$(jq -r '[.containers[] | select(.name == \"biz_waweb_late\") | .state] | first' '$PODMAN_DIR/status.json')\" = stopped ]"
 	tap_is "Podman: a stopped container is marked stopped from Podman's died event" "$?" 0
 	sleep 2
 	tap_is "Podman: with one log line" "$(tail -n +$((mark + 1)) "$dlog")" \
 		"rotd: container biz_waweb_late is stopped: exited, not running: skipped"
 	mark=$(wc -l <"$dlog")
 	podman_cli rm biz_waweb_late >/dev/null
-	pod_wait_for 10 sh -c "jq -e '[.containers[] | select(.name == \"biz_waweb_late\")] | length == 0' '$PODMAN_DIR/status.json'"
+	wait_for 10 sh -c "jq -e '[.containers[] | select(.name == \"biz_waweb_late\")] | length == 0' '$PODMAN_DIR/status.json'"
 	tap_is "Podman: a removed container is dropped from Podman's remove event" "$?" 0
 	sleep 2
 	tap_is "Podman: with one log line" "$(tail -n +$((mark + 1)) "$dlog")" "rotd: container $late_id is gone"
@@ -174,12 +164,12 @@ pod_checks() {
 	# Interval passes every second now: a stopped container is said once, never again.
 	sed -i 's/^interval = .*/interval = 1s/' "$dconf"
 	kill -HUP "$pdaemon"
-	pod_wait_for 10 grep -q "configuration reloaded from $dconf" "$dlog"
+	wait_for 10 grep -q "configuration reloaded from $dconf" "$dlog"
 	tap_is "Podman: SIGHUP reloads an interval of 1 s" "$?" 0
-	pod_wait_for 10 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
+	wait_for 10 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
 	mark=$(wc -l <"$dlog")
 	podman_cli stop -t 0 biz-master1-1 >/dev/null 2>&1
-	pod_wait_for 10 sh -c "[ \"\$(jq -r '[.containers[] | select(.name == \"biz-master1-1\") | .state] | first' '$PODMAN_DIR/status.json')\" = stopped ]"
+	wait_for 10 sh -c "[ \"\$(jq -r '[.containers[] | select(.name == \"biz-master1-1\") | .state] | first' '$PODMAN_DIR/status.json')\" = stopped ]"
 	tap_is "Podman: a container stopped under 1 s intervals is marked stopped" "$?" 0
 	sleep 4
 	tap_is "Podman: and said once in 4 intervals, with nothing else logged" "$(tail -n +$((mark + 1)) "$dlog")" \
