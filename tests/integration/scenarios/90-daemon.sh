@@ -16,18 +16,6 @@ write_daemon_conf() {
 		-e "/^metrics {/,/^}/ s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" "$TEST_CONF" >"$dconf"
 }
 
-# wait_for SECONDS CMD...: polls CMD every 0.2 s; returns its last status.
-wait_for() {
-	limit=$(($1 * 5))
-	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge "$limit" ] && return 1
-		sleep 0.2
-	done
-}
-
 # A listener on a unix datagram socket, as systemd's notify socket is.
 python3 - "$nsock" "$nlog" <<'EOF' &
 import socket, sys
