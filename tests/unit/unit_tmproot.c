@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/xalloc.h"
 #include "unit.h"
 #include "unit_tmproot.h"
 
@@ -168,8 +169,7 @@ char *unit_tmproot_read(const struct unit_tmproot *r, const char *rel, size_t *l
 
 		if (n == cap) {
 			cap *= 2;
-			buf = realloc(buf, cap + 1);
-			ck_assert_ptr_nonnull(buf);
+			buf = xreallocarray(buf, cap + 1, 1);
 		}
 		got = read(fd, buf + n, cap - n);
 		ck_assert_msg(got >= 0, "read %s: %s", rel, strerror(errno));
@@ -205,8 +205,7 @@ char *unit_tmproot_decompress(const struct unit_tmproot *r, const char *rel, siz
 
 		if (n == cap) {
 			cap *= 2;
-			buf = realloc(buf, cap + 1);
-			ck_assert_ptr_nonnull(buf);
+			buf = xreallocarray(buf, cap + 1, 1);
 		}
 		got = archive_read_data(a, buf + n, cap - n);
 		ck_assert_msg(got >= 0, "%s does not decompress: %s", rel, archive_error_string(a));
@@ -241,8 +240,7 @@ char **unit_tmproot_list(const struct unit_tmproot *r, const char *rel, size_t *
 			continue;
 		if (count + 1 == cap) {
 			cap *= 2;
-			names = realloc(names, cap * sizeof(*names));
-			ck_assert_ptr_nonnull(names);
+			names = xreallocarray(names, cap, sizeof(*names));
 		}
 		names[count] = strdup(e->d_name);
 		ck_assert_ptr_nonnull(names[count]);
