@@ -34,8 +34,6 @@
 #include "unit_tmproot.h"
 
 #define LOG_DIR "var/log/whatsapp"
-#define LOG_REL LOG_DIR "/web.log"
-#define RENAMED_NAME ".web.log.rotd-rotating"
 #define ARCHIVE_REL LOG_DIR "/archive"
 #define IDLE_DIR "usr/local/waent/logs"
 #define IDLE_REL IDLE_DIR "/wa-2.log"
@@ -86,6 +84,9 @@ static struct rotate_target target;
 static unsigned lines_written;     /* the source got lines 1..lines_written */
 static unsigned rotations;         /* each rotation is named for NOW + rotations */
 static char *source_rel;
+static const char *log_name;       /* the rotated log in LOG_DIR, "web.log" unless a test says */
+static char log_rel[128];          /* LOG_DIR "/" log_name */
+static char log_path[130];         /* "/" log_rel */
 static char *old_names[N_OLD];
 
 /* ROTD_TEST_QUICK=1 (e.g. under valgrind) shrinks the logs. */
@@ -99,7 +100,7 @@ static unsigned log_lines(void)
 /* Method rename's postrotate: the application reopens its log, making a new one. */
 static int postrotate(const struct rotate_target *t, const char *const argv[], char **err)
 {
-	int fd = open(unit_tmproot_path(&tr, LOG_REL), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = open(unit_tmproot_path(&tr, log_rel), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
 	(void)t;
 	(void)argv;
@@ -193,6 +194,7 @@ static void setup(void)
 	target.exec = postrotate;
 	lines_written = 0;
 	rotations = 0;
+	log_name = "web.log";
 }
 
 static void teardown(void)
@@ -226,7 +228,9 @@ static void begin(enum op o, enum compress_kind k)
 	if (o == OP_COLLAPSE || o == OP_PRUNE)
 		ck_assert_msg(collapse_works(tr.root), "no temp folder here supports FALLOC_FL_COLLAPSE_RANGE");
 	memset(&policy, 0, sizeof(policy));
-	policy.glob = (char *)(idle ? "/" IDLE_DIR "/wa*.log" : "/" LOG_REL);
+	snprintf(log_rel, sizeof(log_rel), "%s/%s", LOG_DIR, log_name);
+	snprintf(log_path, sizeof(log_path), "/%s", log_rel);
+	policy.glob = idle ? (char *)"/" IDLE_DIR "/wa*.log" : log_path;
 	policy.size = 1024;
 	policy.keep = 30;
 	policy.compress = k;
@@ -234,9 +238,9 @@ static void begin(enum op o, enum compress_kind k)
 	policy.archive_dir = (char *)"/" ARCHIVE_REL;
 	policy.method = o == OP_RENAME ? METHOD_RENAME : METHOD_COPYTRUNCATE;
 	policy.idle_after = idle ? 3600 : 0;
-	source_rel = (char *)(idle ? IDLE_REL : LOG_REL);
+	source_rel = idle ? (char *)IDLE_REL : log_rel;
 	memset(&file, 0, sizeof(file));
-	file.path = (char *)(idle ? "/" IDLE_REL : "/" LOG_REL);
+	file.path = idle ? (char *)"/" IDLE_REL : log_path;
 	file.glob = policy.glob;
 	file.kind = CTRFS_REGULAR;
 	file.nlink = 1;
@@ -356,7 +360,7 @@ static void assert_log_dirs_clean(void)
 	char **names = unit_tmproot_list(&tr, LOG_DIR, NULL);
 
 	for (char **p = names; *p != NULL; p++)
-		ck_assert_msg(strcmp(*p, "archive") == 0 || strcmp(*p, "web.log") == 0, "%s: stray file in %s: %s",
+		ck_assert_msg(strcmp(*p, "archive") == 0 || strcmp(*p, log_name) == 0, "%s: stray file in %s: %s",
 			      op_names[op], LOG_DIR, *p);
 	unit_tmproot_list_free(names);
 	names = unit_tmproot_list(&tr, IDLE_DIR, NULL);
@@ -650,9 +654,13 @@ static size_t crash_cases(struct crash_case *v)
 static void assert_crashed_where(const char *point, struct tree_counts c)
 {
 	struct stat st;
-	int renamed = lstat(unit_tmproot_path(&tr, LOG_DIR "/" RENAMED_NAME), &st) == 0;
-	int source = lstat(unit_tmproot_path(&tr, source_rel), &st) == 0;
+	char renamed_rel[256];
+	int renamed, source;
 	unsigned want_records = 1, want_archives = 1;
+
+	snprintf(renamed_rel, sizeof(renamed_rel), "%s/.%s.rotd-rotating", LOG_DIR, log_name);
+	renamed = lstat(unit_tmproot_path(&tr, renamed_rel), &st) == 0;
+	source = lstat(unit_tmproot_path(&tr, source_rel), &st) == 0;
 
 	if (strcmp(point, "archive-written") == 0 || strcmp(point, "pruning") == 0)
 		want_records = 0;
@@ -675,44 +683,38 @@ static void assert_crashed_where(const char *point, struct tree_counts c)
 		ck_assert_uint_eq(c.old, N_OLD - 1);
 }
 
-START_TEST(killed_at_each_crash_point_then_recovered)
+/* Kills the operation begun at point in a forked child, recovers, and checks
+ * the outcome, a second recovery and the next rotation. */
+static void crash_and_recover(const char *point)
 {
-	struct crash_case *cases = calloc(crash_cases(NULL), sizeof(*cases));
-	struct crash_case cc;
 	struct tree_counts c;
 	struct buf before, after;
 	unsigned pruned = 0;
 	int status;
-	pid_t child;
+	pid_t child = fork();
 
-	ck_assert_ptr_nonnull(cases);
-	crash_cases(cases);
-	cc = cases[_i];
-	free(cases);
-	begin(cc.op, cc.kind);
-	child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		struct rotate_outcome o;
 		unsigned ignored = 0;
 
-		setenv("ROTD_CRASH_AT", cc.point, 1);
+		setenv("ROTD_CRASH_AT", point, 1);
 		run_op(&o, 1, &ignored);
 		_exit(3);
 	}
 	ck_assert_int_eq(waitpid(child, &status, 0), child);
-	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-		      "%s did not die at %s (status 0x%x)", op_names[op], cc.point, (unsigned)status);
-	assert_crashed_where(cc.point, count_archive_dir());
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "%s did not die at %s (status 0x%x)",
+		      op_names[op], point, (unsigned)status);
+	assert_crashed_where(point, count_archive_dir());
 
 	recover_all(&pruned);
 	c = count_archive_dir();
-	ck_assert_msg(c.records == 0, "%s, %s: %u journal records left after recovery", op_names[op], cc.point,
+	ck_assert_msg(c.records == 0, "%s, %s: %u journal records left after recovery", op_names[op], point,
 		      c.records);
 	ck_assert_uint_eq(c.old, 0);
 	ck_assert_uint_eq(pruned, op == OP_PRUNE ? N_OLD - 1 : 0);
 	assert_log_dirs_clean();
-	assert_every_line_once(cc.point);
+	assert_every_line_once(point);
 
 	before = snapshot();
 	pruned = 0;
@@ -720,13 +722,36 @@ START_TEST(killed_at_each_crash_point_then_recovered)
 	ck_assert_uint_eq(pruned, 0);
 	after = snapshot();
 	ck_assert_msg(before.len == after.len && memcmp(before.p, after.p, before.len) == 0,
-		      "%s, %s: a second recovery changed the tree", op_names[op], cc.point);
+		      "%s, %s: a second recovery changed the tree", op_names[op], point);
 	free(before.p);
 	free(after.p);
 
 	write_more(log_lines() / 2);
 	rotate_clean("the rotation after recovery", 0);
 	assert_every_line_once("after the rotation that followed recovery");
+}
+
+START_TEST(killed_at_each_crash_point_then_recovered)
+{
+	struct crash_case *cases = calloc(crash_cases(NULL), sizeof(*cases));
+	struct crash_case cc;
+
+	ck_assert_ptr_nonnull(cases);
+	crash_cases(cases);
+	cc = cases[_i];
+	free(cases);
+	begin(cc.op, cc.kind);
+	crash_and_recover(cc.point);
+}
+END_TEST
+
+/* Recovery archives a renamed log with the compressor its archive's name ends
+ * in, even when the log's own name holds the other suffix. */
+START_TEST(a_recovered_rename_compresses_as_the_archive_name_ends)
+{
+	log_name = _i == COMPRESS_GZIP ? "trace.zst.log" : "trace.gz.log";
+	begin(OP_RENAME, (enum compress_kind)_i);
+	crash_and_recover("renamed");
 }
 END_TEST
 
@@ -812,6 +837,8 @@ Suite *unit_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, killed_at_each_crash_point_then_recovered, 0, (int)crash_cases(NULL));
+	tcase_add_loop_test(tc, a_recovered_rename_compresses_as_the_archive_name_ends, COMPRESS_GZIP,
+			    COMPRESS_ZSTD + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

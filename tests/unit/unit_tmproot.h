@@ -56,9 +56,10 @@ void unit_tmproot_write_lines(const struct unit_tmproot *r, const char *rel, uns
  * or NULL when rel does not exist. */
 char *unit_tmproot_read(const struct unit_tmproot *r, const char *rel, size_t *len);
 
-/* Decompresses the gzip or zstd archive rel (libarchive, raw format) in full:
- * a new buffer of *len bytes (NUL-terminated). Fails the test when the archive
- * is missing, truncated or corrupt. */
+/* Decompresses the archive rel (libarchive, raw format) in full: a new buffer of
+ * *len bytes (NUL-terminated). Fails the test when the archive is missing,
+ * truncated or corrupt, or not compressed as its suffix says (".gz": gzip,
+ * ".zst": zstd). */
 char *unit_tmproot_decompress(const struct unit_tmproot *r, const char *rel, size_t *len);
 
 /* The names in folder rel, "." and ".." excepted, sorted: a new NULL-terminated
