@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -136,9 +137,9 @@ static const char *collapse_base(void)
 }
 
 /* Starts a process (sleep, so that valgrind follows nothing) in a mount
- * namespace of its own and with none of our files open: nothing in "the
- * container" holds the logs. */
-static void start_ns_holder(void)
+ * namespace of its own, with none of our files open but the host file hold
+ * when not NULL: it plays the container's application holding its log. */
+static void start_ns_holder(const char *hold)
 {
 	int ready[2];
 	char c = 'n';
@@ -152,6 +153,8 @@ static void start_ns_holder(void)
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != ready[1])
 				close(fd);
+		if (hold != NULL && open(hold, O_RDONLY) < 0)
+			ok = 0;
 		c = ok ? 'y' : 'n';
 		if (write(ready[1], &c, 1) != 1 || !ok)
 			_exit(1);
@@ -161,7 +164,8 @@ static void start_ns_holder(void)
 	close(ready[1]);
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
 	close(ready[0]);
-	ck_assert_msg(c == 'y', "cannot make a mount namespace for the stand-in container init");
+	ck_assert_msg(c == 'y', "cannot start the stand-in container init in a mount namespace of its own");
+	target.pid = ns_holder;
 }
 
 static void stop_ns_holder(void)
@@ -176,7 +180,7 @@ static void stop_ns_holder(void)
 static void setup(void)
 {
 	memset(&target, 0, sizeof(target));
-	start_ns_holder();
+	start_ns_holder(NULL);
 	unit_tmproot_make(&tr, collapse_base(), "rotate");
 	unit_tmproot_mkdir(&tr, "var");
 	unit_tmproot_mkdir(&tr, "var/log");
@@ -189,7 +193,6 @@ static void setup(void)
 	dir_fd = open(unit_tmproot_path(&tr, ARCHIVE_REL), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(dir_fd, 0);
 	target.fs = tr.fs;
-	target.pid = ns_holder;
 	target.container = "tmproot";
 	target.exec = postrotate;
 	lines_written = 0;
@@ -582,6 +585,23 @@ static void write_more(unsigned count)
 	file.size = (uint64_t)lines_written * UNIT_LINE_LEN;
 }
 
+/* At least min lines, as many as make the source end on a filesystem block. */
+static unsigned lines_to_block_end(unsigned min)
+{
+	struct statvfs vfs;
+	struct stat st;
+	uint64_t size = 0, end;
+
+	ck_assert_int_eq(statvfs(tr.root, &vfs), 0);
+	ck_assert_int_eq(vfs.f_bsize % UNIT_LINE_LEN, 0);
+	if (lstat(unit_tmproot_path(&tr, source_rel), &st) == 0)
+		size = (uint64_t)st.st_size;
+	ck_assert_int_eq(size % UNIT_LINE_LEN, 0);
+	end = size + (uint64_t)min * UNIT_LINE_LEN;
+	end += (vfs.f_bsize - end % vfs.f_bsize) % vfs.f_bsize;
+	return (unsigned)((end - size) / UNIT_LINE_LEN);
+}
+
 /* ---- without a crash ------------------------------------------------------------- */
 
 /* _i: op * 2 + compressor. */
@@ -592,7 +612,8 @@ START_TEST(each_operation_without_a_crash)
 	begin((enum op)(_i / 2), (enum compress_kind)(_i % 2));
 	rotate_clean("first rotation", op == OP_PRUNE ? N_OLD : 0);
 	assert_every_line_once("after the first rotation");
-	write_more(log_lines() / 2);
+	/* A log that ends on a block boundary: collapse still leaves its last block. */
+	write_more(lines_to_block_end(log_lines() / 2));
 	rotate_clean("second rotation", 0);
 	assert_every_line_once("after the second rotation");
 	c = count_archive_dir();
@@ -755,6 +776,62 @@ START_TEST(a_recovered_rename_compresses_as_the_archive_name_ends)
 }
 END_TEST
 
+/* Killed right after the rename while the application still holds the renamed
+ * log (postrotate never ran): recovery keeps the record and the log, and
+ * finishes once nothing holds it. */
+START_TEST(a_renamed_log_still_held_is_kept_until_released)
+{
+	char renamed_rel[256], *what = NULL, *name = NULL;
+	char **names;
+	size_t len;
+	char *held;
+	int status;
+	pid_t child;
+
+	begin(OP_RENAME, (enum compress_kind)_i);
+	stop_ns_holder();
+	start_ns_holder(unit_tmproot_path(&tr, log_rel));
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct rotate_outcome o;
+		unsigned ignored = 0;
+
+		setenv("ROTD_CRASH_AT", "renamed", 1);
+		run_op(&o, 1, &ignored);
+		_exit(3);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	names = unit_tmproot_list(&tr, ARCHIVE_REL, &len);
+	ck_assert_uint_eq(len, 1);
+	name = strdup(names[0]);
+	unit_tmproot_list_free(names);
+	ck_assert_int_eq(rotate_recover(&target, dir_fd, name, &what), 1);
+	ck_assert_msg(strstr(what, "still held by pid") != NULL, "%s", what);
+	free(what);
+	ck_assert_uint_eq(count_archive_dir().records, 1);
+	snprintf(renamed_rel, sizeof(renamed_rel), "%s/.%s.rotd-rotating", LOG_DIR, log_name);
+	held = unit_tmproot_read(&tr, renamed_rel, &len);
+	ck_assert_ptr_nonnull(held);
+	ck_assert_uint_eq(len, (size_t)lines_written * UNIT_LINE_LEN);
+	free(held);
+
+	stop_ns_holder();
+	start_ns_holder(NULL);
+	ck_assert_int_eq(rotate_recover(&target, dir_fd, name, &what), 0);
+	ck_assert_msg(strstr(what, "finished an interrupted rename rotation") != NULL, "%s", what);
+	free(what);
+	free(name);
+	ck_assert_uint_eq(count_archive_dir().records, 0);
+	assert_log_dirs_clean();
+	assert_every_line_once("once released");
+	write_more(log_lines() / 2);
+	rotate_clean("the rotation after recovery", 0);
+	assert_every_line_once("after the rotation that followed recovery");
+}
+END_TEST
+
 /* ---- a writer appending while copytruncate runs ---------------------------------- */
 
 struct writer {
@@ -839,6 +916,7 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, killed_at_each_crash_point_then_recovered, 0, (int)crash_cases(NULL));
 	tcase_add_loop_test(tc, a_recovered_rename_compresses_as_the_archive_name_ends, COMPRESS_GZIP,
 			    COMPRESS_ZSTD + 1);
+	tcase_add_loop_test(tc, a_renamed_log_still_held_is_kept_until_released, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
