@@ -832,6 +832,54 @@ START_TEST(a_renamed_log_still_held_is_kept_until_released)
 }
 END_TEST
 
+/* Recovery of a rename passes archive-linked itself: killed there, the next
+ * recovery finishes. */
+START_TEST(killed_again_while_recovering_a_rename)
+{
+	char renamed_rel[256];
+	struct tree_counts c;
+	unsigned pruned = 0;
+	struct stat st;
+	int status;
+	pid_t child;
+
+	begin(OP_RENAME, (enum compress_kind)_i);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct rotate_outcome o;
+		unsigned ignored = 0;
+
+		setenv("ROTD_CRASH_AT", "renamed", 1);
+		run_op(&o, 1, &ignored);
+		_exit(3);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		unsigned ignored = 0;
+
+		setenv("ROTD_CRASH_AT", "archive-linked", 1);
+		recover_all(&ignored);
+		_exit(3);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		      "recovering the rename did not die at archive-linked (status 0x%x)", (unsigned)status);
+	/* The archive is linked, the renamed log still there. */
+	c = count_archive_dir();
+	ck_assert_msg(c.records == 1 && c.archives == 1, "%u journal records and %u archives", c.records, c.archives);
+	snprintf(renamed_rel, sizeof(renamed_rel), "%s/.%s.rotd-rotating", LOG_DIR, log_name);
+	ck_assert_int_eq(lstat(unit_tmproot_path(&tr, renamed_rel), &st), 0);
+	ck_assert_uint_eq(recover_all(&pruned), 1);
+	ck_assert_uint_eq(count_archive_dir().records, 0);
+	assert_log_dirs_clean();
+	assert_every_line_once("after a crash while recovering");
+}
+END_TEST
+
 /* ---- a writer appending while copytruncate runs ---------------------------------- */
 
 struct writer {
@@ -917,6 +965,7 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, a_recovered_rename_compresses_as_the_archive_name_ends, COMPRESS_GZIP,
 			    COMPRESS_ZSTD + 1);
 	tcase_add_loop_test(tc, a_renamed_log_still_held_is_kept_until_released, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
+	tcase_add_loop_test(tc, killed_again_while_recovering_a_rename, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
