@@ -54,7 +54,8 @@ static void setup(void)
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	link_in_root("/etc/secret", "var/log/abs.log");
 	put("var/log/one.log", "1");
-	ck_assert_int_eq(link(unit_tmproot_path(&tr, "var/log/one.log"), unit_tmproot_path(&tr, "var/log/two.log")), 0);
+	ck_assert_int_eq(link(unit_tmproot_path(&tr, "var/log/one.log"), unit_tmproot_path(&tr, "var/log/two.log")),
+			 0);
 }
 
 static void teardown(void)

@@ -106,7 +106,7 @@ static int postrotate(const struct rotate_target *t, const char *const argv[], c
 	(void)t;
 	(void)argv;
 	if (fd < 0) {
-		*err = strdup(strerror(errno));
+		*err = xstrdup(strerror(errno));
 		return -1;
 	}
 	close(fd);
@@ -258,19 +258,17 @@ static void begin(enum op o, enum compress_kind k)
 	lines_written = log_lines();
 	file.size = (uint64_t)lines_written * UNIT_LINE_LEN;
 	for (size_t i = 0; o == OP_PRUNE && i < N_OLD; i++) {
+		char rel[512];
+
 		old_names[i] = plan_archive_name(action.stem, NOW - (time_t)(N_OLD - i) * 86400, 0,
 						 compress_suffix(k));
+		snprintf(rel, sizeof(rel), "%s/%s", ARCHIVE_REL, old_names[i]);
+		unit_tmproot_put(&tr, rel, "an older archive\n");
 		memset(&prunes[i], 0, sizeof(prunes[i]));
 		prunes[i].kind = ACTION_PRUNE;
 		prunes[i].file = &file;
 		prunes[i].policy = &policy;
-		prunes[i].archive = strdup(old_names[i]);
-		{
-			char rel[512];
-
-			snprintf(rel, sizeof(rel), "%s/%s", ARCHIVE_REL, old_names[i]);
-			unit_tmproot_put(&tr, rel, "an older archive\n");
-		}
+		prunes[i].archive = xstrdup(old_names[i]);
 	}
 }
 
@@ -531,7 +529,8 @@ static void rotate_clean(const char *when, unsigned want_pruned)
 
 	ck_assert_ptr_nonnull(before);
 	run_op(&o, 1, &pruned);
-	ck_assert_msg(o.done && o.error == NULL && o.note == NULL, "%s, %s: done %d, error %s, note %s", op_names[op],
+	ck_assert_msg(o.done && o.error == NULL && o.note == NULL, "%s, %s: done %d, error %s, note %s",
+		      op_names[op],
 		      when, o.done, o.error, o.note);
 	ck_assert_uint_eq(o.size_before, before_len);
 	ck_assert_int_eq(o.fallback, op == OP_TRUNCATE);
@@ -805,7 +804,7 @@ START_TEST(a_renamed_log_still_held_is_kept_until_released)
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	names = unit_tmproot_list(&tr, ARCHIVE_REL, &len);
 	ck_assert_uint_eq(len, 1);
-	name = strdup(names[0]);
+	name = xstrdup(names[0]);
 	unit_tmproot_list_free(names);
 	ck_assert_int_eq(rotate_recover(&target, dir_fd, name, &what), 1);
 	ck_assert_msg(strstr(what, "still held by pid") != NULL, "%s", what);
@@ -870,7 +869,8 @@ START_TEST(killed_again_while_recovering_a_rename)
 		      "recovering the rename did not die at archive-linked (status 0x%x)", (unsigned)status);
 	/* The archive is linked, the renamed log still there. */
 	c = count_archive_dir();
-	ck_assert_msg(c.records == 1 && c.archives == 1, "%u journal records and %u archives", c.records, c.archives);
+	ck_assert_msg(c.records == 1 && c.archives == 1, "%u journal records and %u archives", c.records,
+		      c.archives);
 	snprintf(renamed_rel, sizeof(renamed_rel), "%s/.%s.rotd-rotating", LOG_DIR, log_name);
 	ck_assert_int_eq(lstat(unit_tmproot_path(&tr, renamed_rel), &st), 0);
 	ck_assert_uint_eq(recover_all(&pruned), 1);

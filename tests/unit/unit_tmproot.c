@@ -111,7 +111,8 @@ static void set_mtime(int fd, time_t mtime)
 		ck_assert_int_eq(futimens(fd, ts), 0);
 }
 
-void unit_tmproot_write(const struct unit_tmproot *r, const char *rel, const void *data, size_t len, time_t mtime)
+void unit_tmproot_write(const struct unit_tmproot *r, const char *rel, const void *data, size_t len,
+			time_t mtime)
 {
 	const char *path = unit_tmproot_path(r, rel);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -37,7 +37,8 @@ void unit_tmproot_mkdir(const struct unit_tmproot *r, const char *rel);
 void unit_tmproot_symlink(const struct unit_tmproot *r, const char *target, const char *rel);
 
 /* Creates or replaces rel with len bytes of data; mtime (seconds) is set when > 0. */
-void unit_tmproot_write(const struct unit_tmproot *r, const char *rel, const void *data, size_t len, time_t mtime);
+void unit_tmproot_write(const struct unit_tmproot *r, const char *rel, const void *data, size_t len,
+			time_t mtime);
 
 /* Creates or replaces rel with the NUL-terminated text. */
 void unit_tmproot_put(const struct unit_tmproot *r, const char *rel, const char *text);
