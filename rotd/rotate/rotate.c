@@ -800,9 +800,14 @@ static int recover_rename(const struct rotate_target *t, int dir_fd, const struc
 				  (long)holder);
 		rc = 1;
 	} else {
-		/* The archive's compression is the suffix's; the level is the default. */
+		/* The archive's compression is the suffix's (at the end: the stem may
+		 * hold ".zst" too); the level is the default. */
+		const char *zst = compress_suffix(COMPRESS_ZSTD);
+		size_t len = strlen(r->archive), zst_len = strlen(zst);
+		int is_zst = len >= zst_len && strcmp(r->archive + len - zst_len, zst) == 0;
+
 		memset(&pol, 0, sizeof(pol));
-		pol.compress = strstr(r->archive, ".zst") ? COMPRESS_ZSTD : COMPRESS_GZIP;
+		pol.compress = is_zst ? COMPRESS_ZSTD : COMPRESS_GZIP;
 		pol.compress_level = pol.compress == COMPRESS_ZSTD ? 3 : 6;
 		pol.archive_dir = (char *)"the archive folder";
 		rc = archive_renamed(r->source, &pol, dfd, r->renamed, &st, dir_fd, r->archive, &o);

@@ -10,15 +10,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rotate/ctrfs.h"
 #include "rotate/rotate.h"
 #include "unit.h"
+#include "unit_tmproot.h"
 
-static char root[64];
-static char outside[64];
+static struct unit_tmproot tr;
 static struct ctrfs *fs;
 static uid_t test_uid = 1234;   /* the owner given to the nearest existing ancestor */
 static gid_t test_gid = 5678;
@@ -86,39 +85,27 @@ static void arm(enum hook h, const char *name, const char *target)
 
 static const char *in_root(const char *rel)
 {
-	static char path[4][512];
-	static int next;
-	char *p = path[next++ % 4];
-
-	snprintf(p, sizeof(path[0]), "%s/%s", root, rel);
-	return p;
+	return unit_tmproot_path(&tr, rel);
 }
 
 static const char *in_outside(const char *rel)
 {
-	static char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", outside, rel);
-	return path;
+	return unit_tmproot_outside(&tr, rel);
 }
 
 static void mk(const char *rel)
 {
-	ck_assert_int_eq(mkdir(in_root(rel), 0755), 0);
+	unit_tmproot_mkdir(&tr, rel);
 }
 
 static void put(const char *rel, const char *text)
 {
-	FILE *f = fopen(in_root(rel), "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	unit_tmproot_put(&tr, rel, text);
 }
 
 static void link_in_root(const char *target, const char *rel)
 {
-	ck_assert_int_eq(symlink(target, in_root(rel)), 0);
+	unit_tmproot_symlink(&tr, target, rel);
 }
 
 static void own(const char *rel, uid_t uid, gid_t gid)
@@ -166,46 +153,21 @@ static void assert_fd_is(int fd, const char *rel)
 
 static void setup(void)
 {
-	int fd;
-
 	hook = HOOK_NONE;
 	if (geteuid() != 0) {
 		/* Without root only our own ids can be given away. */
 		test_uid = geteuid();
 		test_gid = getegid();
 	}
-	snprintf(root, sizeof(root), "/tmp/rotd-adir.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(chmod(root, 0755), 0);
-	snprintf(outside, sizeof(outside), "/tmp/rotd-adir-out.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(outside));
-	fd = open(root, O_PATH | O_DIRECTORY);
-	ck_assert_int_ge(fd, 0);
-	fs = ctrfs_from_dirfd(fd);
-	close(fd);
-	ck_assert_ptr_nonnull(fs);
-}
-
-static void remove_tree(const char *dir)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		const char *argv[] = { "rm", "-rf", dir, NULL };
-
-		execvp("rm", (char *const *)argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	unit_tmproot_make(&tr, NULL, "adir");
+	fs = tr.fs;
 }
 
 static void teardown(void)
 {
 	hook = HOOK_NONE;
-	ctrfs_close(fs);
-	remove_tree(root);
-	remove_tree(outside);
+	unit_tmproot_remove(&tr);
+	fs = NULL;
 }
 
 static void setup_fallback(void)
@@ -290,7 +252,7 @@ START_TEST(every_folder_from_the_root_down_is_made)
 	assert_made("var/log", test_uid, test_gid);
 	assert_made("var/log/whatsapp", test_uid, test_gid);
 	assert_made("var/log/whatsapp/archive", test_uid, test_gid);
-	ck_assert_int_eq(unit_count_entries(root), 1);
+	ck_assert_int_eq(unit_count_entries(tr.root), 1);
 }
 END_TEST
 
@@ -380,9 +342,9 @@ START_TEST(a_symlinked_parent_pointing_outside_is_refused)
 {
 	char target[256];
 
-	snprintf(target, sizeof(target), "%s", outside);
+	snprintf(target, sizeof(target), "%s", tr.outside);
 	check_symlinked_whatsapp(target, in_outside("archive"), NULL);
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 }
 END_TEST
 
@@ -390,17 +352,17 @@ START_TEST(a_relative_symlink_climbing_out_is_refused)
 {
 	char target[256];
 
-	snprintf(target, sizeof(target), "../../../../../../..%s", outside);
+	snprintf(target, sizeof(target), "../../../../../../..%s", tr.outside);
 	check_symlinked_whatsapp(target, in_outside("archive"), NULL);
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 }
 END_TEST
 
 START_TEST(a_symlink_higher_up_is_refused)
 {
-	link_in_root(outside, "var");
+	link_in_root(tr.outside, "var");
 	assert_refused("/var/log/whatsapp/archive", 1, "symlink");
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 }
 END_TEST
 
@@ -411,7 +373,7 @@ START_TEST(a_symlinked_archive_folder_is_refused_as_before)
 	mk("var");
 	mk("var/log");
 	mk("var/log/whatsapp");
-	link_in_root(outside, "var/log/whatsapp/archive");
+	link_in_root(tr.outside, "var/log/whatsapp/archive");
 	ck_assert_int_eq(open_dir("/var/log/whatsapp/archive", 1, &err), -1);
 	ck_assert_str_eq(err, "archive folder /var/log/whatsapp/archive: it, or a folder on the way to it, is a "
 			      "symlink or not a folder: refused");
@@ -450,13 +412,13 @@ START_TEST(dotdot_cannot_climb_out)
 
 	/* ".." stops at the root: the folder is made under the root, named like the
 	 * outside folder, and nothing appears outside. */
-	snprintf(path, sizeof(path), "/../../../../../../..%s/made/archive", outside);
+	snprintf(path, sizeof(path), "/../../../../../../..%s/made/archive", tr.outside);
 	fd = open_dir(path, 1, &err);
 	ck_assert_msg(fd >= 0, "%s", err != NULL ? err : "");
-	snprintf(inside, sizeof(inside), "%s/made/archive", outside + 1);
+	snprintf(inside, sizeof(inside), "%s/made/archive", tr.outside + 1);
 	assert_fd_is(fd, inside);
 	close(fd);
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 
 	fd = open_dir("/var/log/../../../../../archive2", 1, &err);
 	ck_assert_msg(fd >= 0, "%s", err != NULL ? err : "");
@@ -464,13 +426,13 @@ START_TEST(dotdot_cannot_climb_out)
 	close(fd);
 	ck_assert(!exists(in_root("var")));
 
-	snprintf(path, sizeof(path), "../../../../../../..%s/rel", outside);
+	snprintf(path, sizeof(path), "../../../../../../..%s/rel", tr.outside);
 	fd = open_dir(path, 1, &err);
 	ck_assert_msg(fd >= 0, "%s", err != NULL ? err : "");
-	snprintf(inside, sizeof(inside), "%s/rel", outside + 1);
+	snprintf(inside, sizeof(inside), "%s/rel", tr.outside + 1);
 	assert_fd_is(fd, inside);
 	close(fd);
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 }
 END_TEST
 
@@ -482,13 +444,13 @@ START_TEST(a_symlink_swapped_in_after_mkdir_is_refused)
 
 	mk("var");
 	mk("var/log");
-	arm(HOOK_SYMLINK_AFTER, "whatsapp", outside);
+	arm(HOOK_SYMLINK_AFTER, "whatsapp", tr.outside);
 	ck_assert_int_eq(open_dir("/var/log/whatsapp/archive", 1, &err), -1);
 	ck_assert_str_eq(err, "cannot create archive folder /var/log/whatsapp/archive: /var/log/whatsapp is a "
 			      "symlink: refused");
 	free(err);
 	ck_assert(is_symlink(in_root("var/log/whatsapp")));
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 }
 END_TEST
 
@@ -498,13 +460,13 @@ START_TEST(a_symlink_there_before_mkdir_is_refused)
 
 	mk("var");
 	mk("var/log");
-	arm(HOOK_SYMLINK_BEFORE, "archive", outside);
+	arm(HOOK_SYMLINK_BEFORE, "archive", tr.outside);
 	ck_assert_int_eq(open_dir("/var/log/whatsapp/archive", 1, &err), -1);
 	ck_assert_str_eq(err, "cannot create archive folder /var/log/whatsapp/archive: "
 			      "/var/log/whatsapp/archive is a symlink: refused");
 	free(err);
 	assert_made("var/log/whatsapp", geteuid(), getegid());
-	ck_assert_int_eq(unit_count_entries(outside), 0);
+	ck_assert_int_eq(unit_count_entries(tr.outside), 0);
 }
 END_TEST
 

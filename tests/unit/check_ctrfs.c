@@ -7,42 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rotate/ctrfs.h"
 #include "unit.h"
+#include "unit_tmproot.h"
 
-static char root[64];
-static char outside[64];
+static struct unit_tmproot tr;
 static struct ctrfs *fs;
 
 static void put(const char *rel, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	unit_tmproot_put(&tr, rel, text);
 }
 
 static void mk(const char *rel)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	ck_assert_int_eq(mkdir(path, 0755), 0);
+	unit_tmproot_mkdir(&tr, rel);
 }
 
 static void link_in_root(const char *target, const char *rel)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	ck_assert_int_eq(symlink(target, path), 0);
+	unit_tmproot_symlink(&tr, target, rel);
 }
 
 static void setup(void)
@@ -50,12 +36,9 @@ static void setup(void)
 	char path[256];
 	int fd;
 
-	snprintf(root, sizeof(root), "/tmp/rotd-ctrfs.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(outside, sizeof(outside), "/tmp/rotd-outside.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(outside));
-	snprintf(path, sizeof(path), "%s/secret", outside);
-	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	unit_tmproot_make(&tr, NULL, "ctrfs");
+	fs = tr.fs;
+	fd = open(unit_tmproot_outside(&tr, "secret"), O_CREAT | O_WRONLY, 0600);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "host", 4), 4);
 	close(fd);
@@ -67,43 +50,18 @@ static void setup(void)
 	put("var/log/web.log", "0123456789");
 	put("var/log/.hidden.log", "x");
 	put("var/log/notes.txt", "x");
-	snprintf(path, sizeof(path), "%s/var/log/pipe.log", root);
+	snprintf(path, sizeof(path), "%s", unit_tmproot_path(&tr, "var/log/pipe.log"));
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	link_in_root("/etc/secret", "var/log/abs.log");
 	put("var/log/one.log", "1");
-	{
-		char a[256], b[256];
-
-		snprintf(a, sizeof(a), "%s/var/log/one.log", root);
-		snprintf(b, sizeof(b), "%s/var/log/two.log", root);
-		ck_assert_int_eq(link(a, b), 0);
-	}
-	fd = open(root, O_PATH | O_DIRECTORY);
-	ck_assert_int_ge(fd, 0);
-	fs = ctrfs_from_dirfd(fd);
-	close(fd);
-	ck_assert_ptr_nonnull(fs);
-}
-
-static void remove_tree(const char *dir)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		const char *argv[] = { "rm", "-rf", dir, NULL };
-
-		execvp("rm", (char *const *)argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	ck_assert_int_eq(link(unit_tmproot_path(&tr, "var/log/one.log"), unit_tmproot_path(&tr, "var/log/two.log")),
+			 0);
 }
 
 static void teardown(void)
 {
-	ctrfs_close(fs);
-	remove_tree(root);
-	remove_tree(outside);
+	unit_tmproot_remove(&tr);
+	fs = NULL;
 }
 
 static ssize_t read_via(const char *path, char *buf, size_t len)
@@ -138,10 +96,10 @@ START_TEST(dotdot_cannot_climb_out)
 {
 	char path[256], buf[64];
 
-	snprintf(path, sizeof(path), "../../../../../../..%s/secret", outside);
+	snprintf(path, sizeof(path), "../../../../../../..%s/secret", tr.outside);
 	ck_assert_int_eq(read_via(path, buf, sizeof(buf)), -1);
 	ck_assert_int_eq(errno, ENOENT);
-	snprintf(path, sizeof(path), "%s/secret", outside);
+	snprintf(path, sizeof(path), "%s/secret", tr.outside);
 	ck_assert_int_eq(read_via(path, buf, sizeof(buf)), -1);
 }
 END_TEST
@@ -150,7 +108,7 @@ START_TEST(relative_symlink_out_of_the_root_stays_in)
 {
 	char target[256], buf[64];
 
-	snprintf(target, sizeof(target), "../../../../../../..%s", outside);
+	snprintf(target, sizeof(target), "../../../../../../..%s", tr.outside);
 	link_in_root(target, "var/escape");
 	ck_assert_int_eq(read_via("/var/escape/secret", buf, sizeof(buf)), -1);
 	ck_assert_int_eq(errno, ELOOP);
