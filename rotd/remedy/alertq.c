@@ -62,9 +62,7 @@ static void wake_loop(const struct alertq *q)
 	}
 }
 
-/* From the HTTP thread, with the webhook's lock held: joins the request already
- * asked for, or asks for one (and wakes the loop) when it may. */
-static enum webhook_verdict on_alert(const char *why, size_t alerts, int may_start, void *arg)
+enum webhook_verdict alertq_ask(const char *why, size_t alerts, int may_start, void *arg)
 {
 	struct alertq *q = arg;
 	enum webhook_verdict v;
@@ -182,7 +180,7 @@ int alertq_listen(struct alertq *q, const struct webhook_policy *w)
 	wc.alert_names = &w->alerts;
 	wc.host_names = &names;
 	wc.rate_per_minute = w->rate;
-	q->hook = webhook_new(&wc, on_alert, q);
+	q->hook = webhook_new(&wc, alertq_ask, q);
 	strlist_free(&names);
 	q->httpd = httpd_start(w->listen, WEBHOOK_MAX_BODY, serve_webhook, q->hook, &err);
 	if (q->httpd == NULL) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "remedy/webhook.h"
 
 struct alertq;
 
@@ -26,6 +27,12 @@ void alertq_free(struct alertq *q);
  * a reload may change the token or the names). Returns 0, or -1 (logged) when it
  * cannot listen on w->listen; then there is no receiver. */
 int alertq_listen(struct alertq *q, const struct webhook_policy *w);
+
+/* The receiver's webhook_trigger_fn (arg: the queue), from its thread: joins
+ * the request already asked for and not taken yet (WEBHOOK_COALESCED), or
+ * asks for one and wakes the loop (WEBHOOK_QUEUED) when may_start is set, or
+ * refuses (WEBHOOK_REFUSED). why is copied. */
+enum webhook_verdict alertq_ask(const char *why, size_t alerts, int may_start, void *arg);
 
 /* From the loop, at now (monotonic seconds): the pending request's first reason
  * (new string), with how many requests and alerts it stands for, and clears it.
