@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,6 @@
 #include "engine/events.h"
 #include "lib/exitcode.h"
 #include "lib/heartbeat.h"
-#include "lib/httpd.h"
 #include "engine/inventory.h"
 #include "jobs/jobs.h"
 #include "lib/lock.h"
@@ -26,20 +24,18 @@
 #include "lib/notify.h"
 #include "jobs/offpeak.h"
 #include "lib/progress.h"
+#include "publish.h"
 #include "report/report.h"
 #include "lib/shutdown.h"
 #include "report/status.h"
 #include "lib/strlist.h"
 #include "lib/units.h"
-#include "remedy/webhook.h"
+#include "remedy/alertq.h"
 #include "lib/xalloc.h"
 
 #define LOCK_RETRY_S 10          /* another pass holds the lock: try again this soon */
 #define RELIST_RETRY_S 5         /* listing failed although the engine answered */
 #define JOBS_RETRY_S (15 * 60)   /* failed off-peak jobs: try again this much later in the window */
-#define METRICS_MAX_BODY 0       /* /metrics takes no body */
-#define WEBHOOK_MAX_BODY (1024 * 1024)
-#define ALERT_SETTLE_S 10        /* alerts just after an emergency pass wait this long for theirs */
 
 struct daemon {
 	const char *config_path;
@@ -59,27 +55,8 @@ struct daemon {
 	long next_check;               /* monotonic seconds */
 	time_t jobs_retry_at;          /* wall clock: the window is a wall-clock matter */
 	struct metrics *metrics;
-	struct httpd *httpd;
-	char *httpd_listen;
-	struct httpd *hook_httpd;      /* the Alertmanager receiver, or NULL */
-	struct webhook *hook;
-	char *hook_listen;
-	pthread_mutex_t alert_lock;
-	char *alert_reason;            /* a remediation an alert asked for, not yet run; guarded */
-	unsigned alert_requests;       /* requests coalesced into it, the first included; guarded */
-	size_t alert_alerts;           /* the matching firing alerts in them; guarded */
-	long alert_not_before;         /* monotonic: the loop's; an emergency pass just ended, so the
-	                                  next one alerts ask for waits until then, coalescing */
-	pthread_mutex_t published_lock;
-	char *published;               /* the metrics text /metrics serves */
-	char *metrics_problem;         /* the last metrics-file error, logged once */
-	char *status_problem;          /* the last status-file error, logged once */
-	char *status_line;             /* the last STATUS= sent */
-	/* While in_pass, the progress thread (on_progress) also writes the status file
-	 * and STATUS=; tell_lock serializes that with the loop's own writes. Out of a
-	 * pass only the loop writes, and only the loop changes what they read. */
-	pthread_mutex_t tell_lock;
-	int in_pass;                   /* guarded by tell_lock */
+	struct publish *pub;           /* the status file, STATUS= and the metrics */
+	struct alertq *alerts;         /* the Alertmanager receiver and what it asked for */
 	struct progress_watch *watch;
 	time_t config_read;            /* when the config in use was read */
 	time_t reload_refused;         /* when a reload was last refused; 0: none since */
@@ -94,9 +71,6 @@ struct daemon {
 	unsigned remedy_low;
 	struct status_fs *remedy_above;   /* labels owned */
 	size_t remedy_n_above;
-	const char *activity;
-	char *activity_detail;
-	time_t activity_since;
 	time_t last_pass_started;
 	double last_pass_seconds;
 	int last_pass_exit;
@@ -134,394 +108,43 @@ static void replace(char **slot, const char *value)
 	*slot = value != NULL ? xstrdup(value) : NULL;
 }
 
-/* ---- what the daemon tells: status file, STATUS=, metrics ------------------ */
+/* ---- what the daemon tells ------------------------------------------------ */
 
-/* Logs problem once until it changes (a missing folder would otherwise repeat
- * every interval); NULL clears it. */
-static void report_once(char **last, const char *problem)
+/* publish_look_fn: the daemon as the status file shows it. */
+static void look(void *arg, struct publish_view *v)
 {
-	if (problem != NULL && (*last == NULL || strcmp(*last, problem) != 0))
-		log_warnx("%s", problem);
-	replace(last, problem);
-}
-
-/* With tell_lock held. */
-static void write_status_locked(struct daemon *dm)
-{
+	const struct daemon *dm = arg;
+	struct status_snapshot *s = &v->status;
 	long mono = monotonic_now();
-	struct status_snapshot s;
-	struct status_remediation rem;
-	struct progress_snapshot progress;
-	char *err = NULL;
 
-	memset(&s, 0, sizeof(s));
-	s.pid = getpid();
-	s.version = PACKAGE_VERSION;
-	s.started = dm->started_at;
-	s.updated = time(NULL);
-	s.config_path = dm->cfg->path;
-	s.activity = dm->activity;
-	s.activity_detail = dm->activity_detail;
-	s.activity_since = dm->activity_since;
-	s.engine_connected = dm->connected;
-	s.engine_error = dm->engine_error;
-	s.api_version = dm->connected ? docker_api_version(dm->d) : NULL;
-	s.inv = &dm->inv;
-	s.next_check = dm->connected ? s.updated + (dm->next_check > mono ? dm->next_check - mono : 0) : 0;
-	s.last_pass_started = dm->last_pass_started;
-	s.last_pass_seconds = dm->last_pass_seconds;
-	s.last_pass_exit = dm->last_pass_exit;
-	s.last_pass_summary = dm->last_pass_summary;
-	s.last_report = dm->last_report;
-	progress_snapshot(&progress);
-	s.progress = &progress;
-	s.config_read = dm->config_read;
-	s.reload_refused = dm->reload_refused;
-	s.reload_error = dm->reload_error;
-	s.reload_errors = dm->reload_errors;
+	v->status_file = dm->cfg->status_file;
+	s->started = dm->started_at;
+	s->config_path = dm->cfg->path;
+	s->engine_connected = dm->connected;
+	s->engine_error = dm->engine_error;
+	s->api_version = dm->connected ? docker_api_version(dm->d) : NULL;
+	s->inv = &dm->inv;
+	s->next_check = dm->connected ? s->updated + (dm->next_check > mono ? dm->next_check - mono : 0) : 0;
+	s->last_pass_started = dm->last_pass_started;
+	s->last_pass_seconds = dm->last_pass_seconds;
+	s->last_pass_exit = dm->last_pass_exit;
+	s->last_pass_summary = dm->last_pass_summary;
+	s->last_report = dm->last_report;
+	s->config_read = dm->config_read;
+	s->reload_refused = dm->reload_refused;
+	s->reload_error = dm->reload_error;
+	s->reload_errors = dm->reload_errors;
 	if (dm->remedied) {
-		memset(&rem, 0, sizeof(rem));
-		rem.started = dm->remedy_at;
-		rem.trigger = dm->remedy_trigger;
-		rem.reason = dm->remedy_reason;
-		rem.freed = dm->remedy_freed;
-		rem.reached_low = dm->remedy_reached_low;
-		rem.low_pct = dm->remedy_low;
-		rem.above = dm->remedy_above;
-		rem.n_above = dm->remedy_n_above;
-		s.last_remediation = &rem;
+		v->remediation.started = dm->remedy_at;
+		v->remediation.trigger = dm->remedy_trigger;
+		v->remediation.reason = dm->remedy_reason;
+		v->remediation.freed = dm->remedy_freed;
+		v->remediation.reached_low = dm->remedy_reached_low;
+		v->remediation.low_pct = dm->remedy_low;
+		v->remediation.above = dm->remedy_above;
+		v->remediation.n_above = dm->remedy_n_above;
+		s->last_remediation = &v->remediation;
 	}
-	status_write(dm->cfg->status_file, &s, &err);
-	progress_snapshot_free(&progress);
-	report_once(&dm->status_problem, err);
-	free(err);
-}
-
-static void write_status(struct daemon *dm)
-{
-	pthread_mutex_lock(&dm->tell_lock);
-	write_status_locked(dm);
-	pthread_mutex_unlock(&dm->tell_lock);
-}
-
-static void set_activity(struct daemon *dm, const char *what, const char *detail)
-{
-	pthread_mutex_lock(&dm->tell_lock);
-	dm->activity = what;
-	replace(&dm->activity_detail, detail);
-	dm->activity_since = time(NULL);
-	write_status_locked(dm);
-	pthread_mutex_unlock(&dm->tell_lock);
-}
-
-/* During a pass: what is in progress ("rotating C:/path: 412 of 894 MiB (and 2
- * more)"), or what a stop waits for. NULL when nothing is. New string. */
-static char *progress_line(const struct daemon *dm)
-{
-	struct progress_snapshot p;
-	char *line;
-
-	if (!dm->in_pass)
-		return NULL;
-	progress_snapshot(&p);
-	if (shutdown_requested())
-		line = progress_stop_line(&p, shutdown_grace_left(), NULL);
-	else
-		line = progress_status_line(&p);
-	progress_snapshot_free(&p);
-	return line;
-}
-
-/* Out of a pass: "watching 5 containers (3 running with a role); last pass
- * 08:05:00: ...", or why the engine is not there. New string. */
-static char *watching_line(const struct daemon *dm)
-{
-	size_t with_role = 0;
-	char when[16] = "";
-
-	for (size_t i = 0; i < dm->inv.n; i++)
-		with_role += dm->inv.v[i].state == CTR_RUNNING;
-	if (dm->last_pass_started != 0) {
-		struct tm tm;
-
-		localtime_r(&dm->last_pass_started, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	}
-	if (!dm->connected)
-		return xasprintf("waiting for the Docker engine: %s",
-				 dm->engine_error != NULL ? dm->engine_error : "not connected yet");
-	if (dm->last_pass_started == 0)
-		return xasprintf("watching %zu containers (%zu running with a role)", dm->inv.n, with_role);
-	return xasprintf("watching %zu containers (%zu running with a role); last pass %s: %s", dm->inv.n, with_role,
-			 when, dm->last_pass_summary);
-}
-
-/* Sends a one-line STATUS= when it changed; with tell_lock held. */
-static void tell_systemd_locked(struct daemon *dm)
-{
-	char *line = progress_line(dm), *msg;
-
-	if (line == NULL)
-		line = watching_line(dm);
-	if (dm->reload_refused != 0) {
-		struct tm tm;
-		char at[16] = "", *longer;
-
-		localtime_r(&dm->reload_refused, &tm);
-		strftime(at, sizeof(at), "%H:%M:%S", &tm);
-		longer = xasprintf("%s; reload refused at %s (see rotd status)", line, at);
-		free(line);
-		line = longer;
-	}
-	if (dm->status_line != NULL && strcmp(dm->status_line, line) == 0) {
-		free(line);
-		return;
-	}
-	msg = xasprintf("STATUS=%s", line);
-	notify_send(msg);
-	free(msg);
-	free(dm->status_line);
-	dm->status_line = line;
-}
-
-static void tell_systemd(struct daemon *dm)
-{
-	pthread_mutex_lock(&dm->tell_lock);
-	tell_systemd_locked(dm);
-	pthread_mutex_unlock(&dm->tell_lock);
-}
-
-/* From the progress thread, at most about once a second while a pass makes
- * progress, and at once when a stop is acknowledged. */
-static void on_progress(void *arg)
-{
-	struct daemon *dm = arg;
-
-	pthread_mutex_lock(&dm->tell_lock);
-	if (dm->in_pass) {
-		if (shutdown_requested() && strcmp(dm->activity, "stopping") != 0) {
-			dm->activity = "stopping";
-			dm->activity_since = time(NULL);
-		}
-		write_status_locked(dm);
-		tell_systemd_locked(dm);
-	}
-	pthread_mutex_unlock(&dm->tell_lock);
-}
-
-static void set_in_pass(struct daemon *dm, int in_pass)
-{
-	pthread_mutex_lock(&dm->tell_lock);
-	dm->in_pass = in_pass;
-	pthread_mutex_unlock(&dm->tell_lock);
-}
-
-static void publish_metrics(struct daemon *dm)
-{
-	char *text, *err = NULL;
-
-	metrics_set_inventory(dm->metrics, &dm->inv);
-	text = metrics_render(dm->metrics);
-	if (dm->cfg->metrics_file != NULL && metrics_write_file(dm->cfg->metrics_file, text, &err) < 0) {
-		if (dm->metrics_problem == NULL || strcmp(dm->metrics_problem, err) != 0)
-			metrics_count_error(dm->metrics, "metrics");
-	}
-	report_once(&dm->metrics_problem, err);
-	free(err);
-	pthread_mutex_lock(&dm->published_lock);
-	free(dm->published);
-	dm->published = text;
-	pthread_mutex_unlock(&dm->published_lock);
-}
-
-static void serve_metrics(const struct httpd_request *req, struct httpd_response *res, void *arg)
-{
-	struct daemon *dm = arg;
-
-	if (strcmp(req->path, "/metrics") != 0) {
-		res->status = 404;
-		res->body = xstrdup("not found; try /metrics\n");
-		return;
-	}
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		res->status = 405;
-		res->body = xstrdup("only GET\n");
-		return;
-	}
-	pthread_mutex_lock(&dm->published_lock);
-	res->body = xstrdup(dm->published != NULL ? dm->published : "");
-	pthread_mutex_unlock(&dm->published_lock);
-	res->status = 200;
-	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
-}
-
-/* Starts, restarts or stops the /metrics server to match the config. */
-static void configure_httpd(struct daemon *dm)
-{
-	const char *want = dm->cfg->metrics_listen;
-	char *err = NULL;
-
-	if (want != NULL && dm->httpd_listen != NULL && strcmp(want, dm->httpd_listen) == 0)
-		return;
-	httpd_stop(dm->httpd);
-	dm->httpd = NULL;
-	replace(&dm->httpd_listen, NULL);
-	if (want == NULL)
-		return;
-	dm->httpd = httpd_start(want, METRICS_MAX_BODY, serve_metrics, dm, &err);
-	if (dm->httpd == NULL) {
-		log_errorx("metrics: cannot serve on %s: %s", want, err);
-		metrics_count_error(dm->metrics, "metrics");
-		free(err);
-		return;
-	}
-	replace(&dm->httpd_listen, want);
-	log_info("metrics: serving http://%s/metrics", want);
-}
-
-/* ---- the Alertmanager receiver -------------------------------------------- */
-
-static void wake_loop(void)
-{
-	if (write(wake_pipe[1], "a", 1) < 0) {
-		/* The pipe is full: the loop is awake anyway. */
-	}
-}
-
-/* From the HTTP thread, with the webhook's lock held: a request for an
- * emergency pass joins the one already asked for and not started yet, or asks
- * for one (and wakes the loop) when it may. So alerts that arrive while a
- * pass runs, or while the one after it waits, make at most one more pass. */
-static enum webhook_verdict on_alert(const char *why, size_t alerts, int may_start, void *arg)
-{
-	struct daemon *dm = arg;
-	enum webhook_verdict v;
-
-	pthread_mutex_lock(&dm->alert_lock);
-	if (dm->alert_reason != NULL) {
-		dm->alert_requests++;
-		dm->alert_alerts += alerts;
-		v = WEBHOOK_COALESCED;
-	} else if (!may_start) {
-		v = WEBHOOK_REFUSED;
-	} else {
-		dm->alert_reason = xstrdup(why);
-		dm->alert_requests = 1;
-		dm->alert_alerts = alerts;
-		v = WEBHOOK_QUEUED;
-	}
-	pthread_mutex_unlock(&dm->alert_lock);
-	if (v == WEBHOOK_QUEUED)
-		wake_loop();
-	return v;
-}
-
-static int alert_pending(struct daemon *dm)
-{
-	int pending;
-
-	pthread_mutex_lock(&dm->alert_lock);
-	pending = dm->alert_reason != NULL;
-	pthread_mutex_unlock(&dm->alert_lock);
-	return pending;
-}
-
-/* The pending request's first reason (new string), or NULL, with how many
- * requests and alerts it stands for; clears it. */
-static char *take_alert(struct daemon *dm, unsigned *requests, size_t *alerts)
-{
-	char *why;
-
-	pthread_mutex_lock(&dm->alert_lock);
-	why = dm->alert_reason;
-	*requests = dm->alert_requests;
-	*alerts = dm->alert_alerts;
-	dm->alert_reason = NULL;
-	dm->alert_requests = 0;
-	dm->alert_alerts = 0;
-	pthread_mutex_unlock(&dm->alert_lock);
-	return why;
-}
-
-/* Puts back a request take_alert gave (the pass could not run); takes why. */
-static void requeue_alert(struct daemon *dm, char *why, unsigned requests, size_t alerts)
-{
-	pthread_mutex_lock(&dm->alert_lock);
-	if (dm->alert_reason == NULL) {
-		dm->alert_reason = why;
-		why = NULL;
-	}
-	dm->alert_requests += requests;
-	dm->alert_alerts += alerts;
-	pthread_mutex_unlock(&dm->alert_lock);
-	free(why);
-}
-
-/* The reason the pass gives: "alert NAME for WHERE and 6 more alerts; 4 more
- * requests coalesced". New string. */
-static char *alert_line(const char *why, unsigned requests, size_t alerts)
-{
-	char more[48] = "", coalesced[48] = "";
-
-	if (alerts > 1)
-		snprintf(more, sizeof(more), " and %zu more alert%s", alerts - 1, alerts == 2 ? "" : "s");
-	if (requests > 1)
-		snprintf(coalesced, sizeof(coalesced), "; %u more request%s coalesced", requests - 1,
-			 requests == 2 ? "" : "s");
-	return xasprintf("%s%s%s", why, more, coalesced);
-}
-
-static void serve_webhook(const struct httpd_request *req, struct httpd_response *res, void *arg)
-{
-	webhook_handle(arg, req, res);
-}
-
-/* The names alerts may call this host: its hostname, and the configured ones. */
-static void host_names(const struct rotd_config *cfg, struct strlist *names)
-{
-	char host[256];
-
-	strlist_copy(names, &cfg->webhook.hosts);
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		strlist_add(names, host);
-	}
-}
-
-/* Starts, restarts or stops the receiver to match the config (a reload may
- * change the token or the names, so it is rebuilt whenever the config is). */
-static void configure_webhook(struct daemon *dm)
-{
-	const struct webhook_policy *w = &dm->cfg->webhook;
-	struct strlist names = STRLIST_INIT;
-	struct webhook_config wc;
-	char *err = NULL;
-
-	httpd_stop(dm->hook_httpd);
-	dm->hook_httpd = NULL;
-	webhook_free(dm->hook);
-	dm->hook = NULL;
-	replace(&dm->hook_listen, NULL);
-	if (w->listen == NULL)
-		return;
-	host_names(dm->cfg, &names);
-	wc.token = w->token;
-	wc.alert_names = &w->alerts;
-	wc.host_names = &names;
-	wc.rate_per_minute = w->rate;
-	dm->hook = webhook_new(&wc, on_alert, dm);
-	strlist_free(&names);
-	dm->hook_httpd = httpd_start(w->listen, WEBHOOK_MAX_BODY, serve_webhook, dm->hook, &err);
-	if (dm->hook_httpd == NULL) {
-		log_errorx("webhook: cannot listen on %s: %s", w->listen, err);
-		metrics_count_error(dm->metrics, "config");
-		free(err);
-		webhook_free(dm->hook);
-		dm->hook = NULL;
-		return;
-	}
-	replace(&dm->hook_listen, w->listen);
-	log_info("webhook: receiving Alertmanager alerts at http://%s/alerts", w->listen);
 }
 
 /* ---- passes --------------------------------------------------------------- */
@@ -626,16 +249,16 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 		log_errorx("%s; this pass runs without the lock", lock_err);
 		free(lock_err);
 	}
-	set_activity(dm, alert != NULL ? "remediation" : "pass", alert != NULL ? alert : why);
+	publish_activity(dm->pub, alert != NULL ? "remediation" : "pass", alert != NULL ? alert : why);
 	memset(&req, 0, sizeof(req));
 	req.jobs = with_jobs && jobs_due(dm, now) ? CYCLE_JOBS_WINDOW : CYCLE_JOBS_NONE;
 	req.remedy = !with_jobs ? CYCLE_REMEDY_NONE : alert != NULL ? CYCLE_REMEDY_ALERT : CYCLE_REMEDY_WATERMARK;
 	req.memory = &dm->remedy_memory;
 	req.socket = docker_socket(dm->d);
 	req.api_version = docker_api_version(dm->d);
-	set_in_pass(dm, 1);
+	publish_in_pass(dm->pub, 1);
 	cycle_run(&c, dm->cfg, inv, &req, now);
-	set_in_pass(dm, 0);
+	publish_in_pass(dm->pub, 0);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	if (c.ran_remedy && c.remedy.needed) {
@@ -662,8 +285,8 @@ static int run_pass(struct daemon *dm, const struct inventory *inv, int with_job
 			  dm->last_pass_summary);
 	cycle_record(dm->metrics, &c);
 	cycle_free(&c);
-	publish_metrics(dm);
-	set_activity(dm, shutdown_requested() ? "stopping" : "idle", NULL);
+	publish_metrics(dm->pub, dm->cfg->metrics_file, &dm->inv);
+	publish_activity(dm->pub, shutdown_requested() ? "stopping" : "idle", NULL);
 	return 0;
 }
 
@@ -748,7 +371,7 @@ static void relist(struct daemon *dm)
 		notify_send("READY=1");
 		dm->ready_sent = 1;
 	}
-	write_status(dm);
+	publish_status(dm->pub);
 }
 
 /* The state of container id in dm->inv, or -1 when it has no entry. */
@@ -803,7 +426,7 @@ static void refresh_pending(struct daemon *dm)
 		free(sub.v);
 	}
 	strlist_free(&check);
-	write_status(dm);
+	publish_status(dm->pub);
 }
 
 /* Before a full pass: re-inspects at once the containers whose pid is gone and
@@ -865,7 +488,7 @@ static void reload(struct daemon *dm)
 		dm->reload_errors = errors.n;
 		strlist_free(&errors);
 		notify_send("READY=1");
-		write_status(dm);
+		publish_status(dm->pub);
 		return;
 	}
 	/* The inventory points into the old config's roles: list again under the new one. */
@@ -881,12 +504,13 @@ static void reload(struct daemon *dm)
 	shutdown_set_grace((unsigned)cfg->stop_timeout);
 	if (attach_engine(dm) < 0)
 		log_errorx("keeping the engine at %s", dm->socket);
-	configure_httpd(dm);
-	configure_webhook(dm);
+	publish_serve(dm->pub, cfg->metrics_listen);
+	if (alertq_listen(dm->alerts, &cfg->webhook) < 0)
+		metrics_count_error(dm->metrics, "config");
 	dm->next_check = monotonic_now();
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_send("READY=1");
-	write_status(dm);
+	publish_status(dm->pub);
 }
 
 /* ---- the loop -------------------------------------------------------------- */
@@ -934,22 +558,16 @@ static void loop(struct daemon *dm)
 			refresh_pending(dm);
 		if (dm->connected && !dm->need_relist && !shutdown_requested()) {
 			long now = monotonic_now();
-			char *alert = NULL, *why = NULL;
-			unsigned requests = 0;
-			size_t alerts = 0;
+			unsigned requests;
+			size_t alerts;
+			char *why = NULL;
+			char *alert = alertq_take(dm->alerts, now, &dm->next_check, &requests, &alerts);
 
-			if (alert_pending(dm) && now < dm->alert_not_before && now < dm->next_check) {
-				/* Just after an emergency pass: alerts are likely news of the
-				 * disk it just cleaned. Wait, coalescing, and check then. */
-				dm->next_check = dm->alert_not_before;
-			} else if (alert_pending(dm)) {
-				alert = take_alert(dm, &requests, &alerts);
-			}
 			if (alert != NULL || now >= dm->next_check) {
 				time_t remedied_at = dm->remedy_at;
 
 				if (alert != NULL) {
-					why = alert_line(alert, requests, alerts);
+					why = alertq_line(alert, requests, alerts);
 					if (requests > 1)
 						log_info("webhook: %u requests (%zu alerts) coalesced into one emergency pass",
 							 requests, alerts);
@@ -957,24 +575,24 @@ static void loop(struct daemon *dm)
 				refresh_stale(dm);
 				if (dm->need_relist) {
 					if (alert != NULL)
-						requeue_alert(dm, alert, requests, alerts);
+						alertq_requeue(dm->alerts, alert, requests, alerts);
 					alert = NULL;
 				} else if (run_pass(dm, &dm->inv, 1, alert != NULL ? "alert" : "interval", why) < 0) {
 					dm->next_check = monotonic_now() + LOCK_RETRY_S;
 					if (alert != NULL)
-						requeue_alert(dm, alert, requests, alerts);
+						alertq_requeue(dm->alerts, alert, requests, alerts);
 					alert = NULL;
 				} else {
 					dm->next_check = monotonic_now() + (long)dm->cfg->interval;
 					if (alert != NULL || dm->remedy_at != remedied_at)
-						dm->alert_not_before = monotonic_now() + ALERT_SETTLE_S;
+						alertq_settle(dm->alerts, monotonic_now());
 				}
-				write_status(dm);
+				publish_status(dm->pub);
 			}
 			free(why);
 			free(alert);
 		}
-		tell_systemd(dm);
+		publish_systemd(dm->pub);
 		wait_for_work(dm);
 	}
 }
@@ -996,36 +614,33 @@ static void install_signals(void)
 
 int daemon_run(const char *config_path, struct rotd_config *cfg)
 {
-	struct progress_watch_options watch = { 0, NULL, on_progress, NULL };
+	struct progress_watch_options watch = { 0, NULL, publish_on_progress, NULL };
 	struct daemon dm;
 
 	memset(&dm, 0, sizeof(dm));
 	dm.config_path = config_path;
 	dm.cfg = cfg;
 	dm.started_at = time(NULL);
-	dm.activity = "starting";
-	dm.activity_since = dm.started_at;
 	dm.config_read = dm.started_at;
 	dm.metrics = metrics_new(dm.started_at);
-	pthread_mutex_init(&dm.published_lock, NULL);
-	pthread_mutex_init(&dm.alert_lock, NULL);
-	pthread_mutex_init(&dm.tell_lock, NULL);
 	install_signals();
 	shutdown_set_grace((unsigned)cfg->stop_timeout);
 	heartbeat_init(notify_watchdog_usec());
 	if (attach_engine(&dm) < 0) {
 		metrics_free(dm.metrics);
 		config_free(cfg);
-		pthread_mutex_destroy(&dm.tell_lock);
 		return EXIT_ROTD_CONFIG;
 	}
+	dm.pub = publish_new(dm.metrics, dm.started_at, look, &dm);
+	dm.alerts = alertq_new(wake_pipe[1]);
 	log_info("rotd %s daemon started (config %s, checks every %llu s)", PACKAGE_VERSION, cfg->path,
 		 (unsigned long long)cfg->interval);
-	configure_httpd(&dm);
-	configure_webhook(&dm);
-	publish_metrics(&dm);
-	write_status(&dm);
-	watch.arg = &dm;
+	publish_serve(dm.pub, cfg->metrics_listen);
+	if (alertq_listen(dm.alerts, &cfg->webhook) < 0)
+		metrics_count_error(dm.metrics, "config");
+	publish_metrics(dm.pub, cfg->metrics_file, &dm.inv);
+	publish_status(dm.pub);
+	watch.arg = dm.pub;
 	dm.watch = progress_watch_start(&watch);
 	loop(&dm);
 	progress_watch_stop(dm.watch);
@@ -1035,34 +650,23 @@ int daemon_run(const char *config_path, struct rotd_config *cfg)
 		log_info("stopping on request");
 	notify_send("STOPPING=1");
 	events_stop(dm.events);
-	httpd_stop(dm.httpd);
-	httpd_stop(dm.hook_httpd);
-	webhook_free(dm.hook);
+	publish_serve(dm.pub, NULL);
+	alertq_free(dm.alerts);
 	dm.connected = 0;
-	set_activity(&dm, "stopped", NULL);
+	publish_activity(dm.pub, "stopped", NULL);
 	docker_free(dm.d);
 	inventory_free(&dm.inv);
 	strlist_free(&dm.pending);
 	strlist_free(&dm.started);
+	publish_free(dm.pub);
 	metrics_free(dm.metrics);
 	json_decref(dm.last_report);
 	remedy_memory_free(&dm.remedy_memory);
 	free(dm.last_pass_summary);
-	free(dm.published);
-	free(dm.metrics_problem);
-	free(dm.status_problem);
-	free(dm.status_line);
-	free(dm.activity_detail);
 	free(dm.reload_error);
 	forget_remedy(&dm);
 	free(dm.engine_error);
-	free(dm.httpd_listen);
-	free(dm.hook_listen);
-	free(dm.alert_reason);
 	free(dm.socket);
-	pthread_mutex_destroy(&dm.published_lock);
-	pthread_mutex_destroy(&dm.alert_lock);
-	pthread_mutex_destroy(&dm.tell_lock);
 	config_free(dm.cfg);
 	close(wake_pipe[0]);
 	close(wake_pipe[1]);

@@ -5,4 +5,6 @@ librotd_a_SOURCES += \
 	rotd/remedy/alert.c \
 	rotd/remedy/alert.h \
 	rotd/remedy/webhook.c \
-	rotd/remedy/webhook.h
+	rotd/remedy/webhook.h \
+	rotd/remedy/alertq.c \
+	rotd/remedy/alertq.h

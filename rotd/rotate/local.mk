@@ -6,6 +6,12 @@ librotd_a_SOURCES += \
 	rotd/rotate/scan.h \
 	rotd/rotate/plan.c \
 	rotd/rotate/plan.h \
+	rotd/rotate/action.c \
+	rotd/rotate/action.h \
+	rotd/rotate/archive_name.c \
+	rotd/rotate/archive_name.h \
+	rotd/rotate/retention.c \
+	rotd/rotate/retention.h \
 	rotd/rotate/apply.c \
 	rotd/rotate/apply.h \
 	rotd/rotate/rotate.c \

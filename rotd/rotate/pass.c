@@ -16,6 +16,7 @@
 #include "rotate/journal.h"
 #include "lib/log.h"
 #include "rotate/pass.h"
+#include "rotate/retention.h"
 #include "lib/xalloc.h"
 
 static void container_error(struct pass_container *pc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -139,7 +140,7 @@ static void recover(struct pass_container *pc, int dry_run)
 	}
 }
 
-/* What plan_make and plan_emergency read: each pattern's archive folder listing. */
+/* What plan_make and retention_emergency read: each pattern's archive folder listing. */
 struct listings {
 	const struct existing_archive **lists;  /* per pattern of the role */
 	size_t *counts;
@@ -198,7 +199,7 @@ struct plan pass_emergency_plan(const struct pass_container *pc, time_t now, uin
 	if (!pc->scanned || pc->ctr->role == NULL)
 		return p;
 	listings_make(pc, &l);
-	p = plan_emergency(pc->ctr->role, &pc->scan, l.lists, l.counts, now, floor);
+	p = retention_emergency(pc->ctr->role, &pc->scan, l.lists, l.counts, now, floor);
 	listings_free(&l);
 	return p;
 }

@@ -67,7 +67,7 @@ struct pass {
  * failed"). Then lists the archive folders again. */
 void pass_run(struct pass *p, const struct rotd_config *cfg, const struct inventory *inv, int dry_run, time_t now);
 
-/* The archives an emergency pass may drop in pc now (plan_emergency over what
+/* The archives an emergency pass may drop in pc now (retention_emergency over what
  * its archive folders hold after the pass's own work), oldest first. Empty for a
  * container that was not scanned. Free with plan_free. */
 struct plan pass_emergency_plan(const struct pass_container *pc, time_t now, uint64_t floor);

@@ -1,80 +1,18 @@
 /* plan: what a pass will do to one container's logs. A pure function of the
  * policy, what scan saw, the archives already there, and the time: no I/O.
- * --dry-run prints exactly this list; apply carries it out. */
+ * --dry-run prints exactly this list; apply carries it out. plan decides which
+ * files are rotated or archived whole and puts the actions in order; what
+ * retention drops comes from retention.h, the names from archive_name.h. */
 #ifndef ROTD_PLAN_H
 #define ROTD_PLAN_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <time.h>
 
 #include "config/config.h"
+#include "rotate/action.h"
+#include "rotate/retention.h"
 #include "rotate/scan.h"
-
-/* One archive found in an archive folder. */
-struct existing_archive {
-	const char *name;      /* file name in the archive folder (borrowed) */
-	uint64_t size;         /* its size in bytes (0 when unknown) */
-};
-
-enum action_kind {
-	ACTION_ROTATE,         /* over its size: archive its content, then cut it (policy->method) */
-	ACTION_ARCHIVE_IDLE,   /* not the newest of its glob and idle: archive whole, then remove */
-	ACTION_PRUNE,          /* an archive retention drops (beyond keep, past max-age, over the
-	                          folder's max-size, or an emergency): removed once the new
-	                          archive of its log is durable */
-	ACTION_SKIP,           /* matched but must not be touched (not a single-link regular file) */
-};
-
-struct action {
-	enum action_kind kind;
-	const struct log_file *file;       /* the source (borrowed from scan); for PRUNE, the source
-	                                      whose archive it is when that is a current log counted
-	                                      per file, or the file whose new archive it drops (see
-	                                      archive); else NULL */
-	const struct log_policy *policy;   /* the source's effective policy (borrowed from the config) */
-	char *stem;                        /* archive name stem of the source, see plan_archive_stem */
-	char *archive;                     /* PRUNE: the archive's file name in policy->archive_dir;
-	                                      NULL for the archive that file's ROTATE or ARCHIVE_IDLE
-	                                      makes in this pass, which keep drops once it is made
-	                                      (the pass fills in its name then) */
-	char *group;                       /* PRUNE: the log its archive counts for: the source's path
-	                                      for rotated logs (also of one that is gone), the pattern
-	                                      for files archived whole, the stem for an archive no
-	                                      pattern claims; ROTATE, ARCHIVE_IDLE: the group its new
-	                                      archive joins. NULL for SKIP */
-	time_t archive_time;               /* PRUNE: the time in the archive's name (now for a new one) */
-	uint64_t archive_size;             /* PRUNE: its size in bytes (0: unknown, or a new one) */
-	char *reason;                      /* one line for the report, e.g. "25.0 MiB > 20.0 MiB" */
-	int has_newest;                    /* ROTATE, ARCHIVE_IDLE: the new archive's name must sort
-	                                      after the name at newest_t, newest_seq: the newest of
-	                                      its group (its stem's included), or, when the pass
-	                                      archives several files of the group, the name the
-	                                      previous one (by mtime, then path) gets */
-	time_t newest_t;
-	unsigned newest_seq;
-};
-
-struct plan {
-	struct action *v;      /* ordered as plan_make describes */
-	size_t n;
-};
-
-/* The archive name stem for a source log: its file name when its directory is the
- * parent of archive_dir (/var/log/whatsapp/web.log with archive /var/log/whatsapp/archive
- * -> "web.log"), else "<last directory component>_<file name>" (/var/log/lighttpd/error.log
- * -> "lighttpd_error.log"). New string. */
-char *plan_archive_stem(const char *source_path, const char *archive_dir);
-
-/* The archive name for stem at time t (UTC): "<stem>-<yyyymmddThhmmssZ><suffix>",
- * or with seq 1..999 "<stem>-<yyyymmddThhmmssZ>_<seq as 3 digits><suffix>" for a
- * collision in the same second. Names of one stem sort by name in the order they
- * were made ('_' sorts after '.'), so `zcat web.log-*` reads them in order. New string. */
-char *plan_archive_name(const char *stem, time_t t, unsigned seq, const char *suffix);
-
-/* Parses an archive name: when name is "<stem>-<ts>[_<seq>].gz|.zst" for this stem,
- * returns 1 and sets *t and *seq; else 0. */
-int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsigned *seq);
 
 /* Decides the actions for one container:
  *  - SKIP for every matched file that is not CTRFS_REGULAR, or whose stem repeats an
@@ -94,7 +32,7 @@ int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsig
  *  - the current regular file with its stem, if any: that file's log when its
  *    pattern has idle_after 0, else its pattern;
  *  - else the pattern that claims it: of the patterns archiving into the folder, one
- *    whose stem prefix ("" or "<lastdir>_", see plan_archive_stem) the stem starts
+ *    whose stem prefix ("" or "<lastdir>_", see archive_name_stem) the stem starts
  *    with and whose last component fnmatch()es the rest (FNM_PERIOD); the longest
  *    prefix wins, then the first in role order. With idle_after > 0 the archive
  *    counts for that pattern (its files are removed once archived); with idle_after
@@ -121,21 +59,5 @@ int plan_parse_archive_name(const char *name, const char *stem, time_t *t, unsig
  * current file's log. Returns the plan (free with plan_free). */
 struct plan plan_make(const struct role_policy *role, const struct scan_result *scan,
 		      const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now);
-
-/* The archives an emergency pass may drop from one container's folders: every
- * archive, grouped as plan_make groups them, whose name time is at least floor
- * seconds before now and that is not the newest of its group. PRUNE actions
- * ordered oldest first (archive_time, then name), reason "emergency: older
- * than archive-floor 1d" (floor as units_format_duration writes it). Pure, as
- * plan_make. Free with plan_free. */
-struct plan plan_emergency(const struct role_policy *role, const struct scan_result *scan,
-			   const struct existing_archive *const *archives_of, const size_t *n_archives_of, time_t now,
-			   uint64_t floor);
-
-/* Frees what p owns and empties it. */
-void plan_free(struct plan *p);
-
-/* "rotate", "archive-idle", "prune", "skip". */
-const char *plan_action_name(enum action_kind kind);
 
 #endif

@@ -14,6 +14,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "rotate/archive_name.h"
 #include "rotate/compress.h"
 #include "lib/crashpoint.h"
 #include "rotate/holders.h"
@@ -389,7 +390,7 @@ static char *next_free_name(const struct action *a, int dir_fd, time_t now, unsi
 	 * its names behind), the next seconds still sort after them. */
 	for (time_t last = now + MAX_NAME_SECONDS_AHEAD; now <= last; now++, *seq = 0) {
 		for (; *seq < MAX_NAME_SEQ; (*seq)++) {
-			char *name = plan_archive_name(a->stem, now, *seq, compress_suffix(a->policy->compress));
+			char *name = archive_name_make(a->stem, now, *seq, compress_suffix(a->policy->compress));
 			char *record = xasprintf("%s%s", JOURNAL_PREFIX, name);
 			struct stat st;
 			int taken = fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||

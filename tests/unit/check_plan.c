@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "rotate/archive_name.h"
 #include "rotate/plan.h"
+#include "rotate/retention.h"
 #include "lib/strlist.h"
 #include "lib/xalloc.h"
 #include "unit.h"
@@ -124,7 +126,7 @@ static void fx_archive(struct fx *fx, size_t gi, const char *name)
 /* Adds stem's archive made at t, of size bytes, to glob gi's folder. */
 static void fx_archive_sized(struct fx *fx, size_t gi, const char *stem, time_t t, uint64_t size)
 {
-	char *name = plan_archive_name(stem, t, 0, ".gz");
+	char *name = archive_name_make(stem, t, 0, ".gz");
 
 	ck_assert_uint_lt(fx->n_arch[gi], MAX_ARCHIVES);
 	fx->arch[gi][fx->n_arch[gi]].name = name;
@@ -134,7 +136,7 @@ static void fx_archive_sized(struct fx *fx, size_t gi, const char *stem, time_t 
 /* Adds stem's archive made at t (gzip, no seq) to glob gi's folder. */
 static void fx_archive_at(struct fx *fx, size_t gi, const char *stem, time_t t)
 {
-	char *name = plan_archive_name(stem, t, 0, ".gz");
+	char *name = archive_name_make(stem, t, 0, ".gz");
 
 	fx_archive(fx, gi, name);
 	free(name);
@@ -212,7 +214,7 @@ static void expect(const struct fx *fx, const struct want *w, size_t n)
 			time_t t;
 			unsigned seq;
 
-			ck_assert_int_eq(plan_parse_archive_name(a->archive, a->stem, &t, &seq), 1);
+			ck_assert_int_eq(archive_name_parse(a->archive, a->stem, &t, &seq), 1);
 			ck_assert_int_eq(a->archive_time, t);
 		}
 	}
@@ -234,16 +236,16 @@ START_TEST(test_archive_name)
 	time_t t = utc(2026, 11, 22, 1, 2, 3);
 	char *s;
 
-	s = plan_archive_name("web.log", t, 0, ".gz");
+	s = archive_name_make("web.log", t, 0, ".gz");
 	ck_assert_str_eq(s, "web.log-20261122T010203Z.gz");
 	free(s);
-	s = plan_archive_name("web.log", t, 2, ".gz");
+	s = archive_name_make("web.log", t, 2, ".gz");
 	ck_assert_str_eq(s, "web.log-20261122T010203Z_002.gz");
 	free(s);
-	s = plan_archive_name("lighttpd_error.log", t, 0, ".zst");
+	s = archive_name_make("lighttpd_error.log", t, 0, ".zst");
 	ck_assert_str_eq(s, "lighttpd_error.log-20261122T010203Z.zst");
 	free(s);
-	s = plan_archive_name("a", utc(1999, 1, 2, 23, 59, 59), 17, ".zst");
+	s = archive_name_make("a", utc(1999, 1, 2, 23, 59, 59), 17, ".zst");
 	ck_assert_str_eq(s, "a-19990102T235959Z_017.zst");
 	free(s);
 }
@@ -262,11 +264,11 @@ START_TEST(test_parse_round_trips)
 		for (b = 0; b < sizeof(seqs) / sizeof(seqs[0]); b++)
 			for (c = 0; c < sizeof(suffixes) / sizeof(suffixes[0]); c++)
 				for (d = 0; d < sizeof(times) / sizeof(times[0]); d++) {
-					char *name = plan_archive_name(stems[a], times[d], seqs[b], suffixes[c]);
+					char *name = archive_name_make(stems[a], times[d], seqs[b], suffixes[c]);
 					time_t t = 1;
 					unsigned seq = 99;
 
-					ck_assert_msg(plan_parse_archive_name(name, stems[a], &t, &seq) == 1,
+					ck_assert_msg(archive_name_parse(name, stems[a], &t, &seq) == 1,
 						      "%s did not parse", name);
 					ck_assert_msg(t == times[d] && seq == seqs[b], "%s gave %lld/%u", name,
 						      (long long)t, seq);
@@ -280,16 +282,16 @@ START_TEST(test_parse_stem_with_dashes_and_digits)
 	time_t t = 0;
 	unsigned seq = 0;
 
-	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
+	ck_assert_int_eq(archive_name_parse("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
 						 "wa-service-1a2b-crash.log", &t, &seq),
 			 1);
 	ck_assert_int_eq(t, utc(2026, 11, 22, 1, 2, 3));
 	ck_assert_uint_eq(seq, 3);
 	/* A shorter stem that is a prefix up to a '-' is another log. */
-	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
+	ck_assert_int_eq(archive_name_parse("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
 						 "wa-service-1a2b", &t, &seq),
 			 0);
-	ck_assert_int_eq(plan_parse_archive_name("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
+	ck_assert_int_eq(archive_name_parse("wa-service-1a2b-crash.log-20261122T010203Z_003.zst",
 						 "wa-service-1a2b-crash", &t, &seq),
 			 0);
 }
@@ -345,7 +347,7 @@ START_TEST(test_parse_rejects_near_misses)
 		time_t t = 7;
 		unsigned seq = 7;
 
-		ck_assert_msg(plan_parse_archive_name(bad[i], "web.log", &t, &seq) == 0, "'%s' accepted", bad[i]);
+		ck_assert_msg(archive_name_parse(bad[i], "web.log", &t, &seq) == 0, "'%s' accepted", bad[i]);
 		ck_assert_msg(t == 7 && seq == 7, "'%s' changed the outputs", bad[i]);
 	}
 }
@@ -356,13 +358,13 @@ START_TEST(test_parse_wrong_stem)
 	time_t t;
 	unsigned seq;
 
-	ck_assert_int_eq(plan_parse_archive_name("web.log-20261122T010203Z.gz", "web", &t, &seq), 0);
-	ck_assert_int_eq(plan_parse_archive_name("web.log-20261122T010203Z.gz", "web.lo", &t, &seq), 0);
-	ck_assert_int_eq(plan_parse_archive_name("web.log-20261122T010203Z.gz", "eb.log", &t, &seq), 0);
-	ck_assert_int_eq(plan_parse_archive_name("web.log-20261122T010203Z.gz", "web.log-20261122T010203Z", &t,
+	ck_assert_int_eq(archive_name_parse("web.log-20261122T010203Z.gz", "web", &t, &seq), 0);
+	ck_assert_int_eq(archive_name_parse("web.log-20261122T010203Z.gz", "web.lo", &t, &seq), 0);
+	ck_assert_int_eq(archive_name_parse("web.log-20261122T010203Z.gz", "eb.log", &t, &seq), 0);
+	ck_assert_int_eq(archive_name_parse("web.log-20261122T010203Z.gz", "web.log-20261122T010203Z", &t,
 						 &seq),
 			 0);
-	ck_assert_int_eq(plan_parse_archive_name("web.log-20261122T010203Z.gz", "", &t, &seq), 0);
+	ck_assert_int_eq(archive_name_parse("web.log-20261122T010203Z.gz", "", &t, &seq), 0);
 }
 END_TEST
 
@@ -390,7 +392,7 @@ START_TEST(test_stem_rules)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *s = plan_archive_stem(cases[i].path, cases[i].archive_dir);
+		char *s = archive_name_stem(cases[i].path, cases[i].archive_dir);
 
 		ck_assert_msg(strcmp(s, cases[i].stem) == 0, "%s with %s: '%s', want '%s'", cases[i].path,
 			      cases[i].archive_dir, s, cases[i].stem);
@@ -750,7 +752,7 @@ START_TEST(test_prune_35_archives_with_rotation_keep_30)
 		fx_archive_at(&fx, g, "web.log", utc(2026, 10, 1, 0, 0, 0) + (time_t)((i * 13) % 35) * DAY);
 	fx_plan(&fx, NOW);
 	for (i = 0; i < 6; i++)
-		oldest[i] = plan_archive_name("web.log", utc(2026, 10, 1, 0, 0, 0) + (time_t)i * DAY, 0, ".gz");
+		oldest[i] = archive_name_make("web.log", utc(2026, 10, 1, 0, 0, 0) + (time_t)i * DAY, 0, ".gz");
 	ck_assert_str_eq(oldest[0], "web.log-20261001T000000Z.gz");
 	ck_assert_uint_eq(fx.plan.n, 7);
 	ck_assert_int_eq(fx.plan.v[0].kind, ACTION_ROTATE);
@@ -913,7 +915,7 @@ static const char *aname(const char *stem, time_t t)
 {
 	static char buf[4][256];
 	static unsigned next;
-	char *name = plan_archive_name(stem, t, 0, ".gz");
+	char *name = archive_name_make(stem, t, 0, ".gz");
 	char *out = buf[next++ % 4];
 
 	snprintf(out, sizeof(buf[0]), "%s", name);
@@ -1049,7 +1051,7 @@ START_TEST(test_same_second_archives_go_in_name_order)
 		char *n, stem[64];
 
 		snprintf(stem, sizeof(stem), "logs_wa-service-%c.log", (int)('z' - i));
-		n = plan_archive_name(stem, t1, (unsigned)(7 + i), ".gz");
+		n = archive_name_make(stem, t1, (unsigned)(7 + i), ".gz");
 		fx_archive(&fx, g, n);
 		free(n);
 	}
@@ -1059,7 +1061,7 @@ START_TEST(test_same_second_archives_go_in_name_order)
 		char *n, stem[64];
 
 		snprintf(stem, sizeof(stem), "logs_wa-service-%c.log", (int)('z' - i));
-		n = plan_archive_name(stem, t1, (unsigned)(7 + i), ".gz");
+		n = archive_name_make(stem, t1, (unsigned)(7 + i), ".gz");
 		snprintf(name, sizeof(name), "%s", n);
 		free(n);
 		ck_assert_str_eq(fx.plan.v[3 + i].archive, name);
@@ -1090,7 +1092,7 @@ START_TEST(test_name_order_follows_a_newest_in_this_second)
 	fx_reg(&fx, g, "/usr/local/waent/logs/a.log", 1, NOW - 3 * HOUR);
 	fx_reg(&fx, g, "/usr/local/waent/logs/b.log", 1, NOW - 2 * HOUR);
 	fx_reg(&fx, g, "/usr/local/waent/logs/c.log", 1, NOW);
-	n = plan_archive_name("logs_other.log", NOW, 998, ".gz");
+	n = archive_name_make("logs_other.log", NOW, 998, ".gz");
 	fx_archive(&fx, g, n);
 	free(n);
 	fx_plan(&fx, NOW);
@@ -1310,7 +1312,7 @@ END_TEST
 static void fx_emergency(struct fx *fx, time_t now, uint64_t floor)
 {
 	plan_free(&fx->plan);
-	fx->plan = plan_emergency(&fx->role, &fx->scan, fx->arch_of, fx->n_arch, now, floor);
+	fx->plan = retention_emergency(&fx->role, &fx->scan, fx->arch_of, fx->n_arch, now, floor);
 }
 
 START_TEST(test_emergency_oldest_first_floor_and_newest)
@@ -1368,7 +1370,7 @@ START_TEST(test_emergency_without_listings)
 	fx_init(&fx);
 	g = fx_glob(&fx, WA_LOGS, 20 * MIB, 30, 0, WA_ARCHIVE);
 	fx_reg(&fx, g, "/var/log/whatsapp/web.log", 25 * MIB, NOW - 1);
-	p = plan_emergency(&fx.role, &fx.scan, NULL, NULL, NOW, DAY);
+	p = retention_emergency(&fx.role, &fx.scan, NULL, NULL, NOW, DAY);
 	ck_assert_uint_eq(p.n, 0);
 	ck_assert_ptr_null(p.v);
 	plan_free(&p);
