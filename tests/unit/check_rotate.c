@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "rotate/apply.h"
+#include "rotate/archive_name.h"
 #include "rotate/compress.h"
 #include "rotate/journal.h"
 #include "rotate/plan.h"
@@ -251,7 +252,7 @@ static void begin(enum op o, enum compress_kind k)
 	action.kind = idle ? ACTION_ARCHIVE_IDLE : ACTION_ROTATE;
 	action.file = &file;
 	action.policy = &policy;
-	action.stem = plan_archive_stem(file.path, policy.archive_dir);
+	action.stem = archive_name_stem(file.path, policy.archive_dir);
 	if (idle)
 		unit_tmproot_put(&tr, NEWEST_REL, "the newest file of the glob: never archived\n");
 	unit_tmproot_write_lines(&tr, source_rel, 1, log_lines(), idle ? NOW - 7200 : 0);
@@ -260,7 +261,7 @@ static void begin(enum op o, enum compress_kind k)
 	for (size_t i = 0; o == OP_PRUNE && i < N_OLD; i++) {
 		char rel[512];
 
-		old_names[i] = plan_archive_name(action.stem, NOW - (time_t)(N_OLD - i) * 86400, 0,
+		old_names[i] = archive_name_make(action.stem, NOW - (time_t)(N_OLD - i) * 86400, 0,
 						 compress_suffix(k));
 		snprintf(rel, sizeof(rel), "%s/%s", ARCHIVE_REL, old_names[i]);
 		unit_tmproot_put(&tr, rel, "an older archive\n");
@@ -344,7 +345,7 @@ static struct tree_counts count_archive_dir(void)
 			c.records++;
 		else if (is_old_archive(*p))
 			c.old++;
-		else if (plan_parse_archive_name(*p, action.stem, &t, &seq) && len > slen &&
+		else if (archive_name_parse(*p, action.stem, &t, &seq) && len > slen &&
 			 strcmp(*p + len - slen, compress_suffix(kind)) == 0)
 			c.archives++;
 		else
