@@ -7,17 +7,8 @@
 
 #include "config/config_internal.h"
 
-/* The scan cuts the text into libconfuse's tokens, then follows them with the
- * option tables. What it does:
- * - blanks comments and a UTF-8 byte order mark;
- * - reports an unquoted '*' and replaces it, an unset ${NAME}, and a value
- *   with a space in it ("size = 15 MB"), whose tail it blanks;
- * - reports a section whose '}' is missing where the section opens, and puts
- *   the '}' where the next statement shows it was meant to be; a list missing
- *   its ',' or '}' likewise;
- * - stops at a section in the wrong place, an unknown section, and a string,
- *   comment or ${ that is never closed: it reports them and cuts the text
- *   there with a '(' that libconfuse refuses, whose message is then dropped. */
+/* The scan cuts the text into libconfuse's tokens (config_lex.c), then
+ * follows them with the option tables (config_scan.c). */
 
 enum tok_kind { TOK_WORD, TOK_STRING, TOK_ENV, TOK_LBRACE, TOK_RBRACE, TOK_EQ, TOK_PLUSEQ, TOK_COMMA, TOK_PAREN };
 
