@@ -83,6 +83,8 @@ struct config_key {
 #define ROLE_LIST(name, type, field) \
 	{ "role", name, &(type), NULL, ROLE(field), KEY_LIST | KEY_LOG, LOG(field) }
 
+/* One row per key; a new option is one row here (and its entry in
+ * rotd.conf(5)). A key of the same name in two sections is two rows. */
 static const struct config_key keys[] = {
 	KEY(NULL, "state-file", vt_abs_file, "/var/lib/rotd/state.json", CONFIG(state_file)),
 	KEY(NULL, "interval", vt_positive_duration, "60s", CONFIG(interval)),
