@@ -84,7 +84,9 @@ struct config_key {
 	{ "role", name, &(type), NULL, ROLE(field), KEY_LIST | KEY_LOG, LOG(field) }
 
 /* One row per key; a new option is one row here (and its entry in
- * rotd.conf(5)). A key of the same name in two sections is two rows. */
+ * rotd.conf(5)). A role key that a log section may set too is one row
+ * (ROLE_KEY, ROLE_LIST); keys of one name in other sections are rows of
+ * their own (docker, cleanup and gc each have a timeout). */
 static const struct config_key keys[] = {
 	KEY(NULL, "state-file", vt_abs_file, "/var/lib/rotd/state.json", CONFIG(state_file)),
 	KEY(NULL, "interval", vt_positive_duration, "60s", CONFIG(interval)),
