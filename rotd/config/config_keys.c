@@ -91,6 +91,7 @@ static const struct config_key keys[] = {
 	KEY(NULL, "state-file", vt_abs_file, "/var/lib/rotd/state.json", CONFIG(state_file)),
 	KEY(NULL, "interval", vt_positive_duration, "60s", CONFIG(interval)),
 	KEY(NULL, "stop-timeout", vt_duration, "30s", CONFIG(stop_timeout)),
+	KEY(NULL, "usage-interval", vt_duration, "10m", CONFIG(usage_interval)),
 	KEY(NULL, "status-file", vt_abs_file, "/run/rotd/status.json", CONFIG(status_file)),
 	KEY(NULL, "lock-file", vt_abs_file, "/run/rotd.lock", CONFIG(lock_file)),
 	KEY(NULL, "lock-wait", vt_duration, "5m", CONFIG(lock_wait)),
