@@ -129,7 +129,7 @@ static int stop_walk(void *arg)
 static int walk_folder(struct usage *u, const char *who, const struct ctrfs *root, const char *dir, time_t cutoff,
 		       struct walk_result *r)
 {
-	struct walk_options opt = { cutoff, 0, stop_walk, NULL };
+	struct walk_options opt = { cutoff, 0, 0, stop_walk, NULL };
 
 	if (walk_path(root, dir, &opt, r) < 0) {
 		if (errno != ENOENT)
