@@ -300,9 +300,7 @@ static int stop_now(struct walker *w)
 {
 	struct crew *c = w->crew;
 
-	if (++w->ticks % WALK_STOP_EVERY != 0)
-		return 0;
-	if (c->opt->stop != NULL && c->opt->stop(c->opt->arg)) {
+	if (++w->ticks % WALK_STOP_EVERY == 0 && c->opt->stop != NULL && c->opt->stop(c->opt->arg)) {
 		pthread_mutex_lock(&c->lock);
 		__atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);
 		pthread_cond_broadcast(&c->wake);

@@ -150,7 +150,7 @@ col() { awk -v c="$2" '{ print $c }' "$WORK/$1" | median; }
 
 DW=$(col du 1) RW=$(col rotd 1)
 DM=$(col du 2) RM=$(col rotd 2)
-RATIO=$(awk -v a="$RW" -v b="$DW" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+RATIO=$(awk -v a="$RW" -v b="$DW" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 VERDICT=$(awk -v r="$RATIO" 'BEGIN { print (r <= 1.0 ? "met" : "NOT MET") }')
 BYTES=$([ "$ROTD_B" = "$DU_SB" ] && echo "equal: met" || echo "differ: NOT MET")
 FILES=$([ "$ROTD_FILES" = "$FIND_FILES" ] && echo "equal: met" || echo "differ: NOT MET")
