@@ -95,7 +95,7 @@ static void make_fifo_and_socket(const struct unit_tmproot *r, const char *fifo,
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	ck_assert_uint_lt(strlen(unit_tmproot_path(r, sock)), sizeof(sa.sun_path));
-	strcpy(sa.sun_path, unit_tmproot_path(r, sock));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", unit_tmproot_path(r, sock));
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	ck_assert_int_ge(s, 0);
 	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -411,11 +411,10 @@ START_TEST(collect_groups_containers_volumes_and_filesystems)
 	/* The engine's logs, on the host: LogPath and its rotated siblings up to the first gap. */
 	engine_log = xstrdup(unit_tmproot_outside(&r, "c-json.log"));
 	{
-		FILE *f;
 		const char *names[] = { "c-json.log", "c-json.log.1", "c-json.log.2.gz", "c-json.log.4" };
 
 		for (size_t i = 0; i < 4; i++) {
-			f = fopen(unit_tmproot_outside(&r, names[i]), "w");
+			FILE *f = fopen(unit_tmproot_outside(&r, names[i]), "w");
 			ck_assert_ptr_nonnull(f);
 			fprintf(f, "%0*d", (int)(100 * (i + 1)), 0);
 			fclose(f);
