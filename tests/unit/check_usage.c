@@ -5,6 +5,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "engine/docker.h"
 #include "lib/xalloc.h"
 #include "unit.h"
 #include "unit_tmproot.h"
@@ -504,6 +507,138 @@ START_TEST(collect_groups_containers_volumes_and_filesystems)
 }
 END_TEST
 
+/* A one-request engine on a unix socket: it answers the list with body and
+ * keeps the request line. */
+struct list_stub {
+	int listener;
+	const char *body;
+	char request[512];
+	pthread_t thread;
+};
+
+static void *list_stub_serve(void *arg)
+{
+	struct list_stub *e = arg;
+	char buf[4096], *reply;
+	size_t len = 0;
+	int fd = accept(e->listener, NULL, NULL);
+
+	if (fd < 0)
+		return NULL;
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL)
+			break;
+	}
+	buf[len] = '\0';
+	snprintf(e->request, sizeof(e->request), "%.*s", (int)strcspn(buf, "\r\n"), buf);
+	reply = xasprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+			  "Connection: close\r\n\r\n%s", strlen(e->body), e->body);
+	if (write(fd, reply, strlen(reply)) < 0)
+		e->request[0] = '\0';
+	free(reply);
+	close(fd);
+	return NULL;
+}
+
+static void list_stub_start(struct list_stub *e, const char *path)
+{
+	struct sockaddr_un sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	e->listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(e->listener, 0);
+	ck_assert_int_eq(bind(e->listener, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(e->listener, 4), 0);
+	ck_assert_int_eq(pthread_create(&e->thread, NULL, list_stub_serve, e), 0);
+}
+
+START_TEST(writable_layers_come_from_the_sized_list)
+{
+	static const char body[] = "[{\"Id\":\"a-id\",\"Names\":[\"/a\"],\"SizeRw\":1234,\"SizeRootFs\":99999},"
+				   "{\"Id\":\"b-id\",\"Names\":[\"/b\"],\"SizeRootFs\":5}]";
+	struct rotd_config *cfg = config_load_defaults();
+	struct inventory inv = { NULL, 0 };
+	struct list_stub e = { -1, body, "", 0 };
+	struct unit_tmproot r;
+	struct docker *d;
+	struct usage u;
+	const struct usage_container *a, *b, *c;
+
+	unit_tmproot_make(&r, NULL, "usage");
+	list_stub_start(&e, unit_tmproot_outside(&r, "engine.sock"));
+	d = docker_new(unit_tmproot_outside(&r, "engine.sock"), NULL);
+	inv.v = xcalloc(3, sizeof(*inv.v));
+	inv.n = 3;
+	set_container(&inv.v[0], "a", NULL, "exited", 0, NULL, NULL);
+	set_container(&inv.v[1], "b", NULL, "created", 0, NULL, NULL);
+	set_container(&inv.v[2], "c", NULL, "exited", 0, NULL, NULL);
+
+	usage_collect(d, cfg, &inv, time(NULL), &u);
+	pthread_join(e.thread, NULL);
+	close(e.listener);
+
+	ck_assert_ptr_nonnull(strstr(e.request, "GET "));
+	ck_assert_ptr_nonnull(strstr(e.request, "/containers/json?"));
+	ck_assert_ptr_nonnull(strstr(e.request, "all=1"));
+	ck_assert_ptr_nonnull(strstr(e.request, "size=1"));
+	a = find_container(&u, "a");
+	b = find_container(&u, "b");
+	c = find_container(&u, "c");
+	ck_assert_uint_eq(a->bytes[USAGE_WRITABLE_LAYER], 1234);
+	ck_assert_uint_eq(a->total, 1234);
+	/* Podman leaves SizeRw out for some states: unknown, and said so. */
+	ck_assert_uint_eq(b->bytes[USAGE_WRITABLE_LAYER], USAGE_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(b->note, "SizeRw"));
+	ck_assert_uint_eq(c->bytes[USAGE_WRITABLE_LAYER], USAGE_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(c->note, "writable layer unknown"));
+	ck_assert_str_eq(u.containers[0].name, "a");
+	ck_assert_uint_eq(u.errors.n, 0);
+	usage_free(&u);
+	docker_free(d);
+	inventory_free(&inv);
+	config_free(cfg);
+	unit_tmproot_remove(&r);
+}
+END_TEST
+
+START_TEST(inventory_keeps_the_status_and_pid_of_every_container)
+{
+	static const char running[] = "{\"Id\":\"x1\",\"Name\":\"/plain\",\"Config\":{\"Image\":\"busybox\"},"
+				      "\"State\":{\"Status\":\"running\",\"Running\":true,\"Pid\":4321}}";
+	static const char paused[] = "{\"Id\":\"x2\",\"Name\":\"/later\",\"Config\":{\"Image\":\"busybox\"},"
+				     "\"State\":{\"Status\":\"exited\",\"Running\":false,\"Pid\":0}}";
+	struct rotd_config *cfg = config_load_defaults();
+	struct inventory inv = { NULL, 0 };
+	json_t *j;
+
+	inv.v = xcalloc(2, sizeof(*inv.v));
+	inv.n = 2;
+	j = json_loads(running, 0, NULL);
+	ck_assert_int_eq(inventory_entry_from_inspect(cfg, j, &inv.v[0]), 0);
+	json_decref(j);
+	j = json_loads(paused, 0, NULL);
+	ck_assert_int_eq(inventory_entry_from_inspect(cfg, j, &inv.v[1]), 0);
+	json_decref(j);
+	/* No role: ignored by rotd, yet its status and pid are there for usage. */
+	ck_assert_int_eq(inv.v[0].state, CTR_IGNORED);
+	ck_assert_int_eq(inv.v[0].pid, 0);
+	ck_assert_int_eq(inv.v[0].engine_pid, 4321);
+	ck_assert_str_eq(inv.v[0].status, "running");
+	ck_assert_int_eq(inv.v[1].engine_pid, 0);
+	ck_assert_str_eq(inv.v[1].status, "exited");
+	inventory_free(&inv);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(kinds_are_named_as_json_spells_them)
 {
 	ck_assert_str_eq(usage_kind_name(USAGE_LIVE_LOGS), "live_logs");
@@ -529,6 +664,8 @@ Suite *unit_suite(void)
 	suite_add_tcase(s, walk);
 	tcase_set_timeout(collect, 60);
 	tcase_add_test(collect, collect_groups_containers_volumes_and_filesystems);
+	tcase_add_test(collect, writable_layers_come_from_the_sized_list);
+	tcase_add_test(collect, inventory_keeps_the_status_and_pid_of_every_container);
 	tcase_add_test(collect, kinds_are_named_as_json_spells_them);
 	suite_add_tcase(s, collect);
 	return s;
