@@ -101,7 +101,8 @@ static const char *fs_mount(const struct usage *u, size_t fs)
 	return fs < u->n_fs ? u->fs[fs].name.mount : NULL;
 }
 
-/* Largest first, then by name: the order of both reports, whatever order u holds. */
+/* Largest first, then by name (volumes: by key), as usage_collect orders them;
+ * the reports do not rely on it. */
 static int by_total(const void *a, const void *b)
 {
 	const struct usage_container *x = *(const struct usage_container *const *)a;
@@ -120,7 +121,7 @@ static int by_bytes(const void *a, const void *b)
 
 	if (bx != by)
 		return bx > by ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return strcmp(x->key, y->key);
 }
 
 /* u's containers, largest first; free the array. */

@@ -11,10 +11,10 @@
 #include "engine/inventory.h"
 #include "usage/usage.h"
 
-/* Writes u as text: the filesystems as df shows them, the containers largest
- * first (an unknown figure as "?", its note below the table), the volumes
- * largest first (both then by name, whatever order u holds them in), the
- * totals per filesystem, the errors, and last one line naming the largest
+/* Writes u as text: the filesystems as df shows them; the containers, largest
+ * first then by name (an unknown figure as "?", its note below the table);
+ * the volumes, largest first then by key (both whatever order u holds); the
+ * totals per filesystem; the errors; and last one line naming the largest
  * consumer and the rotd step that would free it. inv (may be NULL) is what u
  * was measured from: it tells whether a container's engine log is bounded. */
 void usage_report_print_text(FILE *out, const struct usage *u, const struct inventory *inv);
