@@ -192,6 +192,14 @@ static void print_filesystems(FILE *out, const struct usage *u)
 		}
 }
 
+static int has_unknown(const struct usage_container *c)
+{
+	for (int k = 0; k < USAGE_KINDS; k++)
+		if (c->bytes[k] == USAGE_UNKNOWN)
+			return 1;
+	return 0;
+}
+
 static void print_containers(FILE *out, const struct usage *u)
 {
 	const struct usage_container **sorted;
@@ -227,13 +235,17 @@ static void print_containers(FILE *out, const struct usage *u)
 	table_free(&t);
 	for (size_t i = 0; i < u->n_containers; i++) {
 		const struct usage_container *c = sorted[i];
+		const char *why = c->note;
 
-		if (c->note == NULL)
+		if (why == NULL && !has_unknown(c))
 			continue;
+		if (why == NULL)
+			why = c->role == NULL ? "no role: rotd knows no log patterns or archive folders for it"
+					      : "not measured";
 		fputs("  ? ", out);
 		print_escaped(out, c->name);
 		fputs(": ", out);
-		print_escaped(out, c->note);
+		print_escaped(out, why);
 		fputc('\n', out);
 	}
 	free(sorted);

@@ -4,7 +4,8 @@
  * hand-made measurement at a fixed time. It holds three filesystems (one with
  * no inode limit, one not measured), containers given out of order (two of
  * equal total, one without a role, one stopped with a hostile name and no
- * filesystem), unknown figures with their notes, a volume two containers
+ * filesystem), unknown figures with their notes (or, without one, the reason
+ * the report gives), a volume two containers
  * share, a bind mount with a hostile path, and an error. The rules: sorting,
  * and the closing line for each kind of largest consumer.
  *
@@ -104,13 +105,13 @@ static void make_usage(struct usage *u)
 	add_fs(u, "/srv/media", "/dev/sdc1", 500 * GiB, 91, 0, 0);
 	add_fs(u, "/mnt/gone", "/dev/sdd1", 0, 0, 0, 0);
 	u->containers = xcalloc(6, sizeof(*u->containers));
-	add_container(u, "redis", NULL, "running", side, 0, "no role: no live logs or archives to count");
+	add_container(u, "redis", NULL, "running", side, 0, NULL);
 	add_container(u, "biz_wacore_1", "core", "running", core, 0, NULL);
-	add_container(u, "db", NULL, "running", db, 0, "no role: no live logs or archives to count");
+	add_container(u, "db", NULL, "running", db, 0, NULL);
 	add_container(u, "old\033[31m\377core", "core", "exited", stopped, USAGE_NO_FS,
 		      "not running: its logs and archives cannot be read");
 	add_container(u, "biz_waweb_1", "web", "running", web, 0, NULL);
-	add_container(u, "nginx", NULL, "running", side, 0, "no role: no live logs or archives to count");
+	add_container(u, "nginx", NULL, "paused", side, 0, NULL);
 	u->volumes = xcalloc(2, sizeof(*u->volumes));
 	v = add_volume(u, "bind:/srv/wa\nmedia", "/srv/wa\nmedia", 100 * MiB, 10, 0, 1);
 	strlist_add(&v->containers, "biz_wamaster_1");
