@@ -235,17 +235,22 @@ static void print_containers(FILE *out, const struct usage *u)
 	table_free(&t);
 	for (size_t i = 0; i < u->n_containers; i++) {
 		const struct usage_container *c = sorted[i];
-		const char *why = c->note;
+		int no_role = c->role == NULL && (c->bytes[USAGE_LIVE_LOGS] == USAGE_UNKNOWN ||
+						  c->bytes[USAGE_ARCHIVES] == USAGE_UNKNOWN);
 
-		if (why == NULL && !has_unknown(c))
+		if (c->note == NULL && !has_unknown(c))
 			continue;
-		if (why == NULL)
-			why = c->role == NULL ? "no role: rotd knows no log patterns or archive folders for it"
-					      : "not measured";
 		fputs("  ? ", out);
 		print_escaped(out, c->name);
 		fputs(": ", out);
-		print_escaped(out, why);
+		if (no_role)
+			fputs("no role: rotd knows no log patterns or archive folders for it", out);
+		if (no_role && c->note != NULL)
+			fputs("; ", out);
+		if (c->note != NULL)
+			print_escaped(out, c->note);
+		else if (!no_role)
+			fputs("not measured", out);
 		fputc('\n', out);
 	}
 	free(sorted);
