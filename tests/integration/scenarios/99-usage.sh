@@ -18,7 +18,8 @@
 #      at its end;
 #   5. --container NAME narrows the output to those containers;
 #   6. a stopped container: its state, null live-log figures, and the engine's
-#      figures still there.
+#      figures still there;
+#   7. the same against Podman's API service, with the figures Podman reports.
 # The engine is torn down at the end, and by run.sh's EXIT trap on failure.
 
 # Sourced by run.sh, which sets srcdir; realhost.sh sets REALHOST_*.
@@ -308,5 +309,80 @@ us_check_near "usage 6: its engine log is still its json-file log at LogPath" \
 us_check_near "usage 6: its writable layer is still the engine's SizeRw" \
 	"$(us_field "$us_json" biz-master2-1 writable_layer_bytes)" "$(us_sizerw biz-master2-1)"
 
-tap_diag "scenario 99 took $(($(date +%s) - us_t0)) s"
 realhost_stop
+
+# --- 7. Podman: the same command with the figures Podman reports ---------------------------
+# Its Docker-compatible API (tests/harness/podman.sh, as 97-podman.sh starts it):
+# the engine log is conmon's k8s-file log at LogPath, SizeRw comes from its
+# /containers/json?size=true, its storage (vfs) and volume live on the host's /tmp.
+us_api() { curl -sf --max-time 30 --unix-socket "$PODMAN_SOCK" "http://localhost$1"; }
+us_pod_pid() { podman_cli inspect -f '{{.State.Pid}}' "$1"; }
+us_pod_root() { echo "/proc/$(us_pod_pid "$1")/root"; }
+us_pod_logpath() { us_api "/containers/$1/json" | jq -r .LogPath; }
+us_pod_sizerw() { us_api '/containers/json?all=true&size=true' | jq -r --arg n "/$1" '.[] | select(.Names | index($n)) | .SizeRw'; }
+podman_start
+us_rc=$?
+tap_result $us_rc "usage 7: Podman's API service starts on its own socket"
+if [ $us_rc -eq 0 ]; then
+	podman_build_images && podman_start_whatsapp
+	us_rc=$?
+	tap_result $us_rc "usage 7: Podman: web, core, master and db containers start"
+fi
+if [ $us_rc -eq 0 ]; then
+	us_pall="biz-master1-1 biz_db_1 biz_wacore_1 biz_waweb_1"
+	realhost_conf_set "$TEST_CONF" "$PODMAN_DIR/usage.tmp" "floor = ${us_floor_days}d" "media {"
+	sed "s|$ENGINE_DIR/|$PODMAN_DIR/|g" "$PODMAN_DIR/usage.tmp" >"$PODMAN_DIR/usage.conf"
+	us_pweb=$(us_pod_root biz_waweb_1)
+	seq 1 60000 | sed 's/^/GET \/v1\/contacts 200 /' >"$us_pweb/var/log/whatsapp/web.log"
+	mkdir -p "$us_pweb/var/log/whatsapp/archive"
+	head -c 409600 /dev/urandom | gzip -1 >"$us_pweb/var/log/whatsapp/archive/web.log-20261101T000000Z.gz"
+	seq 1 9000 | sed 's/^/core: handled request /' >"$(us_pod_root biz_wacore_1)/usr/local/waent/logs/wa-service-1a2b.log"
+	head -c 1048576 /dev/urandom >"$(us_pod_root biz_db_1)/tmp/dump.sql"
+	us_m=$us_pweb/usr/local/wamedia
+	mkdir -p "$us_m/outgoing/sent/aa" "$us_m/incoming/image/bb"
+	head -c 307200 /dev/urandom >"$us_m/outgoing/sent/aa/old.jpg"
+	head -c 204800 /dev/urandom >"$us_m/incoming/image/bb/young.jpg"
+	touch -d "@$(($(date +%s) - 40 * REALHOST_DAY))" "$us_m/outgoing/sent/aa/old.jpg"
+	touch -d "@$(($(date +%s) - REALHOST_DAY))" "$us_m/incoming/image/bb/young.jpg"
+	# shellcheck disable=SC2016 # expanded in the container
+	podman_cli exec biz_wacore_1 sh -c 'seq 1 20000 | sed "s/^/core: queue drained, peers connected, line /" >/proc/1/fd/1'
+	sleep 2
+	us_pjson=$(DOCKER_HOST=unix://$PODMAN_SOCK timeout 120 "$REAL_ROTD" --config "$PODMAN_DIR/usage.conf" usage --json \
+		2>"$PODMAN_DIR/usage.err")
+	us_is "usage 7: Podman: rotd usage --json exits 0" "$?" 0 "$(cat "$PODMAN_DIR/usage.err")"
+	us_pvol=$(podman_cli volume inspect -f '{{.Mountpoint}}' whatsappMedia)
+	us_pmnt=$(df --output=target "$us_pvol" | tail -n 1)
+	us_pdf=$(df --output=pcent "$us_pvol" | tail -n 1 | tr -d ' %')
+	us_is "usage 7: Podman: every container is listed, biz_db_1 (no role) too" \
+		"$(printf '%s' "$us_pjson" | jq -r '.containers[]? | "\(.name)=\(.role)"' 2>&1 | sort | tr '\n' ' ')" \
+		"biz-master1-1=master biz_db_1=null biz_wacore_1=core biz_waweb_1=web "
+	for us_c in $us_pall; do
+		us_lp=$(us_pod_logpath "$us_c")
+		us_check_near "usage 7: Podman: $us_c: engine_log_bytes is its log at LogPath" \
+			"$(us_field "$us_pjson" "$us_c" engine_log_bytes)" "$(us_du "$us_lp")" "LogPath: $us_lp"
+		us_check_near "usage 7: Podman: $us_c: writable_layer_bytes is Podman's SizeRw" \
+			"$(us_field "$us_pjson" "$us_c" writable_layer_bytes)" "$(us_pod_sizerw "$us_c")"
+	done
+	us_check_near "usage 7: Podman: biz_waweb_1: live_logs_bytes within 1% of du -sb" \
+		"$(us_field "$us_pjson" biz_waweb_1 live_logs_bytes)" \
+		"$(us_du "$us_pweb"/var/log/whatsapp/*.log "$us_pweb"/var/log/lighttpd/*.log)"
+	us_check_near "usage 7: Podman: biz_waweb_1: archives_bytes within 1% of du -sb" \
+		"$(us_field "$us_pjson" biz_waweb_1 archives_bytes)" "$(us_du "$us_pweb/var/log/whatsapp/archive")"
+	us_is "usage 7: Podman: the media volume once, with the web and the core that mount it" \
+		"$(printf '%s' "$us_pjson" | jq -c '[.volumes[]? | [.key, (.containers | join(" "))]]' 2>&1)" \
+		'[["volume:whatsappMedia","biz_wacore_1 biz_waweb_1"]]'
+	us_pv() { printf '%s' "$us_pjson" | jq -r "[.volumes[]? | .$1] | first" 2>&1; }
+	us_check_near "usage 7: Podman: the volume's bytes within 1% of du -sb of its mountpoint" "$(us_pv bytes)" "$(us_du "$us_pvol")" \
+		"mountpoint $us_pvol" "$(du -ab "$us_pvol")"
+	us_check_near "usage 7: Podman: its prunable_bytes: the one file past the floor" "$(us_pv prunable_bytes)" 307200
+	us_point "$(printf '%s' "$us_pjson" | jq -r --arg m "$us_pmnt" '[.filesystems[]? | select(.mount == $m) | .used_percent] | first' 2>&1)" \
+		"$us_pdf"
+	us_rc=$?
+	tap_result $us_rc "usage 7: Podman: the storage's filesystem ($us_pmnt) is listed, used_percent within a point of df ($us_pdf%)"
+	[ $us_rc -eq 0 ] || tap_diag "$(printf '%s' "$us_pjson" | jq -c '.filesystems' 2>&1)"
+else
+	tap_result 1 "usage 7: the checks against Podman cannot run without its engine and containers"
+fi
+podman_stop
+
+tap_diag "scenario 99 took $(($(date +%s) - us_t0)) s"
