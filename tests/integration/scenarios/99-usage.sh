@@ -9,9 +9,12 @@
 # largest consumer. Checked, each on its own line:
 #   1. the filesystem: mount and device; bytes within 1% and percentages of
 #      bytes and of inodes within a point of df;
-#   2. every container, biz_db_1 without a role too: role, state, filesystem;
-#      live logs and archives within 1% of du -sb through /proc/PID/root; the
-#      engine log as the json-file at LogPath; the writable layer as SizeRw;
+#   2. every container, the db, an nginx and a redis without a role too: role,
+#      state, filesystem; live logs and archives within 1% of du -sb through
+#      /proc/PID/root; the engine log as its log driver keeps it (the json-file
+#      log at LogPath, with the files the engine rotated for the nginx's
+#      max-file; the local driver's folder for the redis); the writable layer
+#      as SizeRw;
 #   3. the whatsappMedia volume once, though four containers mount it: bytes,
 #      files and prunable bytes as du and find count them on its mountpoint;
 #   4. the text form: every container, the volume, the largest consumer named
@@ -66,7 +69,7 @@ us_du() {
 us_patterns() {
 	case $1 in
 	biz_waweb_1) echo '/var/log/whatsapp/*.log /var/log/lighttpd/*.log' ;;
-	biz_db_1) ;;
+	biz_db_1 | biz_nginx_1 | biz_redis_1) ;;
 	*) echo '/usr/local/waent/logs/*.log /var/log/whatsapp/*.log' ;;
 	esac
 }
@@ -84,6 +87,19 @@ us_live() {
 # us_arch NAME: du -sb of NAME's archive folder (every role here has /var/log/whatsapp/archive).
 us_arch() { us_du "$(us_root "$1")/var/log/whatsapp/archive"; }
 us_logpath() { realhost_docker inspect -f '{{.LogPath}}' "$1"; }
+# us_engine_log NAME: du -sb of what NAME's log driver keeps: the json-file log at
+# LogPath and its rotated files (LogPath.1, ...); for the local driver, which
+# names no LogPath, its folder <data-root>/containers/ID/local-logs.
+us_engine_log() {
+	us_lp=$(us_logpath "$1")
+	if [ -n "$us_lp" ]; then
+		# shellcheck disable=SC2046 # the rotated files (the paths have no spaces)
+		us_du "$us_lp" $(ls "$us_lp".* 2>/dev/null)
+	else
+		us_du "$REALHOST_MNT/containers/$(realhost_docker inspect -f '{{.Id}}' "$1")/local-logs"
+	fi
+}
+us_engine_files() { ls -l "$REALHOST_MNT/containers/$(realhost_docker inspect -f '{{.Id}}' "$1")"/*log* 2>&1; }
 us_sizerw() { realhost_docker inspect --size -f '{{.SizeRw}}' "$1"; }
 # us_field JSON NAME FIELD: FIELD of container NAME in a usage report ("absent" without it).
 us_field() {
@@ -122,7 +138,22 @@ tap_like "usage: the scenario's config sets a media floor of $us_floor_days days
 	"^ *floor = ${us_floor_days}d\$"
 
 # --- the data --------------------------------------------------------------------
-us_all="biz-master1-1 biz-master2-1 biz_db_1 biz_wacore1_1 biz_wacore2_1 biz_wacore3_1 biz_waweb_1"
+# Two more without a role, beside the db: an nginx whose json-file log the engine
+# rotates (max-size 100k, max-file 3), a redis on the engine's local log driver.
+realhost_run biz_nginx_1 biz nginx 1.29.2 mysql:5.7 "$(realhost_chatty nginx 3000)" \
+	--log-opt max-size=100k --log-opt max-file=3
+us_rc=$?
+realhost_run biz_redis_1 biz redis 1.29.2 mysql:5.7 "$(realhost_chatty redis 6000)" --log-driver local
+tap_result $((us_rc + $?)) "usage: biz_nginx_1 (json-file, max-size 100k, max-file 3) and biz_redis_1 (local log driver) start"
+for us_c in biz_nginx_1 biz_redis_1; do
+	head -c 65536 /dev/urandom >"$(us_root "$us_c")/tmp/cache.bin"
+	us_was=-1
+	while [ "$(us_engine_log "$us_c")" != "$us_was" ]; do
+		us_was=$(us_engine_log "$us_c")
+		sleep 1
+	done
+done
+us_all="biz-master1-1 biz-master2-1 biz_db_1 biz_nginx_1 biz_redis_1 biz_wacore1_1 biz_wacore2_1 biz_wacore3_1 biz_waweb_1"
 # Live logs of different sizes; biz-master2-1 has none at all.
 seq 1 150000 | sed 's/^/GET \/v1\/messages 200 /' >"$(us_root biz_waweb_1)/var/log/whatsapp/web.log"
 realhost_core_logs biz_wacore1_1 3 1
@@ -165,6 +196,8 @@ us_rc=$?
 us_at=$(date +%s)
 # The references, at once: nothing on this host writes meanwhile.
 us_df=$(df -B1 --output=size,used,pcent,ipcent "$REALHOST_MNT" | tail -n 1 | tr -d '%')
+# The text form's notes say why a figure is missing.
+us_text0=$(realhost_rotd --config "$us_conf" usage 2>&1)
 us_is "usage: rotd usage --json exits 0" "$us_rc" 0
 us_is "usage: with nothing on stderr" "$(cat "$REALHOST_DIR/usage.err")" ""
 printf '%s' "$us_json" | jq -ne 'input | (.filesystems | type) == "array" and (.containers | type) == "array" and (.volumes | type) == "array"' \
@@ -193,8 +226,8 @@ tap_result $us_rc "usage 1: inodes_used_percent within a point of df's IUse% (ro
 [ $us_rc -eq 0 ] || tap_diag "$(df -i "$REALHOST_MNT" | tail -n 1)"
 
 # --- 2. every container --------------------------------------------------------------------
-us_is "usage 2: every container is listed once, biz_db_1 (no role) too" \
-	"$(printf '%s' "$us_json" | jq -r '.containers[]?.name' 2>&1 | sort | tr '\n' ' ')" "$us_all "
+us_is "usage 2: every container is listed once, those without a role (db, nginx, redis) too" \
+	"$(printf '%s' "$us_json" | jq -r '.containers[]?.name' 2>&1 | LC_ALL=C sort | tr '\n' ' ')" "$us_all "
 us_role() {
 	case $1 in
 	biz-master*) echo master ;;
@@ -218,7 +251,7 @@ done
 us_is "usage 2: every container lives on the loop filesystem ($REALHOST_MNT)" "$us_bad" ""
 for us_c in $us_all; do
 	us_r=$(us_root "$us_c")
-	if [ "$us_c" = biz_db_1 ]; then
+	if [ "$(us_role "$us_c")" = null ]; then
 		us_is "usage 2: $us_c has no role, so no live-log or archive figure (null)" \
 			"$(us_field "$us_json" "$us_c" live_logs_bytes) $(us_field "$us_json" "$us_c" archives_bytes)" "null null"
 	else
@@ -230,9 +263,9 @@ for us_c in $us_all; do
 			"$(us_field "$us_json" "$us_c" archives_bytes)" "$(us_arch "$us_c")" \
 			"$(du -ab "$us_r/var/log/whatsapp/archive" 2>&1)"
 	fi
-	us_lp=$(us_logpath "$us_c")
-	us_check_near "usage 2: $us_c: engine_log_bytes is its json-file log at LogPath" \
-		"$(us_field "$us_json" "$us_c" engine_log_bytes)" "$(us_du "$us_lp")" "LogPath: $us_lp" "$(ls -l "$(dirname "$us_lp")")"
+	us_check_near "usage 2: $us_c: engine_log_bytes is what its log driver keeps ($(realhost_docker inspect -f '{{.HostConfig.LogConfig.Type}}' "$us_c"))" \
+		"$(us_field "$us_json" "$us_c" engine_log_bytes)" "$(us_engine_log "$us_c")" "LogPath: $(us_logpath "$us_c")" \
+		"$(us_engine_files "$us_c")" "rotd's note: $(printf '%s\n' "$us_text0" | grep -F "? $us_c:")"
 	us_check_near "usage 2: $us_c: writable_layer_bytes is the engine's SizeRw" \
 		"$(us_field "$us_json" "$us_c" writable_layer_bytes)" "$(us_sizerw "$us_c")" \
 		"docker ps -s: $(realhost_docker ps -s --filter "name=^$us_c\$" --format '{{.Size}}')"
@@ -262,7 +295,8 @@ tap_result $? "usage 3: prunable_bytes is a strict part of bytes ($us_p of $us_b
 
 # --- 4. the text form -----------------------------------------------------------------------------
 us_text=$(realhost_rotd --config "$us_conf" usage 2>&1)
-us_is "usage 4: rotd usage (text) exits 0" "$?" 0
+us_is "usage 4: rotd usage (text) exits 0" "$?" 0 "$us_text"
+tap_diag "usage 4: rotd usage says:" "$us_text"
 us_miss=
 for us_c in $us_all whatsappMedia "$REALHOST_MNT"; do
 	printf '%s\n' "$us_text" | grep -qF -- "$us_c" || us_miss="$us_miss $us_c"
@@ -270,7 +304,7 @@ done
 us_is "usage 4: the table names every container, the volume and the filesystem" "$us_miss" "" "$us_text"
 # The largest consumer by the references: each container's figures added up, and the volume.
 us_big=$(for us_c in $us_all; do
-	printf '%s %s\n' $(($(us_live "$us_c") + $(us_arch "$us_c") + $(us_du "$(us_logpath "$us_c")") + $(us_sizerw "$us_c"))) "$us_c"
+	printf '%s %s\n' $(($(us_live "$us_c") + $(us_arch "$us_c") + $(us_engine_log "$us_c") + $(us_sizerw "$us_c"))) "$us_c"
 done
 printf '%s whatsappMedia\n' "$(us_du "$us_vol")")
 us_top=$(printf '%s\n' "$us_big" | sort -rn | head -n 1 | cut -d' ' -f2)
@@ -287,7 +321,7 @@ us_is "usage 5: with the same figures as the whole report" \
 	"$(printf '%s' "$us_json" | jq -c '.containers[] | select(.name == "biz_db_1") | [.role, .engine_log_bytes, .writable_layer_bytes]' 2>&1)"
 us_two=$(realhost_rotd --config "$us_conf" usage --json --container biz_waweb_1 --container biz-master1-1 2>&1)
 us_is "usage 5: two --container names list those two" \
-	"$(printf '%s' "$us_two" | jq -r '.containers[]?.name' 2>&1 | sort | tr '\n' ' ')" "biz-master1-1 biz_waweb_1 "
+	"$(printf '%s' "$us_two" | jq -r '.containers[]?.name' 2>&1 | LC_ALL=C sort | tr '\n' ' ')" "biz-master1-1 biz_waweb_1 "
 us_text=$(realhost_rotd --config "$us_conf" usage --container biz_waweb_1 2>&1)
 us_rc=$?
 us_names=
@@ -360,7 +394,7 @@ if [ $us_rc -eq 0 ]; then
 	us_pmnt=$(df --output=target "$us_pvol" | tail -n 1)
 	us_pdf=$(df --output=pcent "$us_pvol" | tail -n 1 | tr -d ' %')
 	us_is "usage 7: Podman: every container is listed, biz_db_1 (no role) too" \
-		"$(printf '%s' "$us_pjson" | jq -r '.containers[]? | "\(.name)=\(.role)"' 2>&1 | sort | tr '\n' ' ')" \
+		"$(printf '%s' "$us_pjson" | jq -r '.containers[]? | "\(.name)=\(.role)"' 2>&1 | LC_ALL=C sort | tr '\n' ' ')" \
 		"biz-master1-1=master biz_db_1=null biz_wacore_1=core biz_waweb_1=web "
 	for us_c in $us_pall; do
 		us_lp=$(us_pod_logpath "$us_c")
