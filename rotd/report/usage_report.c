@@ -192,6 +192,14 @@ static void print_filesystems(FILE *out, const struct usage *u)
 		}
 }
 
+static int has_unknown(const struct usage_container *c)
+{
+	for (int k = 0; k < USAGE_KINDS; k++)
+		if (c->bytes[k] == USAGE_UNKNOWN)
+			return 1;
+	return 0;
+}
+
 static void print_containers(FILE *out, const struct usage *u)
 {
 	const struct usage_container **sorted;
@@ -227,13 +235,22 @@ static void print_containers(FILE *out, const struct usage *u)
 	table_free(&t);
 	for (size_t i = 0; i < u->n_containers; i++) {
 		const struct usage_container *c = sorted[i];
+		int no_role = c->role == NULL && (c->bytes[USAGE_LIVE_LOGS] == USAGE_UNKNOWN ||
+						  c->bytes[USAGE_ARCHIVES] == USAGE_UNKNOWN);
 
-		if (c->note == NULL)
+		if (c->note == NULL && !has_unknown(c))
 			continue;
 		fputs("  ? ", out);
 		print_escaped(out, c->name);
 		fputs(": ", out);
-		print_escaped(out, c->note);
+		if (no_role)
+			fputs("no role: rotd knows no log patterns or archive folders for it", out);
+		if (no_role && c->note != NULL)
+			fputs("; ", out);
+		if (c->note != NULL)
+			print_escaped(out, c->note);
+		else if (!no_role)
+			fputs("not measured", out);
 		fputc('\n', out);
 	}
 	free(sorted);

@@ -20,11 +20,12 @@
 #define WALK_QUEUE_MAX 64           /* folders handed over and not taken yet */
 #define WALK_THREADS_MAX 4
 
+/* The kernel's record, which glibc does not declare under this name. */
 struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
+	uint64_t d_ino;             // cppcheck-suppress unusedStructMember
+	int64_t d_off;              // cppcheck-suppress unusedStructMember
 	unsigned short d_reclen;
-	unsigned char d_type;
+	unsigned char d_type;       // cppcheck-suppress unusedStructMember
 	char d_name[];
 };
 
@@ -236,7 +237,6 @@ static void visit(struct walker *w, const char *name)
 	const struct walk_options *opt = w->crew->opt;
 	struct level *l = &w->lv[w->depth];
 	struct stat st;
-	int fd;
 
 	if (fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)    /* gone since it was listed: nothing to count */
@@ -244,6 +244,8 @@ static void visit(struct walker *w, const char *name)
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		int fd;
+
 		w->out.bytes += (uint64_t)st.st_size;
 		if (w->base + w->depth >= opt->max_depth) {
 			w->out.too_deep++;
@@ -300,9 +302,7 @@ static int stop_now(struct walker *w)
 {
 	struct crew *c = w->crew;
 
-	if (++w->ticks % WALK_STOP_EVERY != 0)
-		return 0;
-	if (c->opt->stop != NULL && c->opt->stop(c->opt->arg)) {
+	if (++w->ticks % WALK_STOP_EVERY == 0 && c->opt->stop != NULL && c->opt->stop(c->opt->arg)) {
 		pthread_mutex_lock(&c->lock);
 		__atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);
 		pthread_cond_broadcast(&c->wake);

@@ -137,7 +137,9 @@ for i in $(seq "$RUNS"); do
 		timed rotd "$DRIVER" "$MNT/tree"
 		timed du du -s "$MNT/tree"
 	fi
+	timed rotd1 "$DRIVER" "$MNT/tree" 0 1
 done
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 DU_SB=$(du -sb "$MNT/tree" | cut -f1)
 ROTD_B=$(awk '{ print $2 }' "$WORK/rotd.out")
@@ -148,9 +150,9 @@ FIND_FILES=$((FIND_FILES + $(find "$MNT/tree" -type f -links +1 -printf '%i\n' |
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 col() { awk -v c="$2" '{ print $c }' "$WORK/$1" | median; }
 
-DW=$(col du 1) RW=$(col rotd 1)
+DW=$(col du 1) RW=$(col rotd 1) R1W=$(col rotd1 1)
 DM=$(col du 2) RM=$(col rotd 2)
-RATIO=$(awk -v a="$RW" -v b="$DW" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+RATIO=$(awk -v a="$RW" -v b="$DW" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 VERDICT=$(awk -v r="$RATIO" 'BEGIN { print (r <= 1.0 ? "met" : "NOT MET") }')
 BYTES=$([ "$ROTD_B" = "$DU_SB" ] && echo "equal: met" || echo "differ: NOT MET")
 FILES=$([ "$ROTD_FILES" = "$FIND_FILES" ] && echo "equal: met" || echo "differ: NOT MET")
@@ -168,10 +170,13 @@ FLAT=$(awk -v a="$RM" -v b="$SMALL_RSS" 'BEGIN { printf "%.2f", a / b }')
 say ""
 printf '%-34s %-12s %-12s %-7s %s\n' what rotd du ratio "target / verdict"
 printf '%-34s %-12s %-12s %-7s %s\n' "wall, median of $RUNS (s)" "$RW" "$DW" "$RATIO" "<= 1.0 x du -s: $VERDICT"
+printf '%-34s %-12s %-12s %-7s %s\n' "wall, one walker thread (s)" "$R1W" "$DW" \
+	"$(awk -v a="$R1W" -v b="$DW" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "(info)"
 printf '%-34s %-12s %-12s %-7s %s\n' "bytes (rotd vs du -sb)" "$ROTD_B" "$DU_SB" "" "$BYTES"
 printf '%-34s %-12s %-12s %-7s %s\n' "regular files (rotd vs find)" "$ROTD_FILES" "$FIND_FILES" "" "$FILES"
 printf '%-34s %-12s %-12s %-7s %s\n' "peak RSS, $TOTAL files (KiB)" "$RM" "$DM" "" "(info)"
 printf '%-34s %-12s %-12s %-7s %s\n' "peak RSS, 100 files (KiB)" "$SMALL_RSS" "" "" "(info)"
+printf '%-34s %-12s %-12s %-7s %s\n' "load average after the runs" "$LOAD" "" "" "(info: the machine is shared)"
 printf '%-34s %-12s %-12s %-7s %s\n' "rotd RSS $TOTAL / 100 files" "" "" "$FLAT" \
 	"flat: <= 1.10: $(awk -v f="$FLAT" 'BEGIN { print (f <= 1.10 ? "met" : "NOT MET") }')"
 [ "$VERDICT" = met ] && [ "$BYTES" = "equal: met" ] && [ "$FILES" = "equal: met" ]

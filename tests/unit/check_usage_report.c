@@ -4,7 +4,8 @@
  * hand-made measurement at a fixed time. It holds three filesystems (one with
  * no inode limit, one not measured), containers given out of order (two of
  * equal total, one without a role, one stopped with a hostile name and no
- * filesystem), unknown figures with their notes, a volume two containers
+ * filesystem), unknown figures with their notes (or, without one, the reason
+ * the report gives), a volume two containers
  * share, a bind mount with a hostile path, and an error. The rules: sorting,
  * and the closing line for each kind of largest consumer.
  *
@@ -94,6 +95,7 @@ static void make_usage(struct usage *u)
 	const uint64_t db[] = { UNKNOWN, UNKNOWN, 10 * MiB, 50 * MiB };
 	const uint64_t stopped[] = { UNKNOWN, UNKNOWN, 1 * MiB, 4 * KiB };
 	const uint64_t side[] = { UNKNOWN, UNKNOWN, 0, 8 * MiB };
+	const uint64_t unsized[] = { UNKNOWN, UNKNOWN, 2 * MiB, UNKNOWN };
 	struct usage_volume *v;
 
 	memset(u, 0, sizeof(*u));
@@ -103,14 +105,15 @@ static void make_usage(struct usage *u)
 	add_fs(u, "/var/lib/docker", "/dev/sdb1", 100 * GiB, 62, 6553600, 4);
 	add_fs(u, "/srv/media", "/dev/sdc1", 500 * GiB, 91, 0, 0);
 	add_fs(u, "/mnt/gone", "/dev/sdd1", 0, 0, 0, 0);
-	u->containers = xcalloc(6, sizeof(*u->containers));
-	add_container(u, "redis", NULL, "running", side, 0, "no role: no live logs or archives to count");
+	u->containers = xcalloc(7, sizeof(*u->containers));
+	add_container(u, "redis", NULL, "running", side, 0, NULL);
 	add_container(u, "biz_wacore_1", "core", "running", core, 0, NULL);
-	add_container(u, "db", NULL, "running", db, 0, "no role: no live logs or archives to count");
+	add_container(u, "db", NULL, "running", db, 0, NULL);
 	add_container(u, "old\033[31m\377core", "core", "exited", stopped, USAGE_NO_FS,
 		      "not running: its logs and archives cannot be read");
 	add_container(u, "biz_waweb_1", "web", "running", web, 0, NULL);
-	add_container(u, "nginx", NULL, "running", side, 0, "no role: no live logs or archives to count");
+	add_container(u, "nginx", NULL, "paused", side, 0, NULL);
+	add_container(u, "cache", NULL, "running", unsized, 0, "the engine did not report its writable layer (SizeRw)");
 	u->volumes = xcalloc(2, sizeof(*u->volumes));
 	v = add_volume(u, "bind:/srv/wa\nmedia", "/srv/wa\nmedia", 100 * MiB, 10, 0, 1);
 	strlist_add(&v->containers, "biz_wamaster_1");
@@ -256,7 +259,7 @@ END_TEST
  * and gives each field the issue names, unknown ones as null. */
 START_TEST(sorted_largest_first)
 {
-	static const char *const want[] = { "biz_waweb_1", "biz_wacore_1", "db", "nginx", "redis",
+	static const char *const want[] = { "biz_waweb_1", "biz_wacore_1", "db", "nginx", "redis", "cache",
 					    "old\033[31m\377core" };
 	static const char *const fields[] = { "name", "role", "state", "live_logs_bytes", "archives_bytes",
 					      "engine_log_bytes", "writable_layer_bytes", "filesystem" };
@@ -266,11 +269,11 @@ START_TEST(sorted_largest_first)
 	make_usage(&u);
 	j = usage_report_json(&u);
 	ctrs = json_object_get(j, "containers");
-	ck_assert_int_eq(json_array_size(ctrs), 6);
-	for (size_t i = 0; i < 5; i++)
+	ck_assert_int_eq(json_array_size(ctrs), 7);
+	for (size_t i = 0; i < 6; i++)
 		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ctrs, i), "name")), want[i]);
 	/* Not UTF-8: shown escaped. */
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ctrs, 5), "name")),
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ctrs, 6), "name")),
 			 "old\\x1b[31m\\xffcore");
 	db = json_array_get(ctrs, 2);
 	ck_assert_int_eq(json_object_size(db), sizeof(fields) / sizeof(fields[0]));
@@ -279,7 +282,7 @@ START_TEST(sorted_largest_first)
 	ck_assert(json_is_null(json_object_get(db, "role")));
 	ck_assert(json_is_null(json_object_get(db, "live_logs_bytes")));
 	ck_assert_int_eq(json_integer_value(json_object_get(db, "engine_log_bytes")), 10 * MiB);
-	ck_assert(json_is_null(json_object_get(json_array_get(ctrs, 5), "filesystem")));
+	ck_assert(json_is_null(json_object_get(json_array_get(ctrs, 6), "filesystem")));
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "volumes"), 0), "key")),
 			 "volume:whatsappMedia");
 	json_decref(j);
