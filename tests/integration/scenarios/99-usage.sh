@@ -77,7 +77,7 @@ us_patterns() {
 us_live_files() {
 	us_r=$(us_root "$1")
 	# shellcheck disable=SC2086 # the patterns are globbed on purpose
-	for us_pat in $(us_patterns "$1"); do for us_p in "$us_r"$us_pat; do [ -e "$us_p" ] && printf '%s\n' "$us_p"; done; done
+	for us_pat in $(us_patterns "$1"); do for us_p in "$us_r"$us_pat; do { [ -e "$us_p" ] || [ -L "$us_p" ]; } && printf '%s\n' "$us_p"; done; done
 }
 # us_live NAME: du -sb of the files NAME's role's log patterns match, through /proc/PID/root.
 us_live() {
@@ -169,6 +169,13 @@ $us_spec
 EOF
 	realhost_archive "$us_c" "$us_f" "$us_age" "$us_kb" >/dev/null
 done
+# Entries du does not count twice or follow: a second link to an archive (one
+# walk counts it once), a log pattern's match that is a symlink to 400 KiB of
+# media, a symlink in the volume to the container's /.
+us_a=$(us_root biz_waweb_1)/var/log/whatsapp/archive
+us_f=$(find "$us_a" -name "web.log-*.gz" -printf "%f\n" | head -n 1)
+ln "$us_a/$us_f" "$us_a/$us_f.bak"
+ln -s /usr/local/wamedia/outgoing/sent/5f/m-40d-400.bin "$(us_root biz_waweb_1)/var/log/whatsapp/media.log"
 # The writable layer, outside every volume: a dump in the db, a blob in a master.
 head -c 1572864 /dev/urandom >"$(us_root biz_db_1)/root/dump.sql"
 mkdir -p "$(us_root biz-master1-1)/opt/whatsapp/data"
@@ -179,6 +186,7 @@ for us_spec in 1:incoming/image/0a:300 1:outgoing/sent/1b:120 5:incoming/documen
 	us_age=${us_spec%%:*} us_rest=${us_spec#*:}
 	realhost_media_file "$us_age" "${us_rest%:*}" "m-${us_age}d-${us_rest##*:}.bin" "${us_rest##*:}"
 done
+ln -s / "$(realhost_media_root)/outgoing/escape"
 # The third core talks: its json-file log grows by some MiB of output.
 us_say biz_wacore3_1 8192
 us_n=$(stat -c %s "$(us_logpath biz_wacore3_1)")
