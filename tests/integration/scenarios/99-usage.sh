@@ -62,7 +62,7 @@ us_root() { realhost_ctr_root "$1"; }
 # us_du PATH...: du -sb of the paths that exist, added up (0 for none).
 us_du() {
 	us_n=0
-	for us_p in "$@"; do [ -e "$us_p" ] && us_n=$((us_n + $(du -sb "$us_p" | cut -f1))); done
+	for us_p in "$@"; do { [ -e "$us_p" ] || [ -L "$us_p" ]; } && us_n=$((us_n + $(du -sb "$us_p" | cut -f1))); done
 	echo "$us_n"
 }
 # us_patterns NAME: the log patterns of NAME's role in the config (conf/rotd.conf).
