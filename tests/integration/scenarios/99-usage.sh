@@ -5,8 +5,10 @@
 # different sizes per container (none at all in one master), a file written
 # into two containers' writable layers outside any volume, media of 1 to 40
 # days against a media floor of 10 days (so prunable_bytes is a strict part of
-# bytes), and a json-file log grown by a core's output until that core is the
-# largest consumer. Checked, each on its own line:
+# bytes), a json-file log grown by a core's output until that core is the
+# largest consumer, and entries du neither counts twice nor follows (a second
+# link to an archive, a symlinked log, a symlink to / in the volume). Checked,
+# each on its own line:
 #   1. the filesystem: mount and device; bytes within 1% and percentages of
 #      bytes and of inodes within a point of df;
 #   2. every container, the db, an nginx and a redis without a role too: role,
