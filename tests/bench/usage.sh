@@ -153,7 +153,11 @@ col() { awk -v c="$2" '{ print $c }' "$WORK/$1" | median; }
 DW=$(col du 1) RW=$(col rotd 1) R1W=$(col rotd1 1)
 DM=$(col du 2) RM=$(col rotd 2)
 RATIO=$(awk -v a="$RW" -v b="$DW" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-VERDICT=$(awk -v r="$RATIO" 'BEGIN { print (r <= 1.0 ? "met" : "NOT MET") }')
+# Run i's rotd / du: the two ran back to back, so load that drifts over the
+# minutes of the benchmark weighs on both alike.
+PAIRS=$(paste "$WORK/rotd" "$WORK/du" | awk '{ printf "%.2f\n", ($3 > 0 ? $1 / $3 : 0) }')
+PAIR_RATIO=$(printf '%s\n' "$PAIRS" | median)
+VERDICT=$(awk -v r="$PAIR_RATIO" 'BEGIN { print (r <= 1.0 ? "met" : "NOT MET") }')
 BYTES=$([ "$ROTD_B" = "$DU_SB" ] && echo "equal: met" || echo "differ: NOT MET")
 FILES=$([ "$ROTD_FILES" = "$FIND_FILES" ] && echo "equal: met" || echo "differ: NOT MET")
 
@@ -169,7 +173,9 @@ FLAT=$(awk -v a="$RM" -v b="$SMALL_RSS" 'BEGIN { printf "%.2f", a / b }')
 
 say ""
 printf '%-34s %-12s %-12s %-7s %s\n' what rotd du ratio "target / verdict"
-printf '%-34s %-12s %-12s %-7s %s\n' "wall, median of $RUNS (s)" "$RW" "$DW" "$RATIO" "<= 1.0 x du -s: $VERDICT"
+printf '%-34s %-12s %-12s %-7s %s\n' "wall, median of $RUNS (s)" "$RW" "$DW" "$RATIO" "(info)"
+printf '%-34s %-12s %-12s %-7s %s\n' "wall, median of per-run ratios" "" "" "$PAIR_RATIO" "<= 1.0 x du -s: $VERDICT"
+printf '%-34s %s\n' "per-run ratios rotd / du" "$(printf '%s' "$PAIRS" | tr '\n' ' ')"
 printf '%-34s %-12s %-12s %-7s %s\n' "wall, one walker thread (s)" "$R1W" "$DW" \
 	"$(awk -v a="$R1W" -v b="$DW" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "(info)"
 printf '%-34s %-12s %-12s %-7s %s\n' "bytes (rotd vs du -sb)" "$ROTD_B" "$DU_SB" "" "$BYTES"

@@ -423,7 +423,7 @@ START_TEST(collect_groups_containers_volumes_and_filesystems)
 	inv.v = xcalloc(4, sizeof(*inv.v));
 	inv.n = 4;
 	/* Sorted by name, as inventory_build leaves it. */
-	set_container(&inv.v[0], "db", NULL, "running", getpid(), NULL, "media");
+	set_container(&inv.v[0], "db", NULL, "running", getpid(), unit_tmproot_outside(&r, "absent-json.log"), "media");
 	set_container(&inv.v[1], "gone", NULL, "exited", 0, NULL, "media");
 	set_container(&inv.v[2], "old", &cfg->roles[0], "exited", 0, engine_log, NULL);
 	set_container(&inv.v[3], "web", &cfg->roles[0], "running", getpid(), NULL, "media");
@@ -452,6 +452,7 @@ START_TEST(collect_groups_containers_volumes_and_filesystems)
 	ck_assert_str_eq(other->state, "running");
 	ck_assert_uint_eq(other->bytes[USAGE_LIVE_LOGS], USAGE_UNKNOWN);
 	ck_assert_uint_eq(other->bytes[USAGE_ARCHIVES], USAGE_UNKNOWN);
+	ck_assert_uint_eq(other->bytes[USAGE_ENGINE_LOG], 0);      /* an absent LogPath holds nothing */
 	ck_assert_uint_eq(other->total, 0);
 	ck_assert_uint_eq(other->fs, web->fs);
 	/* Not running: its engine log is read on the host, its filesystem is its log folder's. */
@@ -503,15 +504,8 @@ START_TEST(collect_groups_containers_volumes_and_filesystems)
 }
 END_TEST
 
-START_TEST(engine_log_counts_rotated_siblings)
+START_TEST(kinds_are_named_as_json_spells_them)
 {
-	struct unit_tmproot r;
-	uint64_t bytes;
-
-	unit_tmproot_make(&r, NULL, "usage");
-	ck_assert_int_eq(usage_engine_log(unit_tmproot_outside(&r, "absent-json.log"), &bytes), 0);
-	ck_assert_uint_eq(bytes, 0);
-	unit_tmproot_remove(&r);
 	ck_assert_str_eq(usage_kind_name(USAGE_LIVE_LOGS), "live_logs");
 	ck_assert_str_eq(usage_kind_name(USAGE_ARCHIVES), "archives");
 	ck_assert_str_eq(usage_kind_name(USAGE_ENGINE_LOG), "engine_log");
@@ -535,7 +529,7 @@ Suite *unit_suite(void)
 	suite_add_tcase(s, walk);
 	tcase_set_timeout(collect, 60);
 	tcase_add_test(collect, collect_groups_containers_volumes_and_filesystems);
-	tcase_add_test(collect, engine_log_counts_rotated_siblings);
+	tcase_add_test(collect, kinds_are_named_as_json_spells_them);
 	suite_add_tcase(s, collect);
 	return s;
 }
