@@ -22,9 +22,11 @@
 #   4. the text form: every container, the volume, the largest consumer named
 #      at its end;
 #   5. --container NAME narrows the output to those containers;
-#   6. a stopped container: its state, null live-log figures, and the engine's
+#   6. a host folder bound at a fourth core's media root: listed once beside
+#      the volume, by its host path, with the host filesystem that holds it;
+#   7. a stopped container: its state, null live-log figures, and the engine's
 #      figures still there;
-#   7. the same against Podman's API service, with the figures Podman reports.
+#   8. the same against Podman's API service, with the figures Podman reports.
 # The engine is torn down at the end, and by run.sh's EXIT trap on failure.
 
 # Sourced by run.sh, which sets srcdir; realhost.sh sets REALHOST_*.
@@ -341,27 +343,61 @@ done
 us_is "usage 5: the text form with --container biz_waweb_1 exits 0 and names that container alone" "$us_rc:$us_names" \
 	"0: biz_waweb_1" "$us_text"
 
-# --- 6. a stopped container ---------------------------------------------------------------------------
+# --- 6. a bind mount at the media root, on another filesystem ----------------------------------------
+# A fourth core whose media root is a host folder, as compose files with
+# ./media:/usr/local/wamedia have it; the folder is on the host's own
+# filesystem, not the loop one.
+us_bind=$REALHOST_DIR/srv-media
+mkdir -p "$us_bind/outgoing/sent/7c" "$us_bind/incoming/image/8d"
+head -c 262144 /dev/urandom >"$us_bind/outgoing/sent/7c/bind-40d.jpg"
+head -c 131072 /dev/urandom >"$us_bind/incoming/image/8d/bind-1d.jpg"
+touch -d "@$(($(date +%s) - 40 * REALHOST_DAY))" "$us_bind/outgoing/sent/7c/bind-40d.jpg"
+touch -d "@$(($(date +%s) - REALHOST_DAY))" "$us_bind/incoming/image/8d/bind-1d.jpg"
+realhost_run biz_wacore4_1 biz wacore4 1.29.2 docker.whatsapp.biz/coreapp:v2.51.1 "$(realhost_chatty wacore4 10)" \
+	-v "$us_bind:/usr/local/wamedia" -e WA_DB_ENGINE=MYSQL -e WA_DB_HOSTNAME=db
+tap_result $? "usage 6: biz_wacore4_1 starts with the host folder $us_bind bound at its media root"
+us_json=$(realhost_rotd --config "$us_conf" usage --json 2>"$REALHOST_DIR/usage.err")
+us_is "usage 6: rotd usage --json exits 0" "$?" 0 "$(cat "$REALHOST_DIR/usage.err")"
+read -r us_bmnt us_bdev us_bpct <<EOF
+$(df --output=target,source,pcent "$us_bind" | tail -n 1 | tr -d '%')
+EOF
+us_is "usage 6: two media roots, each once: the bind and the volume" \
+	"$(printf '%s' "$us_json" | jq -c '[.volumes[]? | .key] | sort' 2>&1)" "[\"bind:$us_bind\",\"volume:whatsappMedia\"]"
+us_b() { printf '%s' "$us_json" | jq -r --arg k "bind:$us_bind" "[.volumes[]? | select(.key == \$k) | .$1] | first" 2>&1; }
+us_is "usage 6: the bind by its host path, mounted by biz_wacore4_1 alone, on $us_bmnt" \
+	"$(us_b name) [$(us_b 'containers | join(" ")')] $(us_b filesystem)" "$us_bind [biz_wacore4_1] $us_bmnt"
+us_check_near "usage 6: the bind's bytes within 1% of du -sb of the folder" "$(us_b bytes)" "$(us_du "$us_bind")" "$(du -ab "$us_bind")"
+us_check_near "usage 6: its prunable_bytes: its file of 40 days" "$(us_b prunable_bytes)" 262144
+us_is "usage 6: the volume is still shared by the same four containers" "$(us_v 'containers | join(" ")')" \
+	"biz_wacore1_1 biz_wacore2_1 biz_wacore3_1 biz_waweb_1"
+us_is "usage 6: the host filesystem that holds the bind is listed by its mount point and device" \
+	"$(printf '%s' "$us_json" | jq -c --arg m "$us_bmnt" '[.filesystems[]? | select(.mount == $m) | .device]' 2>&1)" \
+	"[\"$us_bdev\"]" "filesystems: $(printf '%s' "$us_json" | jq -c '[.filesystems[]? | {mount, device}]' 2>&1)"
+us_f=$(printf '%s' "$us_json" | jq -r --arg m "$us_bmnt" '[.filesystems[]? | select(.mount == $m) | .used_percent] | first' 2>&1)
+us_point "$us_f" "$us_bpct"
+tap_result $? "usage 6: its used_percent within a point of df's (rotd $us_f, df $us_bpct)"
+
+# --- 7. a stopped container ---------------------------------------------------------------------------
 realhost_docker stop biz-master2-1 >/dev/null
 us_json=$(realhost_rotd --config "$us_conf" usage --json 2>"$REALHOST_DIR/usage.err")
-us_is "usage 6: with biz-master2-1 stopped, rotd usage --json exits 0" "$?" 0
-us_is "usage 6: biz-master2-1 is listed with its role and the engine's state" \
+us_is "usage 7: with biz-master2-1 stopped, rotd usage --json exits 0" "$?" 0
+us_is "usage 7: biz-master2-1 is listed with its role and the engine's state" \
 	"$(us_field "$us_json" biz-master2-1 role) $(us_field "$us_json" biz-master2-1 state)" \
 	"master $(realhost_docker inspect -f '{{.State.Status}}' biz-master2-1)"
-us_is "usage 6: and null live-log and archive figures (it has no tree to read)" \
+us_is "usage 7: and null live-log and archive figures (it has no tree to read)" \
 	"$(us_field "$us_json" biz-master2-1 live_logs_bytes) $(us_field "$us_json" biz-master2-1 archives_bytes)" "null null"
 us_f=$(us_field "$us_json" biz-master2-1 filesystem)
 us_on_loop "$us_f"
-us_is "usage 6: it still lives on the loop filesystem, where its layer and its engine log are" "$?" 0 \
+us_is "usage 7: it still lives on the loop filesystem, where its layer and its engine log are" "$?" 0 \
 	"its filesystem: $us_f" "LogPath: $(us_logpath biz-master2-1)"
-us_check_near "usage 6: its engine log is still its json-file log at LogPath" \
+us_check_near "usage 7: its engine log is still its json-file log at LogPath" \
 	"$(us_field "$us_json" biz-master2-1 engine_log_bytes)" "$(us_du "$(us_logpath biz-master2-1)")"
-us_check_near "usage 6: its writable layer is still the engine's SizeRw" \
+us_check_near "usage 7: its writable layer is still the engine's SizeRw" \
 	"$(us_field "$us_json" biz-master2-1 writable_layer_bytes)" "$(us_sizerw biz-master2-1)"
 
 realhost_stop
 
-# --- 7. Podman: the same command with the figures Podman reports ---------------------------
+# --- 8. Podman: the same command with the figures Podman reports ---------------------------
 # Its Docker-compatible API (tests/harness/podman.sh, as 97-podman.sh starts it):
 # the engine log is conmon's k8s-file log at LogPath, SizeRw comes from its
 # /containers/json?size=true, its storage (vfs) and volume live on the host's /tmp.
@@ -372,11 +408,11 @@ us_pod_logpath() { us_api "/containers/$1/json" | jq -r .LogPath; }
 us_pod_sizerw() { us_api '/containers/json?all=true&size=true' | jq -r --arg n "/$1" '.[] | select(.Names | index($n)) | .SizeRw'; }
 podman_start
 us_rc=$?
-tap_result $us_rc "usage 7: Podman's API service starts on its own socket"
+tap_result $us_rc "usage 8: Podman's API service starts on its own socket"
 if [ $us_rc -eq 0 ]; then
 	podman_build_images && podman_start_whatsapp
 	us_rc=$?
-	tap_result $us_rc "usage 7: Podman: web, core, master and db containers start"
+	tap_result $us_rc "usage 8: Podman: web, core, master and db containers start"
 fi
 if [ $us_rc -eq 0 ]; then
 	us_pall="biz-master1-1 biz_db_1 biz_wacore_1 biz_waweb_1"
@@ -399,39 +435,39 @@ if [ $us_rc -eq 0 ]; then
 	sleep 2
 	us_pjson=$(DOCKER_HOST=unix://$PODMAN_SOCK timeout 120 "$REAL_ROTD" --config "$PODMAN_DIR/usage.conf" usage --json \
 		2>"$PODMAN_DIR/usage.err")
-	us_is "usage 7: Podman: rotd usage --json exits 0" "$?" 0 "$(cat "$PODMAN_DIR/usage.err")"
+	us_is "usage 8: Podman: rotd usage --json exits 0" "$?" 0 "$(cat "$PODMAN_DIR/usage.err")"
 	us_pvol=$(podman_cli volume inspect -f '{{.Mountpoint}}' whatsappMedia)
 	us_pmnt=$(df --output=target "$us_pvol" | tail -n 1)
 	us_pdf=$(df --output=pcent "$us_pvol" | tail -n 1 | tr -d ' %')
-	us_is "usage 7: Podman: every container is listed, biz_db_1 (no role) too" \
+	us_is "usage 8: Podman: every container is listed, biz_db_1 (no role) too" \
 		"$(printf '%s' "$us_pjson" | jq -r '.containers[]? | "\(.name)=\(.role)"' 2>&1 | LC_ALL=C sort | tr '\n' ' ')" \
 		"biz-master1-1=master biz_db_1=null biz_wacore_1=core biz_waweb_1=web "
 	for us_c in $us_pall; do
 		us_lp=$(us_pod_logpath "$us_c")
-		us_check_near "usage 7: Podman: $us_c: engine_log_bytes is its log at LogPath" \
+		us_check_near "usage 8: Podman: $us_c: engine_log_bytes is its log at LogPath" \
 			"$(us_field "$us_pjson" "$us_c" engine_log_bytes)" "$(us_du "$us_lp")" "LogPath: $us_lp"
-		us_check_near "usage 7: Podman: $us_c: writable_layer_bytes is Podman's SizeRw" \
+		us_check_near "usage 8: Podman: $us_c: writable_layer_bytes is Podman's SizeRw" \
 			"$(us_field "$us_pjson" "$us_c" writable_layer_bytes)" "$(us_pod_sizerw "$us_c")"
 	done
-	us_check_near "usage 7: Podman: biz_waweb_1: live_logs_bytes within 1% of du -sb" \
+	us_check_near "usage 8: Podman: biz_waweb_1: live_logs_bytes within 1% of du -sb" \
 		"$(us_field "$us_pjson" biz_waweb_1 live_logs_bytes)" \
 		"$(us_du "$us_pweb"/var/log/whatsapp/*.log "$us_pweb"/var/log/lighttpd/*.log)"
-	us_check_near "usage 7: Podman: biz_waweb_1: archives_bytes within 1% of du -sb" \
+	us_check_near "usage 8: Podman: biz_waweb_1: archives_bytes within 1% of du -sb" \
 		"$(us_field "$us_pjson" biz_waweb_1 archives_bytes)" "$(us_du "$us_pweb/var/log/whatsapp/archive")"
-	us_is "usage 7: Podman: the media volume once, with the web and the core that mount it" \
+	us_is "usage 8: Podman: the media volume once, with the web and the core that mount it" \
 		"$(printf '%s' "$us_pjson" | jq -c '[.volumes[]? | [.key, (.containers | join(" "))]]' 2>&1)" \
 		'[["volume:whatsappMedia","biz_wacore_1 biz_waweb_1"]]'
 	us_pv() { printf '%s' "$us_pjson" | jq -r "[.volumes[]? | .$1] | first" 2>&1; }
-	us_check_near "usage 7: Podman: the volume's bytes within 1% of du -sb of its mountpoint" "$(us_pv bytes)" "$(us_du "$us_pvol")" \
+	us_check_near "usage 8: Podman: the volume's bytes within 1% of du -sb of its mountpoint" "$(us_pv bytes)" "$(us_du "$us_pvol")" \
 		"mountpoint $us_pvol" "$(du -ab "$us_pvol")"
-	us_check_near "usage 7: Podman: its prunable_bytes: the one file past the floor" "$(us_pv prunable_bytes)" 307200
+	us_check_near "usage 8: Podman: its prunable_bytes: the one file past the floor" "$(us_pv prunable_bytes)" 307200
 	us_point "$(printf '%s' "$us_pjson" | jq -r --arg m "$us_pmnt" '[.filesystems[]? | select(.mount == $m) | .used_percent] | first' 2>&1)" \
 		"$us_pdf"
 	us_rc=$?
-	tap_result $us_rc "usage 7: Podman: the storage's filesystem ($us_pmnt) is listed, used_percent within a point of df ($us_pdf%)"
+	tap_result $us_rc "usage 8: Podman: the storage's filesystem ($us_pmnt) is listed, used_percent within a point of df ($us_pdf%)"
 	[ $us_rc -eq 0 ] || tap_diag "$(printf '%s' "$us_pjson" | jq -c '.filesystems' 2>&1)"
 else
-	tap_result 1 "usage 7: the checks against Podman cannot run without its engine and containers"
+	tap_result 1 "usage 8: the checks against Podman cannot run without its engine and containers"
 fi
 podman_stop
 
