@@ -15,7 +15,8 @@
  *
  * It walks on several threads (lib/pool) when asked: a walker that meets a
  * folder while another waits idle hands it over, so both cores stay busy
- * however the tree is shaped. */
+ * however the tree is shaped. The walker threads start from the caller's
+ * thread and inherit its I/O priority (ioprio_set it to idle first). */
 #ifndef ROTD_WALK_H
 #define ROTD_WALK_H
 
