@@ -734,6 +734,12 @@ int docker_list_containers_sized(struct docker *d, int all, const struct docker_
 	return list_containers(d, all, 1, f, out);
 }
 
+int docker_info(struct docker *d, json_t **out)
+{
+	d->error[0] = '\0';
+	return request_json(d, "GET", "/info", NULL, d->timeout_ms, JSON_OBJECT, out);
+}
+
 int docker_inspect_container(struct docker *d, const char *id, json_t **out)
 {
 	char *enc = percent_encode(id);

@@ -112,6 +112,9 @@ int docker_list_containers(struct docker *d, int all, const struct docker_filter
  * engine can tell; slower, as the engine measures every writable layer. */
 int docker_list_containers_sized(struct docker *d, int all, const struct docker_filters *f, json_t **out);
 
+/* GET /info (DockerRootDir, Driver, ...). On DOCKER_OK *out is a new JSON object. */
+int docker_info(struct docker *d, json_t **out);
+
 /* GET /containers/{id}/json. On DOCKER_OK *out is a new JSON object. */
 int docker_inspect_container(struct docker *d, const char *id, json_t **out);
 

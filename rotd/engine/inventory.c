@@ -371,7 +371,7 @@ static void container_free(struct container *c)
 	free(c->log_max_size);
 }
 
-char *inventory_media_key(const struct container *c, const char *root)
+const struct mount_info *inventory_mount_of(const struct container *c, const char *path)
 {
 	const struct mount_info *best = NULL;
 	size_t best_len = 0;
@@ -380,12 +380,19 @@ char *inventory_media_key(const struct container *c, const char *root)
 		const char *dst = c->mounts[m].destination;
 		size_t len = strlen(dst);
 
-		if (strncmp(root, dst, len) == 0 && (root[len] == '\0' || root[len] == '/' || strcmp(dst, "/") == 0) &&
+		if (strncmp(path, dst, len) == 0 && (path[len] == '\0' || path[len] == '/' || strcmp(dst, "/") == 0) &&
 		    len >= best_len) {
 			best = &c->mounts[m];
 			best_len = len;
 		}
 	}
+	return best;
+}
+
+char *inventory_media_key(const struct container *c, const char *root)
+{
+	const struct mount_info *best = inventory_mount_of(c, root);
+
 	if (best == NULL)
 		return NULL;
 	if (best->name != NULL && *best->name != '\0')

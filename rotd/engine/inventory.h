@@ -104,6 +104,11 @@ int inventory_build_from_list(struct docker *d, const struct rotd_config *cfg, j
 int inventory_refresh(struct docker *d, const struct rotd_config *cfg, struct inventory *inv, const char *id,
 		      const struct container **entry);
 
+/* The mount of c that holds path (an absolute path in the container; the
+ * deepest mount wins), or NULL when path lies in the container's own writable
+ * layer. Borrowed from c. */
+const struct mount_info *inventory_mount_of(const struct container *c, const char *path);
+
 /* The identity of the mount that holds the media root in c: "volume:NAME" for a
  * named volume, "TYPE:SOURCE" for a bind or other mount; NULL when no mount
  * covers root (a master whose media root is only a folder of its image is never

@@ -254,7 +254,8 @@ static void print_containers(FILE *out, const struct usage *u)
 		fputc('\n', out);
 	}
 	free(sorted);
-	fputs("  TOTAL sums the known figures; WRITABLE is the writable layer (SizeRw).\n", out);
+	fputs("  TOTAL sums the known figures, counting logs kept in the writable layer once; WRITABLE is the\n"
+	      "  writable layer (SizeRw), which holds them too.\n", out);
 }
 
 static void print_volumes(FILE *out, const struct usage *u)
@@ -325,7 +326,7 @@ static void print_fs_total(FILE *out, const struct usage *u, size_t fs)
 		[USAGE_ENGINE_LOG] = "engine logs",
 		[USAGE_WRITABLE_LAYER] = "writable layers",
 	};
-	uint64_t kinds[USAGE_KINDS] = { 0 }, media = 0, total = 0;
+	uint64_t kinds[USAGE_KINDS] = { 0 }, media = 0, total = 0;   /* total: the containers' totals */
 	size_t n = 0;
 	char b[32], t[32];
 
@@ -335,6 +336,7 @@ static void print_fs_total(FILE *out, const struct usage *u, size_t fs)
 		n++;
 		for (int k = 0; k < USAGE_KINDS; k++)
 			add_known(&kinds[k], u->containers[i].bytes[k]);
+		total += u->containers[i].total;
 	}
 	for (size_t i = 0; i < u->n_volumes; i++) {
 		if (u->volumes[i].fs != fs)
@@ -347,10 +349,8 @@ static void print_fs_total(FILE *out, const struct usage *u, size_t fs)
 	fputs("  ", out);
 	print_escaped(out, fs == USAGE_NO_FS ? "filesystem unknown" : u->fs[fs].label);
 	fputs(":", out);
-	for (int k = 0; k < USAGE_KINDS; k++) {
+	for (int k = 0; k < USAGE_KINDS; k++)
 		fprintf(out, " %s %s,", totals_label[k], units_format_size(kinds[k], b, sizeof(b)));
-		total += kinds[k];
-	}
 	total += media;
 	fprintf(out, " media %s; total %s", units_format_size(media, b, sizeof(b)),
 		units_format_size(total, t, sizeof(t)));

@@ -45,6 +45,7 @@ struct collector {
 	struct ctrfs **roots;          /* per inventory entry: its root, or NULL */
 	json_t *sized;                 /* the engine's sized list, or NULL */
 	const char *sized_error;       /* why there is none */
+	char *engine_root;             /* the engine's DockerRootDir (GET /info), or NULL */
 };
 
 static void add_error(struct usage *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -147,16 +148,22 @@ static int walk_folder(struct usage *u, const char *who, const struct ctrfs *roo
 	return 0;
 }
 
-/* Bytes of the regular files the role's log patterns match, as scan_logs finds them. */
-static uint64_t live_logs(const struct ctrfs *root, const struct role_policy *role)
+/* Bytes of the regular files the role's log patterns match, as scan_logs finds
+ * them; adds to *in_layer those of the files in c's writable layer (no mount
+ * holds them). */
+static uint64_t live_logs(const struct container *c, const struct ctrfs *root, uint64_t *in_layer)
 {
 	struct scan_result scan;
 	uint64_t total = 0;
 
-	scan_logs(root, role, &scan);
-	for (size_t i = 0; i < scan.n; i++)
-		if (scan.files[i].kind == CTRFS_REGULAR || scan.files[i].kind == CTRFS_HARDLINKED)
-			total += scan.files[i].size;
+	scan_logs(root, c->role, &scan);
+	for (size_t i = 0; i < scan.n; i++) {
+		if (scan.files[i].kind != CTRFS_REGULAR && scan.files[i].kind != CTRFS_HARDLINKED)
+			continue;
+		total += scan.files[i].size;
+		if (inventory_mount_of(c, scan.files[i].path) == NULL)
+			*in_layer += scan.files[i].size;
+	}
 	scan_free(&scan);
 	return total;
 }
@@ -172,21 +179,26 @@ static void archive_dirs(const struct role_policy *role, struct strlist *dirs)
 }
 
 /* Live logs and archives of a running container with a role, and the
- * filesystems of its log and archive folders. */
-static void measure_role(struct collector *k, struct usage_container *uc, const struct container *c,
-			 const struct ctrfs *root)
+ * filesystems of its log and archive folders. Returns the bytes of them that
+ * lie in its writable layer, which SizeRw counts too. */
+static uint64_t measure_role(struct collector *k, struct usage_container *uc, const struct container *c,
+			     const struct ctrfs *root)
 {
 	const struct role_policy *role = c->role;
 	struct strlist dirs = STRLIST_INIT;
+	uint64_t in_layer = 0;
 
-	uc->bytes[USAGE_LIVE_LOGS] = live_logs(root, role);
+	uc->bytes[USAGE_LIVE_LOGS] = live_logs(c, root, &in_layer);
 	uc->bytes[USAGE_ARCHIVES] = 0;
 	archive_dirs(role, &dirs);
 	for (size_t d = 0; d < dirs.n; d++) {
 		struct walk_result r;
 
-		if (walk_folder(k->u, c->name, root, dirs.v[d], 0, &r) == 0)
+		if (walk_folder(k->u, c->name, root, dirs.v[d], 0, &r) == 0) {
 			uc->bytes[USAGE_ARCHIVES] += r.bytes;
+			if (inventory_mount_of(c, dirs.v[d]) == NULL)
+				in_layer += r.bytes;
+		}
 		walk_result_free(&r);
 		fs_of_folder(k->u, root, c->engine_pid, dirs.v[d]);
 	}
@@ -197,6 +209,7 @@ static void measure_role(struct collector *k, struct usage_container *uc, const 
 		fs_of_folder(k->u, root, c->engine_pid, dir);
 		free(dir);
 	}
+	return in_layer;
 }
 
 /* Adds the size of the regular file at path to *total; returns 0, or -1 with
@@ -236,22 +249,38 @@ static int engine_log_bytes(const char *log_path, uint64_t *bytes)
 	return 0;
 }
 
+/* Where the engine keeps c's log: LogPath, or, for the local driver (which
+ * names none), its file under the engine's root. New string, or NULL. */
+static char *engine_log_file(const struct collector *k, const struct container *c)
+{
+	if (c->log_path != NULL)
+		return xstrdup(c->log_path);
+	if (c->log_driver != NULL && strcmp(c->log_driver, "local") == 0 && k->engine_root != NULL &&
+	    c->id != NULL && strchr(c->id, '/') == NULL)
+		return xasprintf("%s/containers/%s/local-logs/container.log", k->engine_root, c->id);
+	return NULL;
+}
+
 static void measure_engine_log(struct collector *k, struct usage_container *uc, const struct container *c)
 {
-	char *dir;
+	char *file = engine_log_file(k, c), *dir;
 	int fd;
 
-	if (c->log_path == NULL) {
-		add_note(uc, "the engine names no log file (log driver %s)",
-			 c->log_driver != NULL ? c->log_driver : "unknown");
+	if (file == NULL) {
+		if (c->log_driver != NULL && strcmp(c->log_driver, "none") == 0)
+			uc->bytes[USAGE_ENGINE_LOG] = 0;   /* the engine keeps nothing */
+		else
+			add_note(uc, "the engine names no log file (log driver %s)",
+				 c->log_driver != NULL ? c->log_driver : "unknown");
 		return;
 	}
-	if (engine_log_bytes(c->log_path, &uc->bytes[USAGE_ENGINE_LOG]) < 0) {
+	if (engine_log_bytes(file, &uc->bytes[USAGE_ENGINE_LOG]) < 0) {
 		uc->bytes[USAGE_ENGINE_LOG] = USAGE_UNKNOWN;
-		add_note(uc, "%s: %s", c->log_path, strerror(errno));
-		add_error(k->u, "%s: %s: %s", c->name, c->log_path, strerror(errno));
+		add_note(uc, "%s: %s", file, strerror(errno));
+		add_error(k->u, "%s: %s: %s", c->name, file, strerror(errno));
 	}
-	dir = path_dir(c->log_path);
+	dir = path_dir(file);
+	free(file);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		size_t i = fs_index(k->u, fd, 0);
@@ -280,6 +309,10 @@ static void measure_writable_layer(const struct collector *k, struct usage_conta
 			continue;
 		if (json_is_integer(size) && json_integer_value(size) >= 0)
 			uc->bytes[USAGE_WRITABLE_LAYER] = (uint64_t)json_integer_value(size);
+		else if (size == NULL && json_is_integer(json_object_get(entry, "SizeRootFs")))
+			/* Docker leaves SizeRw out when it is 0 (omitempty), SizeRootFs shows
+			 * the sizes were computed */
+			uc->bytes[USAGE_WRITABLE_LAYER] = 0;
 		else
 			add_note(uc, "the engine did not report its writable layer (SizeRw)");
 		return;
@@ -291,6 +324,7 @@ static void measure_container(struct collector *k, const struct container *c, si
 {
 	struct usage_container *uc = &k->u->containers[at];
 	struct ctrfs *root = NULL;
+	uint64_t in_layer = 0;
 
 	uc->name = xstrdup(c->name);
 	uc->id = xstrdup(c->id != NULL ? c->id : "");
@@ -310,7 +344,7 @@ static void measure_container(struct collector *k, const struct container *c, si
 	}
 	k->roots[at] = root;
 	if (c->role != NULL && root != NULL)
-		measure_role(k, uc, c, root);
+		in_layer = measure_role(k, uc, c, root);
 	else if (c->role != NULL)
 		add_note(uc, "not running: its logs and archives cannot be read");
 	measure_engine_log(k, uc, c);
@@ -318,6 +352,9 @@ static void measure_container(struct collector *k, const struct container *c, si
 	for (int kind = 0; kind < USAGE_KINDS; kind++)
 		if (uc->bytes[kind] != USAGE_UNKNOWN)
 			uc->total += uc->bytes[kind];
+	/* logs kept in the writable layer are in SizeRw already: count them once */
+	if (uc->bytes[USAGE_WRITABLE_LAYER] != USAGE_UNKNOWN)
+		uc->total -= in_layer < uc->bytes[USAGE_WRITABLE_LAYER] ? in_layer : uc->bytes[USAGE_WRITABLE_LAYER];
 }
 
 /* ---- volumes ---------------------------------------------------------------- */
@@ -463,10 +500,17 @@ size_t usage_collect(struct docker *d, const struct rotd_config *cfg, const stru
 	k.roots = xcalloc(inv->n + 1, sizeof(*k.roots));
 	if (d == NULL) {
 		k.sized_error = "no engine was asked";
-	} else if (docker_list_containers_sized(d, 1, NULL, &k.sized) != DOCKER_OK) {
-		k.sized = NULL;
-		k.sized_error = "the engine's sized list failed";
-		add_error(u, "the engine's list with sizes: %s", docker_error(d));
+	} else {
+		json_t *info = NULL;
+
+		if (docker_list_containers_sized(d, 1, NULL, &k.sized) != DOCKER_OK) {
+			k.sized = NULL;
+			k.sized_error = "the engine's sized list failed";
+			add_error(u, "the engine's list with sizes: %s", docker_error(d));
+		}
+		if (docker_info(d, &info) == DOCKER_OK && json_is_string(json_object_get(info, "DockerRootDir")))
+			k.engine_root = xstrdup(json_string_value(json_object_get(info, "DockerRootDir")));
+		json_decref(info);
 	}
 	u->containers = xcalloc(inv->n + 1, sizeof(*u->containers));
 	u->n_containers = inv->n;
@@ -477,6 +521,7 @@ size_t usage_collect(struct docker *d, const struct rotd_config *cfg, const stru
 		ctrfs_close(k.roots[i]);
 	free(k.roots);
 	json_decref(k.sized);
+	free(k.engine_root);
 	order_filesystems(u);
 	if (u->n_containers > 1)
 		qsort(u->containers, u->n_containers, sizeof(*u->containers), by_total_then_name);

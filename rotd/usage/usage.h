@@ -37,7 +37,8 @@ struct usage_fs {
 enum usage_kind {
 	USAGE_LIVE_LOGS,               /* the files its role's log patterns match */
 	USAGE_ARCHIVES,                /* the files in its role's archive folders */
-	USAGE_ENGINE_LOG,              /* the engine's log of its output (LogPath), rotated files included */
+	USAGE_ENGINE_LOG,              /* the engine's log of its output (LogPath, or the local
+	                                  driver's file), rotated files included; 0 for driver none */
 	USAGE_WRITABLE_LAYER,          /* SizeRw: what the container wrote into its image */
 	USAGE_KINDS
 };
@@ -49,7 +50,9 @@ struct usage_container {
 	char *state;                   /* the engine's State.Status: "running", "exited", ... */
 	uint64_t bytes[USAGE_KINDS];   /* USAGE_UNKNOWN where it cannot be measured (a container
 	                                  not running has no tree to read; no role, no logs) */
-	uint64_t total;                /* the sum of the known figures */
+	uint64_t total;                /* what it takes: the sum of the known figures, with the live
+	                                  logs and archives kept in its writable layer (on no
+	                                  mount) counted once, since SizeRw holds them too */
 	size_t fs;                     /* index into usage.fs of the filesystem it lives on, or
 	                                  USAGE_NO_FS */
 	char *note;                    /* why a figure is missing, or NULL */

@@ -518,15 +518,16 @@ struct list_stub {
 	pthread_t thread;
 };
 
-static void *list_stub_serve(void *arg)
+/* Answers one request: the list with e->body, GET /info with an engine root. */
+static int list_stub_answer(struct list_stub *e)
 {
-	struct list_stub *e = arg;
 	char buf[4096], *reply;
+	const char *body;
 	size_t len = 0;
 	int fd = accept(e->listener, NULL, NULL);
 
 	if (fd < 0)
-		return NULL;
+		return -1;
 	while (len < sizeof(buf) - 1) {
 		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
 
@@ -538,13 +539,29 @@ static void *list_stub_serve(void *arg)
 			break;
 	}
 	buf[len] = '\0';
-	snprintf(e->request, sizeof(e->request), "%.*s", (int)strcspn(buf, "\r\n"), buf);
+	if (strncmp(buf, "GET /info", 9) == 0 || strstr(buf, "/info ") != NULL) {
+		body = "{\"DockerRootDir\":\"/var/lib/docker\"}";
+	} else {
+		snprintf(e->request, sizeof(e->request), "%.*s", (int)strcspn(buf, "\r\n"), buf);
+		body = e->body;
+	}
 	reply = xasprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-			  "Connection: close\r\n\r\n%s", strlen(e->body), e->body);
+			  "Connection: close\r\n\r\n%s", strlen(body), body);
 	if (write(fd, reply, strlen(reply)) < 0)
 		e->request[0] = '\0';
 	free(reply);
 	close(fd);
+	return 0;
+}
+
+/* Serves the two requests usage_collect makes: the sized list and /info. */
+static void *list_stub_serve(void *arg)
+{
+	struct list_stub *e = arg;
+
+	for (int i = 0; i < 2; i++)
+		if (list_stub_answer(e) < 0)
+			break;
 	return NULL;
 }
 
@@ -565,23 +582,25 @@ static void list_stub_start(struct list_stub *e, const char *path)
 START_TEST(writable_layers_come_from_the_sized_list)
 {
 	static const char body[] = "[{\"Id\":\"a-id\",\"Names\":[\"/a\"],\"SizeRw\":1234,\"SizeRootFs\":99999},"
-				   "{\"Id\":\"b-id\",\"Names\":[\"/b\"],\"SizeRootFs\":5}]";
+				   "{\"Id\":\"b-id\",\"Names\":[\"/b\"],\"SizeRootFs\":5},"
+				   "{\"Id\":\"d-id\",\"Names\":[\"/d\"]}]";
 	struct rotd_config *cfg = config_load_defaults();
 	struct inventory inv = { NULL, 0 };
 	struct list_stub e = { -1, body, "", 0 };
 	struct unit_tmproot r;
 	struct docker *d;
 	struct usage u;
-	const struct usage_container *a, *b, *c;
+	const struct usage_container *a, *b, *c, *d2;
 
 	unit_tmproot_make(&r, NULL, "usage");
 	list_stub_start(&e, unit_tmproot_outside(&r, "engine.sock"));
 	d = docker_new(unit_tmproot_outside(&r, "engine.sock"), NULL);
-	inv.v = xcalloc(3, sizeof(*inv.v));
-	inv.n = 3;
+	inv.v = xcalloc(4, sizeof(*inv.v));
+	inv.n = 4;
 	set_container(&inv.v[0], "a", NULL, "exited", 0, NULL, NULL);
 	set_container(&inv.v[1], "b", NULL, "created", 0, NULL, NULL);
 	set_container(&inv.v[2], "c", NULL, "exited", 0, NULL, NULL);
+	set_container(&inv.v[3], "d", NULL, "exited", 0, NULL, NULL);
 
 	usage_collect(d, cfg, &inv, time(NULL), &u);
 	pthread_join(e.thread, NULL);
@@ -596,9 +615,13 @@ START_TEST(writable_layers_come_from_the_sized_list)
 	c = find_container(&u, "c");
 	ck_assert_uint_eq(a->bytes[USAGE_WRITABLE_LAYER], 1234);
 	ck_assert_uint_eq(a->total, 1234);
-	/* Podman leaves SizeRw out for some states: unknown, and said so. */
-	ck_assert_uint_eq(b->bytes[USAGE_WRITABLE_LAYER], USAGE_UNKNOWN);
-	ck_assert_ptr_nonnull(strstr(b->note, "SizeRw"));
+	/* Docker leaves out a SizeRw of 0 (omitempty) but gives SizeRootFs */
+	ck_assert_uint_eq(b->bytes[USAGE_WRITABLE_LAYER], 0);
+	ck_assert(b->note == NULL || strstr(b->note, "SizeRw") == NULL);
+	/* without either, the sizes were not computed: unknown, and said so */
+	d2 = find_container(&u, "d");
+	ck_assert_uint_eq(d2->bytes[USAGE_WRITABLE_LAYER], USAGE_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(d2->note, "SizeRw"));
 	ck_assert_uint_eq(c->bytes[USAGE_WRITABLE_LAYER], USAGE_UNKNOWN);
 	ck_assert_ptr_nonnull(strstr(c->note, "writable layer unknown"));
 	ck_assert_str_eq(u.containers[0].name, "a");
@@ -608,6 +631,65 @@ START_TEST(writable_layers_come_from_the_sized_list)
 	inventory_free(&inv);
 	config_free(cfg);
 	unit_tmproot_remove(&r);
+}
+END_TEST
+
+/* Logs kept in the writable layer are in SizeRw too: a total counts them once;
+ * logs on a mount are not, and add to it. */
+START_TEST(logs_in_the_writable_layer_count_once)
+{
+	static const char conf[] = "role web {\n  logs = {\"/var/log/web/*.log\"}\n  size = 20M\n"
+				   "  archive-dir = /var/log/web/archive\n}\n";
+	static const char body[] = "[{\"Id\":\"inlayer-id\",\"SizeRw\":100000,\"SizeRootFs\":9},"
+				   "{\"Id\":\"onmount-id\",\"SizeRw\":100000,\"SizeRootFs\":9}]";
+	struct strlist errors = STRLIST_INIT;
+	struct rotd_config *cfg = config_load_buffer(conf, "usage.conf", &errors);
+	struct inventory inv = { NULL, 0 };
+	struct list_stub e = { -1, body, "", 0 };
+	struct unit_tmproot r;
+	struct docker *d;
+	struct usage u;
+	const struct usage_container *in, *on;
+	uint64_t logs;
+
+	ck_assert_msg(cfg != NULL, "%s", errors.n ? errors.v[0] : "?");
+	unit_tmproot_make(&r, NULL, "usage");
+	the_root = &r;
+	usage_set_root_opener(open_the_root);
+	unit_tmproot_mkdir(&r, "var");
+	unit_tmproot_mkdir(&r, "var/log");
+	unit_tmproot_mkdir(&r, "var/log/web");
+	unit_tmproot_mkdir(&r, "var/log/web/archive");
+	unit_tmproot_write_lines(&r, "var/log/web/app.log", 1, 100, 0);
+	unit_tmproot_write_lines(&r, "var/log/web/archive/app.log.1.gz", 1, 40, 0);
+	list_stub_start(&e, unit_tmproot_outside(&r, "engine.sock"));
+	d = docker_new(unit_tmproot_outside(&r, "engine.sock"), NULL);
+	inv.v = xcalloc(2, sizeof(*inv.v));
+	inv.n = 2;
+	set_container(&inv.v[0], "inlayer", &cfg->roles[0], "running", getpid(), NULL, NULL);
+	set_container(&inv.v[1], "onmount", &cfg->roles[0], "running", getpid(), NULL, "logs");
+	free(inv.v[1].mounts[0].destination);
+	inv.v[1].mounts[0].destination = xstrdup("/var/log/web");
+
+	usage_collect(d, cfg, &inv, time(NULL), &u);
+	pthread_join(e.thread, NULL);
+	close(e.listener);
+
+	in = find_container(&u, "inlayer");
+	on = find_container(&u, "onmount");
+	logs = in->bytes[USAGE_LIVE_LOGS] + in->bytes[USAGE_ARCHIVES];
+	ck_assert_uint_gt(in->bytes[USAGE_LIVE_LOGS], 0);
+	ck_assert_uint_eq(in->bytes[USAGE_WRITABLE_LAYER], 100000);
+	ck_assert_uint_eq(in->bytes[USAGE_ENGINE_LOG], USAGE_UNKNOWN);
+	ck_assert_uint_eq(in->total, 100000);
+	ck_assert_uint_eq(on->bytes[USAGE_LIVE_LOGS] + on->bytes[USAGE_ARCHIVES], logs);
+	ck_assert_uint_eq(on->total, 100000 + logs);
+	usage_free(&u);
+	inventory_free(&inv);
+	docker_free(d);
+	usage_set_root_opener(NULL);
+	unit_tmproot_remove(&r);
+	config_free(cfg);
 }
 END_TEST
 
@@ -667,6 +749,7 @@ Suite *unit_suite(void)
 	tcase_set_timeout(collect, 60);
 	tcase_add_test(collect, collect_groups_containers_volumes_and_filesystems);
 	tcase_add_test(collect, writable_layers_come_from_the_sized_list);
+	tcase_add_test(collect, logs_in_the_writable_layer_count_once);
 	tcase_add_test(collect, inventory_keeps_the_status_and_pid_of_every_container);
 	tcase_add_test(collect, kinds_are_named_as_json_spells_them);
 	suite_add_tcase(s, collect);
