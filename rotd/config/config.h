@@ -138,6 +138,8 @@ struct rotd_config {
 	                                  (set to "") for none; default
 	                                  /var/lib/prometheus/node-exporter/rotd.prom */
 	char *metrics_listen;          /* daemon: "ADDR:PORT" serving /metrics, or NULL: off (default) */
+	uint64_t usage_interval;       /* daemon: seconds between usage refreshes (the usage gauges);
+	                                  default 10m; 0: off */
 	struct webhook_policy webhook;
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */
