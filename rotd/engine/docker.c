@@ -701,7 +701,7 @@ int docker_ping(struct docker *d)
 	return rc;
 }
 
-int docker_list_containers(struct docker *d, int all, const struct docker_filters *f, json_t **out)
+static int list_containers(struct docker *d, int all, int sized, const struct docker_filters *f, json_t **out)
 {
 	char *query = NULL;
 	char *path;
@@ -709,6 +709,8 @@ int docker_list_containers(struct docker *d, int all, const struct docker_filter
 
 	d->error[0] = '\0';
 	query_add(&query, "all", all ? "1" : "0");
+	if (sized)
+		query_add(&query, "size", "1");
 	if (f != NULL && json_object_size(f->map) > 0) {
 		char *json = docker_filters_json(f);
 
@@ -720,6 +722,16 @@ int docker_list_containers(struct docker *d, int all, const struct docker_filter
 	free(path);
 	free(query);
 	return rc;
+}
+
+int docker_list_containers(struct docker *d, int all, const struct docker_filters *f, json_t **out)
+{
+	return list_containers(d, all, 0, f, out);
+}
+
+int docker_list_containers_sized(struct docker *d, int all, const struct docker_filters *f, json_t **out)
+{
+	return list_containers(d, all, 1, f, out);
 }
 
 int docker_inspect_container(struct docker *d, const char *id, json_t **out)

@@ -108,6 +108,10 @@ void docker_filters_add_exact_name(struct docker_filters *f, const char *name);
 /* GET /containers/json?all=ALL&filters=F. On DOCKER_OK *out is a new JSON array. */
 int docker_list_containers(struct docker *d, int all, const struct docker_filters *f, json_t **out);
 
+/* The same with size=1: each entry also carries SizeRw (and SizeRootFs) when the
+ * engine can tell; slower, as the engine measures every writable layer. */
+int docker_list_containers_sized(struct docker *d, int all, const struct docker_filters *f, json_t **out);
+
 /* GET /containers/{id}/json. On DOCKER_OK *out is a new JSON object. */
 int docker_inspect_container(struct docker *d, const char *id, json_t **out);
 

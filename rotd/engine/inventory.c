@@ -192,8 +192,11 @@ int inventory_entry_from_inspect(const struct rotd_config *cfg, json_t *inspect,
 	running = json_is_true(json_object_get(state, "Running")) &&
 		  json_integer_value(json_object_get(state, "Pid")) > 0;
 	classify_entry(cfg, c, &facts, running, json_str(state, "Status"));
+	c->status = json_strdup(state, "Status");
+	if (running)
+		c->engine_pid = (pid_t)json_integer_value(json_object_get(state, "Pid"));
 	if (c->state == CTR_RUNNING)
-		c->pid = (pid_t)json_integer_value(json_object_get(state, "Pid"));
+		c->pid = c->engine_pid;
 	strlist_free(&env);
 	return 0;
 }
@@ -206,6 +209,7 @@ static void entry_from_summary(json_t *summary, struct container *c, enum contai
 	c->id = json_strdup(summary, "Id");
 	c->name = xstrdup(name ? (name[0] == '/' ? name + 1 : name) : json_str(summary, "Id"));
 	c->image = json_strdup(summary, "Image");
+	c->status = json_strdup(summary, "State");
 	c->state = state;
 	c->detail = xstrdup(why);
 }
@@ -361,6 +365,7 @@ static void container_free(struct container *c)
 	free(c->service);
 	free(c->detail);
 	free(c->started_at);
+	free(c->status);
 	free(c->log_path);
 	free(c->log_driver);
 	free(c->log_max_size);

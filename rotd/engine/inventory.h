@@ -40,6 +40,8 @@ struct container {
 	enum container_state state;
 	char *detail;                    /* why STOPPED/IGNORED/VANISHED/FAILED, for the report */
 	pid_t pid;                       /* 0 unless RUNNING */
+	char *status;                    /* State.Status ("running", "exited", "created"...), or NULL */
+	pid_t engine_pid;                /* State.Pid when the engine says it runs, role or not; else 0 */
 	char *started_at;                /* State.StartedAt, or NULL */
 	char *log_path;                  /* LogPath: the engine's own log of the container's
 	                                    output (a host path), or NULL */

@@ -23,6 +23,7 @@
 #include "lib/fsname.h"
 #include "lib/fsusage.h"
 #include "lib/strlist.h"
+#include "rotate/ctrfs.h"
 
 #define USAGE_UNKNOWN UINT64_MAX   /* a figure that could not be measured (see the container's note) */
 
@@ -79,7 +80,8 @@ struct usage {
 };
 
 /* Measures everything inv lists (all containers, any state; the caller narrows
- * inv for --container), asking d for SizeRw (GET /containers/json?size=true).
+ * inv for --container), asking d for SizeRw (GET /containers/json?size=true;
+ * d NULL: writable layers are unknown).
  * Never fails as a whole: what cannot be measured is USAGE_UNKNOWN with a note,
  * or a line in u->errors. Fills *u (zeroed first). Returns the number of errors. */
 size_t usage_collect(struct docker *d, const struct rotd_config *cfg, const struct inventory *inv, time_t now,
@@ -88,6 +90,23 @@ size_t usage_collect(struct docker *d, const struct rotd_config *cfg, const stru
 /* The figure kind names as JSON and metrics spell them: "live_logs", "archives",
  * "engine_log", "writable_layer". */
 const char *usage_kind_name(enum usage_kind kind);
+
+/* The pieces the remediation report shares. Bytes of the regular files the
+ * role's log patterns match in root (as scan_logs finds them). */
+uint64_t usage_live_logs(const struct ctrfs *root, const struct role_policy *role);
+
+/* Adds to dirs, once each, the role's archive folders (its own, then each log's). */
+void usage_archive_dirs(const struct role_policy *role, struct strlist *dirs);
+
+/* Bytes of an engine log on the host: log_path and its rotated siblings
+ * (log_path.1, log_path.2 ... or .N.gz, up to the first gap), lstat only; an
+ * absent log_path counts 0. Returns 0, or -1 with errno set. */
+int usage_engine_log(const char *log_path, uint64_t *bytes);
+
+/* For tests: opens the root of running container c (engine_pid set) instead
+ * of ctrfs_open(c->engine_pid, c->id); NULL restores that. */
+typedef struct ctrfs *(*usage_root_opener)(const struct container *c);
+void usage_set_root_opener(usage_root_opener open);
 
 /* Frees what u owns and zeroes it. */
 void usage_free(struct usage *u);
