@@ -508,7 +508,7 @@ struct usage_refresh {
 	unsigned logged;                /* 1 << enum usage_problem: logged, not yet cleared */
 };
 
-/* Logs problem once until clear_problem(kind): the refresh repeats every
+/* Logs problem once until usage_problem_clear(kind): the refresh repeats every
  * usage-interval, its errors need not. */
 static void usage_problem(struct usage_refresh *r, enum usage_problem kind, const char *problem)
 {
@@ -575,7 +575,7 @@ static int usage_refresh_once(struct usage_refresh *r, const struct rotd_config 
 		st = inventory_build(d, cfg, NULL, &inv);
 	if (st != DOCKER_OK) {
 		if (!usage_refresh_cancelled(r)) {
-			why = xasprintf("cannot list containers: %s; trying again in %d s", docker_error(d),
+			why = xasprintf("cannot list containers: %s; trying again within %d s", docker_error(d),
 					USAGE_RETRY_S);
 			usage_problem(r, USAGE_PROBLEM_ENGINE, why);
 			free(why);
