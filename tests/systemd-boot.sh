@@ -324,6 +324,10 @@ LEADER=$(find_leader)
 [ -n "$LEADER" ] || { tail -n 30 "$WORK/nspawn.log" | sed 's/^/# /'; }
 tap_result "$([ -n "$LEADER" ]; echo $?)" "systemd-nspawn starts the machine (leader pid ${LEADER:-none})"
 [ -n "$LEADER" ] || tap_bail "no machine"
+# systemctl talks to PID 1 through its private socket, which exists only once
+# the manager is set up: asked earlier, even --wait fails at once ("Failed to
+# connect to bus"), which a loaded machine made happen.
+wait_for 120 test -S "/proc/$LEADER/root/run/systemd/private"
 state=$(timeout 120 nsenter -t "$LEADER" -a env -i PATH=/usr/bin:/bin systemctl is-system-running --wait 2>&1)
 case $state in running | degraded) rc=0 ;; *) rc=1 ;; esac
 tap_result $rc "systemd boots to multi-user (is-system-running: $state)"

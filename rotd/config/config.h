@@ -133,13 +133,13 @@ struct rotd_config {
 	uint64_t interval;             /* daemon: seconds between size checks (> 0); default 60 */
 	uint64_t stop_timeout;         /* daemon: seconds a stop waits for the files in progress
 	                                  before abandoning them (nothing is lost); default 30 */
+	uint64_t usage_interval;       /* daemon: seconds between refreshes of the usage gauges
+	                                  (rotd usage's figures); 0: never; default 10m */
 	char *status_file;             /* daemon: absolute host path; default /run/rotd/status.json */
 	char *metrics_file;            /* textfile-collector file written after every pass, or NULL
 	                                  (set to "") for none; default
 	                                  /var/lib/prometheus/node-exporter/rotd.prom */
 	char *metrics_listen;          /* daemon: "ADDR:PORT" serving /metrics, or NULL: off (default) */
-	uint64_t usage_interval;       /* daemon: seconds between usage refreshes (the usage gauges);
-	                                  default 10m; 0: off */
 	struct webhook_policy webhook;
 	unsigned high_watermark;       /* percent used */
 	unsigned low_watermark;        /* percent used, < high */

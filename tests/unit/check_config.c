@@ -572,6 +572,8 @@ static const struct bad_config bad_configs[] = {
 	{ ROLE_WEB "webhook {\n  rate = 601\n}\n",
 	  { "rotd.conf:7: webhook: rate '601' must be a whole number of requests per minute from 1 to "
 	    "600" } },
+	{ ROLE_WEB "usage-interval = often\n",
+	  { "rotd.conf:6: usage-interval 'often' is not a duration (examples: 7d, 12h, 0)" } },
 	{ ROLE_WEB "interval = 0\n",
 	  { "rotd.conf:6: interval '0' is not a duration greater than 0 (examples: 30d, 1h, 90s, 2w)" } },
 	{ ROLE_WEB "metrics {\n  listen = \"localhost:9473\"\n}\n",

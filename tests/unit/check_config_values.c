@@ -396,6 +396,7 @@ static void check_cleanup_gc_defaults(const struct rotd_config *cfg)
 static void check_daemon_defaults(const struct rotd_config *cfg)
 {
 	ck_assert_uint_eq(cfg->interval, 60);
+	ck_assert_uint_eq(cfg->usage_interval, 600);
 	ck_assert_uint_eq(cfg->stop_timeout, 30);
 	ck_assert_str_eq(cfg->status_file, "/run/rotd/status.json");
 	ck_assert_str_eq(cfg->metrics_file, "/var/lib/prometheus/node-exporter/rotd.prom");
@@ -892,13 +893,14 @@ START_TEST(test_daemon_metrics_webhook_set)
 	char text[1024];
 	struct rotd_config *cfg;
 
-	snprintf(text, sizeof(text), ROLE_WEB "interval = 5m\nstop-timeout = 0\nstatus-file = /tmp/s.json\n"
+	snprintf(text, sizeof(text), ROLE_WEB "interval = 5m\nstop-timeout = 0\nusage-interval = 0\nstatus-file = /tmp/s.json\n"
 		 "metrics {\n  file = \"\"\n  listen = \"[::1]:9473\"\n}\n"
 		 "webhook {\n  listen = \"127.0.0.1:9474\"\n  token-file = \"%s\"\n  alerts = {\"Disk*\"}\n"
 		 "  hosts = {\"db1.example.com\"}\n  rate = 60\n}\n", tokfile);
 	cfg = expect_ok(text);
 	ck_assert_uint_eq(cfg->interval, 300);
 	ck_assert_uint_eq(cfg->stop_timeout, 0);
+	ck_assert_uint_eq(cfg->usage_interval, 0);
 	ck_assert_str_eq(cfg->status_file, "/tmp/s.json");
 	ck_assert_ptr_null(cfg->metrics_file);
 	ck_assert_str_eq(cfg->metrics_listen, "[::1]:9473");
