@@ -14,10 +14,10 @@
 #include "lib/progress.h"
 #include "remedy/remedy.h"
 #include "rotate/rotate.h"
-#include "rotate/scan.h"
 #include "lib/shutdown.h"
 #include "lib/units.h"
 #include "lib/xalloc.h"
+#include "usage/usage.h"
 
 struct remedy_ctr {
 	const struct container *ctr;
@@ -607,50 +607,6 @@ static void estimate(struct remedy *r, const struct rotd_config *cfg, const stru
 
 /* ---- what takes the space ----------------------------------------------------- */
 
-static int sum_regular(const char *name, const struct stat *st, enum ctrfs_kind kind, void *arg)
-{
-	(void)name;
-	if (kind == CTRFS_REGULAR || kind == CTRFS_HARDLINKED)
-		*(uint64_t *)arg += (uint64_t)st->st_size;
-	return 0;
-}
-
-static uint64_t folder_bytes(const struct ctrfs *fs, const char *dir)
-{
-	char *pattern = xasprintf("%s/*", dir);
-	uint64_t total = 0;
-
-	ctrfs_glob(fs, pattern, sum_regular, &total);
-	free(pattern);
-	return total;
-}
-
-static void count_media(const char *path, uint64_t size, time_t mtime, void *arg)
-{
-	(void)path;
-	(void)mtime;
-	*(uint64_t *)arg += size;
-}
-
-/* Bytes of the media volume container k reaches first (0 for the others). */
-static uint64_t media_bytes(const struct remedy *r, const struct rotd_config *cfg, size_t k, time_t now)
-{
-	struct media_rule all = { NULL, NULL, STRLIST_INIT, 0 };
-	struct media_result res;
-	uint64_t total = 0;
-	int counted_here = 0;
-
-	for (size_t i = 0; i < r->n_volumes; i++)
-		counted_here |= r->volumes[i].ctr == k;
-	if (cfg->media_root == NULL || !counted_here)
-		return 0;
-	all.path = (char *)"";
-	memset(&res, 0, sizeof(res));
-	media_prune(r->ctrs[k].fs, cfg->media_root, &all, 1, 0, now + 1, 1, count_media, &total, &res);
-	media_result_free(&res);
-	return total;
-}
-
 static const char *no_max_size_hint =
 	"its json-file log has no max-size: set \"log-opts\": {\"max-size\": \"50m\", \"max-file\": \"5\"} in "
 	"/etc/docker/daemon.json (or logging options in the compose file) and recreate the container";
@@ -667,58 +623,102 @@ static int by_total_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
+static const struct usage_volume *usage_volume_of(const struct usage *u, const char *key)
+{
+	for (size_t i = 0; i < u->n_volumes; i++)
+		if (strcmp(u->volumes[i].key, key) == 0)
+			return &u->volumes[i];
+	return NULL;
+}
+
+static const struct usage_container *usage_container_of(const struct usage *u, const char *name)
+{
+	for (size_t i = 0; i < u->n_containers; i++)
+		if (strcmp(u->containers[i].name, name) == 0)
+			return &u->containers[i];
+	return NULL;
+}
+
+static uint64_t known(uint64_t bytes)
+{
+	return bytes == USAGE_UNKNOWN ? 0 : bytes;
+}
+
+/* Bytes of the media volume container k reaches first (0 for the others). */
+static uint64_t media_bytes(const struct remedy *r, const struct usage *u, size_t k)
+{
+	for (size_t i = 0; i < r->n_volumes; i++) {
+		const struct usage_volume *v;
+
+		if (r->volumes[i].ctr != k)
+			continue;
+		v = usage_volume_of(u, r->volumes[i].key);
+		return v != NULL ? known(v->bytes) : 0;
+	}
+	return 0;
+}
+
+/* Names c's engine log in rc when LogPath is a regular file (and, with
+ * only_full, when it and its rotated siblings hold bytes). */
+static void add_consumer_log(struct remedy_consumer *rc, const struct container *c, const struct usage_container *uc,
+			     int only_full)
+{
+	uint64_t bytes = uc != NULL ? known(uc->bytes[USAGE_ENGINE_LOG]) : 0;
+	struct stat st;
+
+	if (c->log_path != NULL && (bytes > 0 || !only_full) && lstat(c->log_path, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		rc->engine_log = xstrdup(c->log_path);
+		rc->engine_log_bytes = bytes;
+	}
+	if (inventory_json_log_unbounded(c))
+		rc->hint = xstrdup(no_max_size_hint);
+}
+
+/* What takes the space, from the one accounting (usage_collect): the running
+ * containers with a role it opened, then the others whose engine log holds
+ * bytes (containers rotd does not look after can still fill the engine's folder). */
 static void gather_consumers(struct remedy *r, const struct rotd_config *cfg, time_t now)
 {
-	r->consumers = xcalloc(r->n_ctrs + 1, sizeof(*r->consumers));
+	struct usage u;
+
+	usage_collect(NULL, cfg, r->inv, now, &u);
+	for (size_t i = 0; i < u.errors.n; i++)
+		log_info("what takes the space: %s", u.errors.v[i]);
+	r->consumers = xcalloc(r->inv->n + 1, sizeof(*r->consumers));
 	for (size_t k = 0; k < r->n_ctrs; k++) {
 		const struct container *c = r->ctrs[k].ctr;
-		const struct role_policy *role = c->role;
-		struct remedy_consumer *u = &r->consumers[r->n_consumers++];
-		struct scan_result scan;
-		struct strlist dirs = STRLIST_INIT;
-		struct stat st;
+		const struct usage_container *uc = usage_container_of(&u, c->name);
+		struct remedy_consumer *rc = &r->consumers[r->n_consumers++];
 
-		u->container = xstrdup(c->name);
-		u->role = role->name;
-		scan_logs(r->ctrs[k].fs, role, &scan);
-		for (size_t i = 0; i < scan.n; i++)
-			if (scan.files[i].kind == CTRFS_REGULAR || scan.files[i].kind == CTRFS_HARDLINKED)
-				u->live_logs += scan.files[i].size;
-		scan_free(&scan);
-		strlist_add(&dirs, role->archive_dir);
-		for (size_t g = 0; g < role->logs.n; g++)
-			if (!strlist_contains(&dirs, role->log_policies[g].archive_dir))
-				strlist_add(&dirs, role->log_policies[g].archive_dir);
-		for (size_t d = 0; d < dirs.n; d++)
-			u->archives += folder_bytes(r->ctrs[k].fs, dirs.v[d]);
-		strlist_free(&dirs);
-		u->media = media_bytes(r, cfg, k, now);
-		if (c->log_path != NULL && lstat(c->log_path, &st) == 0 && S_ISREG(st.st_mode)) {
-			u->engine_log = xstrdup(c->log_path);
-			u->engine_log_bytes = (uint64_t)st.st_size;
+		rc->container = xstrdup(c->name);
+		rc->role = c->role->name;
+		if (uc != NULL) {
+			rc->live_logs = known(uc->bytes[USAGE_LIVE_LOGS]);
+			rc->archives = known(uc->bytes[USAGE_ARCHIVES]);
 		}
-		if (inventory_json_log_unbounded(c))
-			u->hint = xstrdup(no_max_size_hint);
+		rc->media = media_bytes(r, &u, k);
+		add_consumer_log(rc, c, uc, 0);
 	}
-	/* Containers rotd does not look after can still fill the engine's folder. */
 	for (size_t i = 0; i < r->inv->n; i++) {
 		const struct container *c = &r->inv->v[i];
-		struct remedy_consumer *u;
-		struct stat st;
+		const struct usage_container *uc = usage_container_of(&u, c->name);
+		struct remedy_consumer *rc;
 
-		if (c->state == CTR_RUNNING || c->log_path == NULL || lstat(c->log_path, &st) < 0 ||
-		    !S_ISREG(st.st_mode) || st.st_size == 0)
+		if (c->state == CTR_RUNNING || uc == NULL || known(uc->bytes[USAGE_ENGINE_LOG]) == 0)
 			continue;
-		r->consumers = xreallocarray(r->consumers, r->n_consumers + 1, sizeof(*r->consumers));
-		u = &r->consumers[r->n_consumers++];
-		memset(u, 0, sizeof(*u));
-		u->container = xstrdup(c->name);
-		u->role = c->role != NULL ? c->role->name : NULL;
-		u->engine_log = xstrdup(c->log_path);
-		u->engine_log_bytes = (uint64_t)st.st_size;
-		if (inventory_json_log_unbounded(c))
-			u->hint = xstrdup(no_max_size_hint);
+		rc = &r->consumers[r->n_consumers];
+		add_consumer_log(rc, c, uc, 1);
+		if (rc->engine_log == NULL) {
+			free(rc->hint);
+			rc->hint = NULL;
+			continue;
+		}
+		rc->container = xstrdup(c->name);
+		rc->role = c->role != NULL ? c->role->name : NULL;
+		r->n_consumers++;
 	}
+	usage_free(&u);
 	if (r->n_consumers > 1)
 		qsort(r->consumers, r->n_consumers, sizeof(*r->consumers), by_total_desc);
 }

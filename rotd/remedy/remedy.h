@@ -88,15 +88,15 @@ struct remedy_step {
 	                                  the image's own script"), or NULL */
 };
 
-struct remedy_consumer {
+struct remedy_consumer {            /* figures from usage_collect (usage/usage.h) */
 	char *container;
 	const char *role;              /* borrowed from the config, or NULL */
 	uint64_t live_logs;            /* sizes of the files its role's log globs match */
-	uint64_t archives;             /* sizes of the files in its archive folders */
-	uint64_t media;                /* bytes of its media volume (0 when shared and counted under
-	                                  the volume's first container, or without a volume) */
+	uint64_t archives;             /* its archive folders, as du -sb counts them */
+	uint64_t media;                /* bytes of its media volume, as du -sb (0 when shared and counted
+	                                  under the volume's first container, or without a volume) */
 	char *engine_log;              /* the engine's log of its output (LogPath), or NULL */
-	uint64_t engine_log_bytes;
+	uint64_t engine_log_bytes;     /* LogPath and its rotated siblings (LogPath.1, ...) */
 	char *hint;                    /* e.g. no max-size on a json-file log, or NULL */
 };
 

@@ -129,7 +129,7 @@ static int stop_walk(void *arg)
 static int walk_folder(struct usage *u, const char *who, const struct ctrfs *root, const char *dir, time_t cutoff,
 		       struct walk_result *r)
 {
-	struct walk_options opt = { cutoff, 0, stop_walk, NULL };
+	struct walk_options opt = { cutoff, 0, 0, stop_walk, NULL };
 
 	if (walk_path(root, dir, &opt, r) < 0) {
 		if (errno != ENOENT)
@@ -147,7 +147,8 @@ static int walk_folder(struct usage *u, const char *who, const struct ctrfs *roo
 	return 0;
 }
 
-uint64_t usage_live_logs(const struct ctrfs *root, const struct role_policy *role)
+/* Bytes of the regular files the role's log patterns match, as scan_logs finds them. */
+static uint64_t live_logs(const struct ctrfs *root, const struct role_policy *role)
 {
 	struct scan_result scan;
 	uint64_t total = 0;
@@ -160,7 +161,8 @@ uint64_t usage_live_logs(const struct ctrfs *root, const struct role_policy *rol
 	return total;
 }
 
-void usage_archive_dirs(const struct role_policy *role, struct strlist *dirs)
+/* Adds to dirs, once each, the role's archive folders (its own, then each log's). */
+static void archive_dirs(const struct role_policy *role, struct strlist *dirs)
 {
 	if (!strlist_contains(dirs, role->archive_dir))
 		strlist_add(dirs, role->archive_dir);
@@ -177,9 +179,9 @@ static void measure_role(struct collector *k, struct usage_container *uc, const 
 	const struct role_policy *role = c->role;
 	struct strlist dirs = STRLIST_INIT;
 
-	uc->bytes[USAGE_LIVE_LOGS] = usage_live_logs(root, role);
+	uc->bytes[USAGE_LIVE_LOGS] = live_logs(root, role);
 	uc->bytes[USAGE_ARCHIVES] = 0;
-	usage_archive_dirs(role, &dirs);
+	archive_dirs(role, &dirs);
 	for (size_t d = 0; d < dirs.n; d++) {
 		struct walk_result r;
 
@@ -210,7 +212,9 @@ static int add_file(const char *path, uint64_t *total)
 	return 0;
 }
 
-int usage_engine_log(const char *log_path, uint64_t *bytes)
+/* Bytes of an engine log on the host: log_path and its rotated siblings, lstat
+ * only; an absent log_path counts 0. Returns 0, or -1 with errno set. */
+static int engine_log_bytes(const char *log_path, uint64_t *bytes)
 {
 	*bytes = 0;
 	if (add_file(log_path, bytes) < 0 && errno != ENOENT)
@@ -242,7 +246,7 @@ static void measure_engine_log(struct collector *k, struct usage_container *uc, 
 			 c->log_driver != NULL ? c->log_driver : "unknown");
 		return;
 	}
-	if (usage_engine_log(c->log_path, &uc->bytes[USAGE_ENGINE_LOG]) < 0) {
+	if (engine_log_bytes(c->log_path, &uc->bytes[USAGE_ENGINE_LOG]) < 0) {
 		uc->bytes[USAGE_ENGINE_LOG] = USAGE_UNKNOWN;
 		add_note(uc, "%s: %s", c->log_path, strerror(errno));
 		add_error(k->u, "%s: %s: %s", c->name, c->log_path, strerror(errno));

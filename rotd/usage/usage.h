@@ -91,18 +91,6 @@ size_t usage_collect(struct docker *d, const struct rotd_config *cfg, const stru
  * "engine_log", "writable_layer". */
 const char *usage_kind_name(enum usage_kind kind);
 
-/* The pieces the remediation report shares. Bytes of the regular files the
- * role's log patterns match in root (as scan_logs finds them). */
-uint64_t usage_live_logs(const struct ctrfs *root, const struct role_policy *role);
-
-/* Adds to dirs, once each, the role's archive folders (its own, then each log's). */
-void usage_archive_dirs(const struct role_policy *role, struct strlist *dirs);
-
-/* Bytes of an engine log on the host: log_path and its rotated siblings
- * (log_path.1, log_path.2 ... or .N.gz, up to the first gap), lstat only; an
- * absent log_path counts 0. Returns 0, or -1 with errno set. */
-int usage_engine_log(const char *log_path, uint64_t *bytes);
-
 /* For tests: opens the root of running container c (engine_pid set) instead
  * of ctrfs_open(c->engine_pid, c->id); NULL restores that. */
 typedef struct ctrfs *(*usage_root_opener)(const struct container *c);

@@ -7,20 +7,25 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include "lib/pool.h"
 #include "lib/xalloc.h"
 #include "usage/walk.h"
 
 /* Large enough that a folder of a thousand entries is one getdents64 call. */
 #define WALK_BUF_SIZE (64 * 1024)
 #define WALK_STOP_EVERY 4096
+#define WALK_QUEUE_MAX 64           /* folders handed over and not taken yet */
+#define WALK_THREADS_MAX 4
 
+/* The kernel's record, which glibc does not declare under this name. */
 struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
+	uint64_t d_ino;             // cppcheck-suppress unusedStructMember
+	int64_t d_off;              // cppcheck-suppress unusedStructMember
 	unsigned short d_reclen;
-	unsigned char d_type;
+	unsigned char d_type;       // cppcheck-suppress unusedStructMember
 	char d_name[];
 };
 
@@ -32,90 +37,152 @@ struct level {
 	char *name;                 /* its name in its parent (NULL at the top) */
 };
 
-/* The identities of files with more than one link: open addressing on (dev, ino). */
+/* The files with more than one link whose other links have not all been seen
+ * yet: open addressing with linear probing on (dev, ino). An entry goes as soon
+ * as its last link is counted, so the set holds only the links still pending
+ * (a tree whose hard links sit side by side keeps it near empty). */
+struct link_slot {
+	uint64_t dev;
+	uint64_t ino;               /* + 1: 0 marks an empty slot */
+	uint64_t pending;           /* links not seen yet */
+};
+
 struct seen {
-	uint64_t *v;                /* pairs: dev, ino + 1 (0: an empty slot) */
+	struct link_slot *v;
 	size_t cap, n;              /* slots (a power of 2), used */
 };
 
-struct walker {
+/* A folder waiting for a walker: handed over by a busy one when another is idle. */
+struct task {
+	int fd;
+	unsigned depth;             /* its depth below the top folder */
+	char *path;                 /* relative to the top ("." for the top itself) */
+};
+
+/* What the walkers share. */
+struct crew {
 	const struct walk_options *opt;
-	struct walk_result *out;
-	struct level *lv;
+	pthread_mutex_t lock;       /* guards the queue and the counters */
+	pthread_cond_t wake;
+	struct task queue[WALK_QUEUE_MAX];
+	size_t queued;
+	unsigned busy;              /* walkers with a task */
+	unsigned idle;              /* walkers waiting for one */
+	int stop;                   /* opt->stop said so: every walker ends */
+	pthread_mutex_t links_lock; /* guards links */
+	struct seen links;
+	struct walker *walkers;
+};
+
+/* One thread's walk. */
+struct walker {
+	struct crew *crew;
+	struct walk_result out;
+	struct level *lv;           /* max_depth + 1 levels */
 	unsigned depth;             /* the level being read */
-	struct seen seen;
+	unsigned base;              /* the depth of the task's folder below the top */
+	char *base_path;            /* the task's path */
 	unsigned long ticks;
 };
 
-static size_t slot_of(const struct seen *s, uint64_t dev, uint64_t ino)
+static size_t home_of(const struct seen *s, uint64_t dev, uint64_t ino)
 {
 	uint64_t h = (dev * 0x9e3779b97f4a7c15ULL) ^ (ino * 0xc2b2ae3d27d4eb4fULL);
 
 	return (size_t)(h ^ (h >> 29)) & (s->cap - 1);
 }
 
+static void seen_put(struct seen *s, const struct link_slot *e)
+{
+	size_t k = home_of(s, e->dev, e->ino);
+
+	while (s->v[k].ino != 0)
+		k = (k + 1) & (s->cap - 1);
+	s->v[k] = *e;
+	s->n++;
+}
+
 static void seen_grow(struct seen *s)
 {
-	struct seen bigger = { NULL, s->cap ? s->cap * 2 : 1024, 0 };
+	struct seen bigger = { NULL, s->cap ? s->cap * 2 : 256, 0 };
 
-	bigger.v = xcalloc(bigger.cap * 2, sizeof(*bigger.v));
-	for (size_t i = 0; i < s->cap; i++) {
-		size_t k;
-
-		if (s->v[2 * i + 1] == 0)
-			continue;
-		k = slot_of(&bigger, s->v[2 * i], s->v[2 * i + 1]);
-		while (bigger.v[2 * k + 1] != 0)
-			k = (k + 1) & (bigger.cap - 1);
-		bigger.v[2 * k] = s->v[2 * i];
-		bigger.v[2 * k + 1] = s->v[2 * i + 1];
-		bigger.n++;
-	}
+	bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->v[i].ino != 0)
+			seen_put(&bigger, &s->v[i]);
 	free(s->v);
 	*s = bigger;
 }
 
-/* Adds (dev, ino); returns 1 when it was already there. */
-static int seen_add(struct seen *s, dev_t dev, ino_t ino)
+/* Empties slot i, shifting back the entries after it that probed past it. */
+static void seen_remove(struct seen *s, size_t i)
 {
-	uint64_t d = (uint64_t)dev, i = (uint64_t)ino + 1;
-	size_t k;
+	size_t mask = s->cap - 1;
 
+	for (size_t j = (i + 1) & mask; s->v[j].ino != 0; j = (j + 1) & mask) {
+		size_t home = home_of(s, s->v[j].dev, s->v[j].ino);
+
+		/* It may move to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			s->v[i] = s->v[j];
+			i = j;
+		}
+	}
+	s->v[i].ino = 0;
+	s->n--;
+}
+
+/* Counts one sighting of a file with nlink links; returns 1 when an earlier
+ * link of it was already counted. */
+static int seen_link(struct seen *s, dev_t dev, ino_t ino, nlink_t nlink)
+{
+	struct link_slot e = { (uint64_t)dev, (uint64_t)ino + 1, (uint64_t)nlink - 1 };
+
+	if (s->cap > 0) {
+		for (size_t k = home_of(s, e.dev, e.ino); s->v[k].ino != 0; k = (k + 1) & (s->cap - 1)) {
+			if (s->v[k].dev != e.dev || s->v[k].ino != e.ino)
+				continue;
+			if (s->v[k].pending <= 1)
+				seen_remove(s, k);
+			else
+				s->v[k].pending--;
+			return 1;
+		}
+	}
 	if (2 * (s->n + 1) > s->cap)
 		seen_grow(s);
-	k = slot_of(s, d, i);
-	while (s->v[2 * k + 1] != 0) {
-		if (s->v[2 * k] == d && s->v[2 * k + 1] == i)
-			return 1;
-		k = (k + 1) & (s->cap - 1);
-	}
-	s->v[2 * k] = d;
-	s->v[2 * k + 1] = i;
-	s->n++;
+	seen_put(s, &e);
 	return 0;
+}
+
+/* The path of entry name (NULL: the folder itself) in the current folder,
+ * relative to the top. New string. */
+static char *path_of(const struct walker *w, const char *name)
+{
+	size_t len = strlen(w->base_path) + 2 + (name != NULL ? strlen(name) + 1 : 0);
+	char *path, *p;
+
+	for (unsigned d = 1; d <= w->depth; d++)
+		len += strlen(w->lv[d].name) + 1;
+	p = path = xmalloc(len);
+	p += sprintf(p, "%s", w->base_path);
+	for (unsigned d = 1; d <= w->depth; d++)
+		p += sprintf(p, "/%s", w->lv[d].name);
+	if (name != NULL)
+		sprintf(p, "/%s", name);
+	return path;
 }
 
 /* Records a failure at entry name of the current folder (NULL: the folder). */
 static void fail(struct walker *w, const char *name, int err)
 {
-	struct walk_result *out = w->out;
-	size_t len = 1;
-	char *path, *p;
+	char *path;
 
-	out->errors++;
-	if (out->error != NULL)
+	w->out.errors++;
+	if (w->out.error != NULL)
 		return;
-	for (unsigned d = 1; d <= w->depth; d++)
-		len += strlen(w->lv[d].name) + 1;
-	len += name != NULL ? strlen(name) + 1 : 0;
-	p = path = xmalloc(len + 1);
-	*p = '.';
-	p++;
-	for (unsigned d = 1; d <= w->depth; d++)
-		p += sprintf(p, "/%s", w->lv[d].name);
-	if (name != NULL)
-		sprintf(p, "/%s", name);
-	out->error = xasprintf("%s: %s", path, strerror(err));
+	path = path_of(w, name);
+	w->out.error = xasprintf("%s: %s", path, strerror(err));
 	free(path);
 }
 
@@ -129,16 +196,47 @@ static void enter(struct walker *w, int fd, const char *name)
 	l->name = xstrdup(name);
 	if (l->buf == NULL)
 		l->buf = xmalloc(WALK_BUF_SIZE);
-	w->out->dirs++;
+}
+
+/* Hands folder fd over to an idle walker when one waits and the queue has
+ * room; returns 0 when it did not (the caller walks it). */
+static int hand_over(struct walker *w, int fd, const char *name)
+{
+	struct crew *c = w->crew;
+	int done = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->idle > 0 && c->queued < WALK_QUEUE_MAX) {
+		struct task *t = &c->queue[c->queued++];
+
+		t->fd = fd;
+		t->depth = w->base + w->depth + 1;
+		t->path = path_of(w, name);
+		pthread_cond_signal(&c->wake);
+		done = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return done;
+}
+
+/* Counts one sighting of a file with several links; 1 when already counted. */
+static int counted_before(struct walker *w, const struct stat *st)
+{
+	struct crew *c = w->crew;
+	int before;
+
+	pthread_mutex_lock(&c->links_lock);
+	before = seen_link(&c->links, st->st_dev, st->st_ino, st->st_nlink);
+	pthread_mutex_unlock(&c->links_lock);
+	return before;
 }
 
 /* Counts one entry of the current folder; enters it when it is a folder. */
 static void visit(struct walker *w, const char *name)
 {
-	struct walk_result *out = w->out;
+	const struct walk_options *opt = w->crew->opt;
 	struct level *l = &w->lv[w->depth];
 	struct stat st;
-	int fd;
 
 	if (fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)    /* gone since it was listed: nothing to count */
@@ -146,9 +244,11 @@ static void visit(struct walker *w, const char *name)
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		out->bytes += (uint64_t)st.st_size;
-		if (w->depth >= w->opt->max_depth) {
-			out->too_deep++;
+		int fd;
+
+		w->out.bytes += (uint64_t)st.st_size;
+		if (w->base + w->depth >= opt->max_depth) {
+			w->out.too_deep++;
 			return;
 		}
 		fd = openat(l->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
@@ -157,16 +257,18 @@ static void visit(struct walker *w, const char *name)
 				fail(w, name, errno);
 			return;
 		}
-		enter(w, fd, name);
+		w->out.dirs++;
+		if (__atomic_load_n(&w->crew->idle, __ATOMIC_RELAXED) == 0 || !hand_over(w, fd, name))
+			enter(w, fd, name);
 		return;
 	}
-	if (st.st_nlink > 1 && seen_add(&w->seen, st.st_dev, st.st_ino))
+	if (st.st_nlink > 1 && counted_before(w, &st))
 		return;
-	out->bytes += (uint64_t)st.st_size;
+	w->out.bytes += (uint64_t)st.st_size;
 	if (S_ISREG(st.st_mode)) {
-		out->files++;
-		if (st.st_mtime <= w->opt->cutoff)
-			out->old_bytes += (uint64_t)st.st_size;
+		w->out.files++;
+		if (st.st_mtime <= opt->cutoff)
+			w->out.old_bytes += (uint64_t)st.st_size;
 	}
 }
 
@@ -198,25 +300,119 @@ static const char *next_name(struct walker *w)
 
 static int stop_now(struct walker *w)
 {
-	if (w->opt->stop == NULL || ++w->ticks % WALK_STOP_EVERY != 0)
-		return 0;
-	if (w->opt->stop(w->opt->arg))
-		w->out->stopped = 1;
-	return w->out->stopped;
+	struct crew *c = w->crew;
+
+	if (++w->ticks % WALK_STOP_EVERY == 0 && c->opt->stop != NULL && c->opt->stop(c->opt->arg)) {
+		pthread_mutex_lock(&c->lock);
+		__atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);
+		pthread_cond_broadcast(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+	}
+	return __atomic_load_n(&c->stop, __ATOMIC_RELAXED);
+}
+
+/* Walks the task's folder to its end (closing every folder it opened). */
+static void walk_task(struct walker *w, struct task *t)
+{
+	int stopping = 0;
+
+	w->lv[0].fd = t->fd;
+	w->lv[0].len = w->lv[0].pos = 0;
+	w->depth = 0;
+	w->base = t->depth;
+	w->base_path = t->path;
+	for (;;) {
+		const char *name = stopping ? NULL : next_name(w);
+
+		if (name == NULL) {
+			close(w->lv[w->depth].fd);
+			if (w->depth == 0)
+				break;
+			w->depth--;
+			continue;
+		}
+		visit(w, name);
+		stopping = stop_now(w);
+	}
+	free(t->path);
+}
+
+/* Takes tasks until none is left and no walker can hand one over. */
+static void walker_run(size_t i, void *arg)
+{
+	struct crew *c = arg;
+	struct walker *w = &c->walkers[i];
+
+	for (;;) {
+		struct task t;
+
+		pthread_mutex_lock(&c->lock);
+		while (c->queued == 0 && c->busy > 0 && !c->stop) {
+			__atomic_add_fetch(&c->idle, 1, __ATOMIC_RELAXED);
+			pthread_cond_wait(&c->wake, &c->lock);
+			__atomic_sub_fetch(&c->idle, 1, __ATOMIC_RELAXED);
+		}
+		if (c->queued == 0 || c->stop) {
+			pthread_cond_broadcast(&c->wake);
+			pthread_mutex_unlock(&c->lock);
+			return;
+		}
+		t = c->queue[--c->queued];
+		c->busy++;
+		pthread_mutex_unlock(&c->lock);
+		walk_task(w, &t);
+		pthread_mutex_lock(&c->lock);
+		if (--c->busy == 0)
+			pthread_cond_broadcast(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+static unsigned walker_count(unsigned threads)
+{
+	long cpus;
+
+	if (threads > 0)
+		return threads < WALK_THREADS_MAX ? threads : WALK_THREADS_MAX;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > WALK_THREADS_MAX ? WALK_THREADS_MAX : (unsigned)cpus;
+}
+
+/* Sums the walkers' figures into out; the first error of the first walker
+ * that met one is kept. */
+static void gather(struct crew *c, unsigned n, struct walk_result *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct walk_result *r = &c->walkers[i].out;
+
+		out->bytes += r->bytes;
+		out->files += r->files;
+		out->old_bytes += r->old_bytes;
+		out->dirs += r->dirs;
+		out->too_deep += r->too_deep;
+		out->errors += r->errors;
+		if (out->error == NULL) {
+			out->error = r->error;
+			r->error = NULL;
+		}
+		free(r->error);
+	}
+	out->stopped = c->stop;
 }
 
 int walk_fd(int dirfd, const struct walk_options *opt, struct walk_result *out)
 {
-	struct walk_options defaults = { 0, WALK_MAX_DEPTH, NULL, NULL };
-	struct walker w;
+	struct walk_options o = { 0, WALK_MAX_DEPTH, 0, NULL, NULL };
+	struct crew c;
 	struct stat st;
+	unsigned n;
 	int fd;
 
 	memset(out, 0, sizeof(*out));
 	if (opt != NULL)
-		defaults = *opt;
-	if (defaults.max_depth == 0)
-		defaults.max_depth = WALK_MAX_DEPTH;
+		o = *opt;
+	if (o.max_depth == 0)
+		o.max_depth = WALK_MAX_DEPTH;
 	/* A folder fd of our own: getdents64 moves its offset. */
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -228,41 +424,43 @@ int walk_fd(int dirfd, const struct walk_options *opt, struct walk_result *out)
 		errno = err;
 		return -1;
 	}
-	memset(&w, 0, sizeof(w));
-	w.opt = &defaults;
-	w.out = out;
-	w.lv = xcalloc(defaults.max_depth + 1, sizeof(*w.lv));
-	w.lv[0].fd = fd;
-	w.lv[0].buf = xmalloc(WALK_BUF_SIZE);
+	n = walker_count(o.threads);
+	memset(&c, 0, sizeof(c));
+	c.opt = &o;
+	pthread_mutex_init(&c.lock, NULL);
+	pthread_cond_init(&c.wake, NULL);
+	pthread_mutex_init(&c.links_lock, NULL);
+	c.walkers = xcalloc(n, sizeof(*c.walkers));
+	for (unsigned i = 0; i < n; i++) {
+		c.walkers[i].crew = &c;
+		c.walkers[i].lv = xcalloc(o.max_depth + 1, sizeof(*c.walkers[i].lv));
+		c.walkers[i].lv[0].buf = xmalloc(WALK_BUF_SIZE);
+	}
+	c.queue[0] = (struct task){ fd, 0, xstrdup(".") };
+	c.queued = 1;
+	if (n == 1)
+		walker_run(0, &c);
+	else
+		pool_run(n, n, walker_run, &c);
+	while (c.queued > 0) {          /* left by a stop */
+		close(c.queue[--c.queued].fd);
+		free(c.queue[c.queued].path);
+	}
 	out->bytes = (uint64_t)st.st_size;
 	out->dirs = 1;
-	for (;;) {
-		const char *name = next_name(&w);
-
-		if (name == NULL) {
-			close(w.lv[w.depth].fd);
-			if (w.depth == 0)
-				break;
-			w.depth--;
-			continue;
+	gather(&c, n, out);
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned d = 0; d <= o.max_depth; d++) {
+			free(c.walkers[i].lv[d].buf);
+			free(c.walkers[i].lv[d].name);
 		}
-		visit(&w, name);
-		if (stop_now(&w)) {
-			for (;;) {
-				close(w.lv[w.depth].fd);
-				if (w.depth == 0)
-					break;
-				w.depth--;
-			}
-			break;
-		}
+		free(c.walkers[i].lv);
 	}
-	for (unsigned d = 0; d <= defaults.max_depth; d++) {
-		free(w.lv[d].buf);
-		free(w.lv[d].name);
-	}
-	free(w.lv);
-	free(w.seen.v);
+	free(c.walkers);
+	free(c.links.v);
+	pthread_mutex_destroy(&c.links_lock);
+	pthread_cond_destroy(&c.wake);
+	pthread_mutex_destroy(&c.lock);
 	return 0;
 }
 

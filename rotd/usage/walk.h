@@ -11,7 +11,12 @@
  * getdents64 buffer per level of depth being walked (at most max_depth), plus
  * the identities of the files seen with more than one link. Folders deeper
  * than max_depth are counted (their own st_size) but not entered, and
- * reported in too_deep. No recursion. */
+ * reported in too_deep. No recursion.
+ *
+ * It walks on several threads (lib/pool) when asked: a walker that meets a
+ * folder while another waits idle hands it over, so both cores stay busy
+ * however the tree is shaped. The walker threads start from the caller's
+ * thread and inherit its I/O priority (ioprio_set it to idle first). */
 #ifndef ROTD_WALK_H
 #define ROTD_WALK_H
 
@@ -26,6 +31,7 @@ struct walk_options {
 	time_t cutoff;              /* regular files with mtime <= cutoff count in old_bytes (as media
 	                               pruning ages them); 0: none does */
 	unsigned max_depth;         /* folders deeper than this are not entered; 0: WALK_MAX_DEPTH */
+	unsigned threads;           /* walkers; 0: one per CPU (at most 4) */
 	int (*stop)(void *arg);     /* asked every few thousand entries: non-zero ends the walk early;
 	                               NULL: never */
 	void *arg;

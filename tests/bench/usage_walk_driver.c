@@ -1,6 +1,6 @@
 /* Runs walk_path once on a host tree, for tests/bench/usage.sh.
  *
- * usage: usage_walk_driver TREE [CUTOFF_EPOCH]
+ * usage: usage_walk_driver TREE [CUTOFF_EPOCH [THREADS]]
  *
  * The parent of TREE stands in for a container root and the walk starts at
  * "/<basename of TREE>", opened through ctrfs as rotd opens a media root.
@@ -30,7 +30,7 @@ static long long now_ms(void)
 
 int main(int argc, char **argv)
 {
-	struct walk_options opt = { 0, 0, NULL, NULL };
+	struct walk_options opt = { 0, 0, 0, NULL, NULL };
 	struct walk_result r;
 	struct rusage ru;
 	struct ctrfs *fs;
@@ -38,12 +38,14 @@ int main(int argc, char **argv)
 	long long t0, t1;
 	int fd, rc;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s TREE [CUTOFF_EPOCH]\n", argv[0]);
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: %s TREE [CUTOFF_EPOCH [THREADS]]\n", argv[0]);
 		return 2;
 	}
-	if (argc == 3)
+	if (argc >= 3)
 		opt.cutoff = (time_t)strtoll(argv[2], NULL, 10);
+	if (argc == 4)
+		opt.threads = (unsigned)strtoul(argv[3], NULL, 10);
 	parent = xstrdup(argv[1]);
 	slash = strrchr(parent, '/');
 	if (slash == NULL || slash[1] == '\0') {
