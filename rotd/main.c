@@ -24,7 +24,9 @@
 #include "lib/progress.h"
 #include "lib/shutdown.h"
 #include "lib/state.h"
+#include "usage/usage.h"
 #include "report/status.h"
+#include "report/usage_report.h"
 #include "lib/xalloc.h"
 
 /* Where a production build (--sysconfdir=/etc) reads its configuration. */
@@ -42,6 +44,7 @@ struct options {
 	int respect_window;        /* off-peak jobs only inside the window, once per window */
 	int skip_jobs;             /* --rotate-only: no off-peak jobs */
 	int status;                /* the `status` command */
+	int usage;                 /* the `usage` command */
 	int remediate;             /* --remediate: the emergency pass */
 	struct strlist containers; /* --container NAME: only these */
 };
@@ -51,6 +54,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: rotd [--config FILE] [-v]                  run as a daemon\n"
 		"       rotd [--config FILE] status [--json]\n"
+		"       rotd [--config FILE] usage [--json] [--container NAME]...\n"
 		"       rotd [--config FILE] --check-config\n"
 		"       rotd [--config FILE] --now [--dry-run] [--json] [--respect-window | --rotate-only | --remediate]\n"
 		"            [--container NAME]... [-v]\n"
@@ -59,6 +63,8 @@ static void usage(FILE *out)
 		"      --check-config    validate the configuration and exit (0 OK, 2 errors)\n"
 		"      --now             run one pass now: rotate what is over its size\n"
 		"  status                what the running daemon is doing (0 running, 3 not running)\n"
+		"  usage                 what fills the disks: filesystems, containers (logs, archives,\n"
+		"                        engine log, writable layer) and media volumes; changes nothing\n"
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
 		"      --json            print the report as JSON\n"
 		"      --container NAME  only this container (repeatable)\n"
@@ -74,7 +80,8 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 all done, 1 some container failed, 2 configuration or usage error,\n"
 		"3 the Docker engine could not be reached, 4 another pass held the lock, 5 --remediate\n"
-		"could not get every filesystem under the low watermark. See rotd(8).\n",
+		"could not get every filesystem under the low watermark; rotd usage exits 1 when a figure\n"
+		"could not be measured. See rotd(8).\n",
 		config_default_path());
 }
 
@@ -151,11 +158,18 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc && strcmp(argv[optind], "status") == 0) {
 		o->status = 1;
 		optind++;
+	} else if (optind < argc && strcmp(argv[optind], "usage") == 0) {
+		o->usage = 1;
+		optind++;
 	}
 	if (optind < argc)
 		fatalx(EXIT_ROTD_CONFIG, "unexpected argument '%s'; see rotd --help", argv[optind]);
 	if (o->status && (o->now || o->check_config || o->dry_run))
 		fatalx(EXIT_ROTD_CONFIG, "status takes only --config and --json; see rotd --help");
+	if (o->usage && (o->now || o->check_config || o->dry_run || o->respect_window || o->skip_jobs || o->remediate))
+		fatalx(EXIT_ROTD_CONFIG, "usage takes only --config, --json and --container; see rotd --help");
+	if (o->usage)
+		return;
 	if (!o->now && !o->status && (o->dry_run || o->containers.n > 0 || o->respect_window || o->skip_jobs ||
 				       o->remediate || o->json))
 		fatalx(EXIT_ROTD_CONFIG, "%s goes with --now (or, for --json, with status); see rotd --help",
@@ -229,9 +243,9 @@ static int check_config(const char *path)
 	return EXIT_ROTD_OK;
 }
 
-/* Whether every --container name is in inv; says which are not. A typo must
- * not pass for "nothing to do". */
-static int all_named(const struct strlist *names, const struct inventory *inv)
+/* Whether every --container name is in inv; says which are not, and what
+ * lists the names (hint). A typo must not pass for "nothing to do". */
+static int all_named(const struct strlist *names, const struct inventory *inv, const char *hint)
 {
 	int ok = 1;
 
@@ -241,12 +255,33 @@ static int all_named(const struct strlist *names, const struct inventory *inv)
 		for (size_t k = 0; k < inv->n && !found; k++)
 			found = strcmp(inv->v[k].name, names->v[i]) == 0;
 		if (!found) {
-			log_errorx("no container named %s; nothing done (rotd --now --dry-run lists the containers)",
-				   names->v[i]);
+			log_errorx("no container named %s; nothing done (%s lists the containers)", names->v[i], hint);
 			ok = 0;
 		}
 	}
 	return ok;
+}
+
+/* Builds *inv: the containers o names with --container, or all of them.
+ * Returns EXIT_ROTD_OK, or logs one line and returns the exit code. */
+static int list_containers(struct docker *d, const struct rotd_config *cfg, const struct options *o,
+			   struct inventory *inv)
+{
+	struct docker_filters *filters = NULL;
+	int st;
+
+	if (o->containers.n > 0) {
+		filters = docker_filters_new();
+		for (size_t i = 0; i < o->containers.n; i++)
+			docker_filters_add_exact_name(filters, o->containers.v[i]);
+	}
+	st = inventory_build(d, cfg, filters, inv);
+	docker_filters_free(filters);
+	if (st != DOCKER_OK) {
+		log_errorx("cannot list containers: %s", docker_error(d));
+		return st == DOCKER_EUNREACHABLE ? EXIT_ROTD_ENGINE : EXIT_ROTD_PARTIAL;
+	}
+	return EXIT_ROTD_OK;
 }
 
 /* Connects and negotiates; on failure logs one line and returns NULL. */
@@ -319,29 +354,21 @@ static void write_metrics(const struct rotd_config *cfg, const struct inventory 
 
 static int run_pass(struct options *o, const struct rotd_config *cfg)
 {
-	struct docker_filters *filters = NULL;
 	struct inventory inv = { NULL, 0 };
 	struct cycle_request req;
 	struct cycle c;
 	struct docker *d;
-	int code = EXIT_ROTD_OK, st;
+	int code = EXIT_ROTD_OK;
 
 	d = connect_engine(cfg, &code);
 	if (d == NULL)
 		return code;
-	if (o->containers.n > 0) {
-		filters = docker_filters_new();
-		for (size_t i = 0; i < o->containers.n; i++)
-			docker_filters_add_exact_name(filters, o->containers.v[i]);
-	}
-	st = inventory_build(d, cfg, filters, &inv);
-	docker_filters_free(filters);
-	if (st != DOCKER_OK) {
-		log_errorx("cannot list containers: %s", docker_error(d));
+	code = list_containers(d, cfg, o, &inv);
+	if (code != EXIT_ROTD_OK) {
 		docker_free(d);
-		return st == DOCKER_EUNREACHABLE ? EXIT_ROTD_ENGINE : EXIT_ROTD_PARTIAL;
+		return code;
 	}
-	if (!all_named(&o->containers, &inv)) {
+	if (!all_named(&o->containers, &inv, "rotd --now --dry-run")) {
 		inventory_free(&inv);
 		docker_free(d);
 		return EXIT_ROTD_CONFIG;
@@ -359,6 +386,35 @@ static int run_pass(struct options *o, const struct rotd_config *cfg)
 	write_metrics(cfg, &inv, &c, o->containers.n > 0);
 	code = c.exit_code;
 	cycle_free(&c);
+	inventory_free(&inv);
+	docker_free(d);
+	return code;
+}
+
+/* rotd usage: measures and prints; read-only, so it takes no lock. Exits 1
+ * when some figure could not be measured (the others still print). */
+static int show_usage(const struct options *o, const struct rotd_config *cfg)
+{
+	struct inventory inv = { NULL, 0 };
+	struct usage u;
+	struct docker *d;
+	int code = EXIT_ROTD_OK;
+
+	d = connect_engine(cfg, &code);
+	if (d == NULL)
+		return code;
+	code = list_containers(d, cfg, o, &inv);
+	if (code == EXIT_ROTD_OK && !all_named(&o->containers, &inv, "rotd usage"))
+		code = EXIT_ROTD_CONFIG;
+	if (code == EXIT_ROTD_OK) {
+		if (usage_collect(d, cfg, &inv, time(NULL), &u) > 0)
+			code = EXIT_ROTD_PARTIAL;
+		if (o->json)
+			usage_report_print_json(stdout, &u);
+		else
+			usage_report_print_text(stdout, &u, &inv);
+		usage_free(&u);
+	}
 	inventory_free(&inv);
 	docker_free(d);
 	return code;
@@ -384,6 +440,14 @@ int main(int argc, char **argv)
 	cfg = load_config(o.config_path);
 	if (cfg == NULL)
 		return EXIT_ROTD_CONFIG;
+	if (o.usage) {
+		docker_global_init();
+		code = show_usage(&o, cfg);
+		docker_global_cleanup();
+		config_free(cfg);
+		strlist_free(&o.containers);
+		return code;
+	}
 	if (!o.now) {
 		docker_global_init();
 		code = daemon_run(o.config_path, cfg);

