@@ -7,7 +7,10 @@
  * invalid), and on SIGTERM or SIGINT finishes the files in progress and exits.
  * Every pass takes the lock that rotd --now takes. It speaks the systemd notify
  * protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING), writes the status
- * file for `rotd status`, and the Prometheus metrics after every pass. */
+ * file for `rotd status`, and the Prometheus metrics after every pass.
+ * A thread of its own, at idle I/O priority, measures what fills the disks
+ * (usage.h) every usage-interval for the usage gauges, without the lock and
+ * without anything a pass waits for. */
 #ifndef ROTD_DAEMON_H
 #define ROTD_DAEMON_H
 

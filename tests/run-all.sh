@@ -10,7 +10,8 @@
 #   3. unit and integration tests under ASan and UBSan (gates); the integration
 #      suite includes a full rotd --now pass under valgrind memcheck
 #   4. unit tests under valgrind memcheck      (gate, one per program)
-#   5. the layering of rotd/ (tests/layering.sh); cppcheck and clang-tidy; rotd --help and rotd(8) list the same options
+#   5. the layering of rotd/ (tests/layering.sh); the Grafana dashboard queries only rotd's metrics
+#      (tests/grafana-metrics.sh); cppcheck and clang-tidy; rotd --help and rotd(8) list the same options
 #                                              (gates)
 #   6. libFuzzer runs of the network- and file-facing parsers: Alertmanager
 #      payloads, rotd.conf, inspect JSON, exec frames, event lines
@@ -109,6 +110,8 @@ for t in $unit_tests; do
 done
 
 gate layering sh tests/layering.sh
+
+gate grafana-metrics sh tests/grafana-metrics.sh
 
 gate cppcheck cppcheck --quiet --enable=warning,style,performance,portability --error-exitcode=1 \
 	--inline-suppr --suppress=missingIncludeSystem --std=c11 -I "$out" -I rotd \

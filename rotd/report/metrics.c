@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,29 @@ struct series_set {
 	size_t n, cap;
 };
 
+/* One sample of rotd_container_bytes. */
+struct usage_sample {
+	char *container, *role;
+	const char *kind;        /* usage_kind_name(): static */
+	uint64_t bytes;
+};
+
+/* The usage gauges as one refresh left them, replaced whole. */
+struct usage_gauges {
+	int have;                       /* a refresh measured */
+	time_t at;
+	struct usage_sample *ctr;       /* sorted by container, role, kind */
+	size_t n_ctr;
+	struct series_set volumes;      /* volume: a bytes */
+	struct series_set fs;           /* mount: a used, b used + available */
+};
+
+/* Where the refresh thread leaves the usage gauges for the renderer. */
+struct usage_slot {
+	pthread_mutex_t lock;
+	struct usage_gauges gauges;     /* guarded by lock */
+};
+
 static const char *const base_kinds[] = { "engine", "container", "file", "prune", "cleanup", "media",
 					  "gc", "state", "config", "metrics" };
 
@@ -49,6 +73,7 @@ struct metrics {
 	int have_fs;                    /* the filesystems gauges, once a pass measured */
 	uint64_t fs_measured, fs_above_low, fs_short;
 	char *mode;                     /* the mode label, or NULL */
+	struct usage_slot *usage;       /* the one part another thread writes */
 };
 
 static struct series *series_get(struct series_set *s, const char *l1, const char *l2)
@@ -85,15 +110,32 @@ struct metrics *metrics_new(time_t started)
 	struct metrics *m = xcalloc(1, sizeof(*m));
 
 	m->started = started;
+	m->usage = xcalloc(1, sizeof(*m->usage));
+	pthread_mutex_init(&m->usage->lock, NULL);
 	for (size_t i = 0; i < sizeof(base_kinds) / sizeof(base_kinds[0]); i++)
 		series_get(&m->errors, base_kinds[i], NULL);
 	return m;
+}
+
+static void usage_gauges_clear(struct usage_gauges *g)
+{
+	for (size_t i = 0; i < g->n_ctr; i++) {
+		free(g->ctr[i].container);
+		free(g->ctr[i].role);
+	}
+	free(g->ctr);
+	series_clear(&g->volumes);
+	series_clear(&g->fs);
+	memset(g, 0, sizeof(*g));
 }
 
 void metrics_free(struct metrics *m)
 {
 	if (m == NULL)
 		return;
+	usage_gauges_clear(&m->usage->gauges);
+	pthread_mutex_destroy(&m->usage->lock);
+	free(m->usage);
 	series_clear(&m->containers);
 	series_clear(&m->files);
 	series_clear(&m->cleanup);
@@ -231,6 +273,71 @@ void metrics_set_inventory(struct metrics *m, const struct inventory *inv)
 	}
 }
 
+/* ---- usage ---------------------------------------------------------------- */
+
+static int cmp_usage_sample(const void *pa, const void *pb)
+{
+	const struct usage_sample *a = pa, *b = pb;
+	int r = strcmp(a->container, b->container);
+
+	if (r == 0)
+		r = strcmp(a->role, b->role);
+	return r != 0 ? r : strcmp(a->kind, b->kind);
+}
+
+/* g from u; a figure u could not measure has no sample. */
+static void usage_gauges_build(struct usage_gauges *g, const struct usage *u)
+{
+	memset(g, 0, sizeof(*g));
+	g->have = 1;
+	g->at = u->at;
+	g->ctr = xcalloc(u->n_containers * USAGE_KINDS + 1, sizeof(*g->ctr));
+	for (size_t i = 0; i < u->n_containers; i++) {
+		const struct usage_container *c = &u->containers[i];
+
+		for (int k = 0; k < USAGE_KINDS; k++) {
+			struct usage_sample *s;
+
+			if (c->bytes[k] == USAGE_UNKNOWN)
+				continue;
+			s = &g->ctr[g->n_ctr++];
+			s->container = xstrdup(c->name);
+			s->role = xstrdup(c->role != NULL ? c->role : INVENTORY_ROLE_NONE);
+			s->kind = usage_kind_name((enum usage_kind)k);
+			s->bytes = c->bytes[k];
+		}
+	}
+	if (g->n_ctr > 0)
+		qsort(g->ctr, g->n_ctr, sizeof(*g->ctr), cmp_usage_sample);
+	for (size_t i = 0; i < u->n_volumes; i++)
+		series_get(&g->volumes, u->volumes[i].key, NULL)->a = u->volumes[i].bytes;
+	for (size_t i = 0; i < u->n_fs; i++) {
+		const struct usage_fs *f = &u->fs[i];
+		struct series *s;
+
+		/* Two entries of one mount point would make a duplicate series: the first wins. */
+		if (!f->measured || f->name.mount == NULL || f->use.used + f->use.avail == 0)
+			continue;
+		s = series_get(&g->fs, f->name.mount, NULL);
+		if (s->b != 0)
+			continue;
+		s->a = f->use.used;
+		s->b = f->use.used + f->use.avail;
+	}
+}
+
+void metrics_set_usage(struct metrics *m, const struct usage *u)
+{
+	struct usage_gauges fresh, old;
+
+	usage_gauges_build(&fresh, u);
+	pthread_mutex_lock(&m->usage->lock);
+	old = m->usage->gauges;
+	m->usage->gauges = fresh;
+	pthread_mutex_unlock(&m->usage->lock);
+	usage_gauges_clear(&old);
+}
+
 /* ---- rendering ------------------------------------------------------------ */
 
 static int cmp_str(const char *a, const char *b)
@@ -291,23 +398,30 @@ static void put_plain(FILE *f, const char *name, const char *value)
 	fprintf(f, "%s %s\n", name, value);
 }
 
-/* name{k1="v1",k2="v2"} value; k2 may be NULL. */
-static void put_sample(FILE *f, const char *name, const char *k1, const char *v1, const char *k2,
-		       const char *v2, const char *value)
+/* name{k1="v1",...} value: n label pairs, after the mode label. */
+static void put_labels(FILE *f, const char *name, const char *const (*kv)[2], size_t n, const char *value)
 {
 	fprintf(f, "%s{", name);
 	if (mode_label != NULL) {
 		fputs("mode=\"", f);
 		put_escaped(f, mode_label);
-		fputs("\",", f);
+		fputs(n > 0 ? "\"," : "\"", f);
 	}
-	fprintf(f, "%s=\"", k1);
-	put_escaped(f, v1);
-	if (k2 != NULL) {
-		fprintf(f, "\",%s=\"", k2);
-		put_escaped(f, v2);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s=\"", kv[i][0]);
+		put_escaped(f, kv[i][1]);
+		fputs(i + 1 < n ? "\"," : "\"", f);
 	}
-	fprintf(f, "\"} %s\n", value);
+	fprintf(f, "} %s\n", value);
+}
+
+/* name{k1="v1",k2="v2"} value; k2 may be NULL. */
+static void put_sample(FILE *f, const char *name, const char *k1, const char *v1, const char *k2,
+		       const char *v2, const char *value)
+{
+	const char *const kv[2][2] = { { k1, v1 }, { k2, v2 } };
+
+	put_labels(f, name, kv, k2 != NULL ? 2 : 1, value);
 }
 
 static const char *u64(char *buf, size_t len, uint64_t v)
@@ -394,6 +508,42 @@ void metrics_record_filesystems(struct metrics *m, const struct remedy *r, const
 	}
 }
 
+/* The usage families; with the usage slot's lock held. */
+static void put_usage(FILE *b, const struct usage_gauges *g)
+{
+	struct series *v;
+	char num[64];
+
+	put_head(b, "rotd_container_bytes", "gauge",
+		 "Bytes a container takes, by kind (live_logs, archives, engine_log, writable_layer), "
+		 "at the last usage refresh.");
+	for (size_t i = 0; i < g->n_ctr; i++) {
+		const struct usage_sample *s = &g->ctr[i];
+		const char *const kv[3][2] = {
+			{ "container", s->container }, { "role", s->role }, { "kind", s->kind }
+		};
+
+		put_labels(b, "rotd_container_bytes", kv, 3, u64(num, sizeof(num), s->bytes));
+	}
+	put_family(b, &g->volumes, "rotd_volume_bytes", "gauge",
+		   "Bytes under the media root of a volume (or bind), at the last usage refresh.", "volume", NULL,
+		   F_A);
+	put_head(b, "rotd_filesystem_used_ratio", "gauge",
+		 "Used share of a filesystem holding container data, volumes or logs: used / (used + available), "
+		 "as df's Use%, at the last usage refresh.");
+	v = sorted(&g->fs);
+	for (size_t i = 0; i < g->fs.n; i++) {
+		snprintf(num, sizeof(num), "%.6f", (double)v[i].a / (double)v[i].b);
+		put_sample(b, "rotd_filesystem_used_ratio", "mount", v[i].l1, NULL, NULL, num);
+	}
+	free(v);
+	put_head(b, "rotd_usage_refreshed_timestamp_seconds", "gauge",
+		 "When the last usage refresh measured, in seconds since the epoch.");
+	if (g->have)
+		put_plain(b, "rotd_usage_refreshed_timestamp_seconds",
+			  u64(num, sizeof(num), g->at > 0 ? (uint64_t)g->at : 0));
+}
+
 char *metrics_render(const struct metrics *m)
 {
 	char num[64], *text = NULL;
@@ -469,6 +619,9 @@ char *metrics_render(const struct metrics *m)
 		 "last check.");
 	if (m->have_fs)
 		put_plain(b, "rotd_filesystems_short_of_low", u64(num, sizeof(num), m->fs_short));
+	pthread_mutex_lock(&m->usage->lock);
+	put_usage(b, &m->usage->gauges);
+	pthread_mutex_unlock(&m->usage->lock);
 	mode_label = NULL;
 	if (fclose(b) != 0 || text == NULL)
 		abort();

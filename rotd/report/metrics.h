@@ -35,12 +35,27 @@
  *   rotd_filesystems_short_of_low                 gauge, of those above low, the ones an
  *                                                  emergency pass left above low (it fell
  *                                                  short there) and that are still above
+ *   rotd_container_bytes{container,role,kind}      gauge, the last usage refresh: bytes by kind
+ *                                                  (usage_kind_name: live_logs, archives,
+ *                                                  engine_log, writable_layer); role "none"
+ *                                                  without one, as in rotd_containers
+ *   rotd_volume_bytes{volume}                      gauge, bytes under the media root; volume is
+ *                                                  the key of rotd_media_pruned_*: "volume:NAME"
+ *                                                  or "bind:/host/path"
+ *   rotd_filesystem_used_ratio{mount}              gauge 0..1, used / (used + available), as
+ *                                                  df's Use% (mount: the host's mount point)
+ *   rotd_usage_refreshed_timestamp_seconds         gauge, when the last usage refresh measured
  * The three filesystems gauges are the current state, not history: the daemon
  * measures on every interval check (remedy_begin), so they follow a disk that
  * was cleaned by hand within an interval; they appear once a pass measured.
  * RotdRemediationFellShort fires on rotd_filesystems_short_of_low > 0.
+ * The usage gauges are the last refresh's, whole: a container, volume or
+ * filesystem it did not see has no series, and a figure it could not measure
+ * (USAGE_UNKNOWN) is left out rather than shown as 0. They appear once a
+ * refresh measured; the label sets are bounded by what the host holds.
  * Every errors kind is always present (0 until it happens).
- * Not thread-safe: one thread records and renders; publish the rendered text. */
+ * Not thread-safe, except metrics_set_usage: one thread records and renders;
+ * publish the rendered text. */
 #ifndef ROTD_METRICS_H
 #define ROTD_METRICS_H
 
@@ -51,6 +66,7 @@
 #include "jobs/jobs.h"
 #include "rotate/pass.h"
 #include "remedy/remedy.h"
+#include "usage/usage.h"
 
 struct metrics;
 
@@ -82,6 +98,12 @@ void metrics_count_error(struct metrics *m, const char *kind);
 
 /* Replaces the rotd_containers gauge with the counts of inv. */
 void metrics_set_inventory(struct metrics *m, const struct inventory *inv);
+
+/* Replaces the usage gauges with what u measured (copied: u may be freed
+ * afterwards). The one call that may run on another thread than the one that
+ * renders: the new gauges are built first, then swapped in under the metrics'
+ * usage lock, so a render shows either the old refresh or the new one whole. */
+void metrics_set_usage(struct metrics *m, const struct usage *u);
 
 /* Puts mode="MODE" first on every sample (NULL: none). rotd --now renders with
  * "now" into its own file beside the daemon's, so that node-exporter's textfile

@@ -1,6 +1,7 @@
 /* Prometheus metrics: accumulation over passes, rendering, the textfile. */
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +441,241 @@ START_TEST(filesystems_gauges_follow_the_last_check)
 }
 END_TEST
 
+/* A hand-made refresh: a measured filesystem and one statvfs failed on; a
+ * container with a role and every figure, one without a role that is not
+ * running (no live logs or archives to read), one whose name needs escaping;
+ * two volumes. */
+struct usage_fixture {
+	struct usage_fs fs[2];
+	struct usage_container ctrs[3];
+	struct usage_volume vols[2];
+	struct usage u;
+};
+
+static void usage_fixture_init(struct usage_fixture *f)
+{
+	static const uint64_t web[USAGE_KINDS] = { 1000, 2000, 300, 40 };
+	static const uint64_t db[USAGE_KINDS] = { USAGE_UNKNOWN, USAGE_UNKNOWN, 5000, 52428800 };
+	static const uint64_t odd[USAGE_KINDS] = { 7, USAGE_UNKNOWN, 0, USAGE_UNKNOWN };
+
+	memset(f, 0, sizeof(*f));
+	f->fs[0].name.mount = (char *)"/var/lib/docker";
+	f->fs[0].name.device = (char *)"/dev/sda1";
+	f->fs[0].measured = 1;
+	f->fs[0].use.size = 1000;
+	f->fs[0].use.used = 750;
+	f->fs[0].use.avail = 250;
+	f->fs[1].name.mount = (char *)"/srv/broken";
+	f->fs[1].measured = 0;
+
+	f->ctrs[0].name = (char *)"biz_waweb_1";
+	f->ctrs[0].role = "web";
+	f->ctrs[0].state = (char *)"running";
+	memcpy(f->ctrs[0].bytes, web, sizeof(web));
+	f->ctrs[1].name = (char *)"biz_db_1";
+	f->ctrs[1].state = (char *)"exited";
+	memcpy(f->ctrs[1].bytes, db, sizeof(db));
+	f->ctrs[2].name = (char *)"we\"ird\\name";
+	f->ctrs[2].role = "web";
+	memcpy(f->ctrs[2].bytes, odd, sizeof(odd));
+
+	f->vols[0].key = (char *)"volume:whatsappMedia";
+	f->vols[0].bytes = 123456789;
+	f->vols[1].key = (char *)"bind:/srv/media";
+	f->vols[1].bytes = 0;
+
+	f->u.at = 1700000300;
+	f->u.fs = f->fs;
+	f->u.n_fs = 2;
+	f->u.containers = f->ctrs;
+	f->u.n_containers = 3;
+	f->u.volumes = f->vols;
+	f->u.n_volumes = 2;
+}
+
+/* first and second both occur in text, first earlier. */
+static void assert_before(const char *text, const char *first, const char *second)
+{
+	const char *a = strstr(text, first), *b = strstr(text, second);
+
+	ck_assert_msg(a != NULL && b != NULL && a < b, "\"%s\" is not before \"%s\" in:\n%s", first, second, text);
+}
+
+/* Before any refresh the usage families have HELP and TYPE but no sample. */
+START_TEST(usage_gauges_absent_before_a_refresh)
+{
+	struct metrics *m = metrics_new(1700000000);
+	char *text = metrics_render(m);
+
+	ck_assert_ptr_nonnull(strstr(text, "# TYPE rotd_container_bytes gauge\n"));
+	ck_assert_ptr_nonnull(strstr(text, "# TYPE rotd_volume_bytes gauge\n"));
+	ck_assert_ptr_nonnull(strstr(text, "# TYPE rotd_filesystem_used_ratio gauge\n"));
+	ck_assert_ptr_nonnull(strstr(text, "# TYPE rotd_usage_refreshed_timestamp_seconds gauge\n"));
+	ck_assert_ptr_null(strstr(text, "\nrotd_container_bytes{"));
+	ck_assert_ptr_null(strstr(text, "\nrotd_volume_bytes{"));
+	ck_assert_ptr_null(strstr(text, "\nrotd_filesystem_used_ratio{"));
+	ck_assert_ptr_null(strstr(text, "\nrotd_usage_refreshed_timestamp_seconds "));
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+START_TEST(usage_gauges_show_the_last_refresh)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct usage_fixture f;
+	char *text;
+
+	usage_fixture_init(&f);
+	metrics_set_usage(m, &f.u);
+	text = metrics_render(m);
+	assert_has(text, "rotd_container_bytes{container=\"biz_waweb_1\",role=\"web\",kind=\"live_logs\"} 1000");
+	assert_has(text, "rotd_container_bytes{container=\"biz_waweb_1\",role=\"web\",kind=\"archives\"} 2000");
+	assert_has(text, "rotd_container_bytes{container=\"biz_waweb_1\",role=\"web\",kind=\"engine_log\"} 300");
+	assert_has(text, "rotd_container_bytes{container=\"biz_waweb_1\",role=\"web\",kind=\"writable_layer\"} 40");
+	/* without a role: "none", as rotd_containers says; unknown figures left out, not 0 */
+	assert_has(text, "rotd_container_bytes{container=\"biz_db_1\",role=\"none\",kind=\"engine_log\"} 5000");
+	assert_has(text,
+		   "rotd_container_bytes{container=\"biz_db_1\",role=\"none\",kind=\"writable_layer\"} 52428800");
+	ck_assert_ptr_null(strstr(text, "container=\"biz_db_1\",role=\"none\",kind=\"live_logs\""));
+	ck_assert_ptr_null(strstr(text, "container=\"biz_db_1\",role=\"none\",kind=\"archives\""));
+	/* a measured 0 is shown */
+	assert_has(text, "rotd_container_bytes{container=\"we\\\"ird\\\\name\",role=\"web\","
+			 "kind=\"engine_log\"} 0");
+	assert_has(text, "rotd_container_bytes{container=\"we\\\"ird\\\\name\",role=\"web\","
+			 "kind=\"live_logs\"} 7");
+	ck_assert_ptr_null(strstr(text, "name\",role=\"web\",kind=\"archives\""));
+	assert_has(text, "rotd_volume_bytes{volume=\"volume:whatsappMedia\"} 123456789");
+	assert_has(text, "rotd_volume_bytes{volume=\"bind:/srv/media\"} 0");
+	assert_has(text, "rotd_filesystem_used_ratio{mount=\"/var/lib/docker\"} 0.750000");
+	ck_assert_ptr_null(strstr(text, "/srv/broken"));
+	assert_has(text, "rotd_usage_refreshed_timestamp_seconds 1700000300");
+	/* sorted by labels: biz_db_1 before biz_waweb_1, archives before engine_log */
+	assert_before(text, "container=\"biz_db_1\"", "container=\"biz_waweb_1\"");
+	assert_before(text, "biz_waweb_1\",role=\"web\",kind=\"archives\"",
+		      "biz_waweb_1\",role=\"web\",kind=\"engine_log\"");
+	assert_promtool_ok(text);
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+/* Each refresh replaces the last whole: a container that is gone has no stale
+ * series left, and a figure that became unknown is left out. */
+START_TEST(usage_gauges_leave_no_stale_series)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct usage_fixture f;
+	char *text;
+
+	usage_fixture_init(&f);
+	metrics_set_usage(m, &f.u);
+	f.u.n_containers = 1;          /* biz_db_1 and the odd one are gone */
+	f.u.n_volumes = 1;
+	f.ctrs[0].bytes[USAGE_ARCHIVES] = USAGE_UNKNOWN;
+	f.ctrs[0].bytes[USAGE_LIVE_LOGS] = 999;
+	f.fs[0].use.used = 500;
+	f.fs[0].use.avail = 500;
+	f.u.at = 1700000900;
+	metrics_set_usage(m, &f.u);
+	text = metrics_render(m);
+	ck_assert_ptr_null(strstr(text, "biz_db_1"));
+	ck_assert_ptr_null(strstr(text, "ird"));
+	ck_assert_ptr_null(strstr(text, "bind:/srv/media"));
+	ck_assert_ptr_null(strstr(text, "kind=\"archives\""));
+	assert_has(text, "rotd_container_bytes{container=\"biz_waweb_1\",role=\"web\",kind=\"live_logs\"} 999");
+	assert_has(text, "rotd_filesystem_used_ratio{mount=\"/var/lib/docker\"} 0.500000");
+	assert_has(text, "rotd_usage_refreshed_timestamp_seconds 1700000900");
+	free(text);
+
+	/* an empty refresh: no series at all, but it did measure */
+	memset(&f.u, 0, sizeof(f.u));
+	f.u.at = 1700001500;
+	metrics_set_usage(m, &f.u);
+	text = metrics_render(m);
+	ck_assert_ptr_null(strstr(text, "\nrotd_container_bytes{"));
+	ck_assert_ptr_null(strstr(text, "\nrotd_filesystem_used_ratio{"));
+	assert_has(text, "rotd_usage_refreshed_timestamp_seconds 1700001500");
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
+/* The usage gauges carry the mode label like every other sample, and are not
+ * kept across one-shot runs: they describe the refresh that measured them. */
+START_TEST(usage_gauges_carry_the_mode_and_are_not_saved)
+{
+	struct metrics *m = metrics_new(1700000000), *again;
+	struct usage_fixture f;
+	json_t *saved;
+	char *text;
+
+	usage_fixture_init(&f);
+	metrics_set_mode(m, "now");
+	metrics_set_usage(m, &f.u);
+	text = metrics_render(m);
+	assert_has(text, "rotd_container_bytes{mode=\"now\",container=\"biz_waweb_1\",role=\"web\","
+			 "kind=\"archives\"} 2000");
+	assert_has(text, "rotd_volume_bytes{mode=\"now\",volume=\"volume:whatsappMedia\"} 123456789");
+	assert_has(text, "rotd_usage_refreshed_timestamp_seconds{mode=\"now\"} 1700000300");
+	assert_promtool_ok(text);
+	free(text);
+	saved = metrics_save(m);
+	again = metrics_new(1700000500);
+	metrics_restore(again, saved);
+	json_decref(saved);
+	text = metrics_render(again);
+	ck_assert_ptr_null(strstr(text, "\nrotd_container_bytes{"));
+	free(text);
+	metrics_free(again);
+	metrics_free(m);
+}
+END_TEST
+
+struct usage_racer {
+	struct metrics *m;
+	struct usage *u;
+};
+
+static void *usage_race(void *arg)
+{
+	const struct usage_racer *r = arg;
+
+	for (int i = 0; i < 200; i++) {
+		r->u->n_containers = (size_t)(i % 4);
+		metrics_set_usage(r->m, r->u);
+	}
+	return NULL;
+}
+
+/* The refresh thread swaps the gauges in while the loop renders: every render
+ * shows one refresh whole (under helgrind or TSan this also shows the lock). */
+START_TEST(usage_gauges_swap_while_rendering)
+{
+	struct metrics *m = metrics_new(1700000000);
+	struct usage_fixture f;
+	struct usage_racer r;
+	pthread_t t;
+
+	usage_fixture_init(&f);
+	r.m = m;
+	r.u = &f.u;
+	ck_assert_int_eq(pthread_create(&t, NULL, usage_race, &r), 0);
+	for (int i = 0; i < 200; i++) {
+		char *text = metrics_render(m);
+		const char *waweb = strstr(text, "container=\"biz_waweb_1\"");
+
+		/* biz_waweb_1's four kinds come together or not at all */
+		if (waweb != NULL)
+			assert_has(text, "rotd_container_bytes{container=\"biz_waweb_1\",role=\"web\","
+					 "kind=\"writable_layer\"} 40");
+		free(text);
+	}
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	metrics_free(m);
+}
+END_TEST
+
 START_TEST(write_file_is_atomic)
 {
 	char dir[] = "/tmp/rotd-metrics.XXXXXX", *path, *err = NULL, buf[64];
@@ -496,6 +732,11 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, skipped_jobs_and_no_jobs);
 	tcase_add_test(tc, labels_are_escaped_and_sorted);
 	tcase_add_test(tc, filesystems_gauges_follow_the_last_check);
+	tcase_add_test(tc, usage_gauges_absent_before_a_refresh);
+	tcase_add_test(tc, usage_gauges_show_the_last_refresh);
+	tcase_add_test(tc, usage_gauges_leave_no_stale_series);
+	tcase_add_test(tc, usage_gauges_carry_the_mode_and_are_not_saved);
+	tcase_add_test(tc, usage_gauges_swap_while_rendering);
 	tcase_add_test(tc, write_file_is_atomic);
 	tcase_add_test(tc, write_file_missing_folder);
 	suite_add_tcase(s, tc);

@@ -1,7 +1,7 @@
 # The daemon against the real engine: systemd notify (READY, STATUS, WATCHDOG),
 # status, metrics, containers picked up from events, growth rotated within an
-# interval, SIGHUP with a broken config, the lock shared with rotd --now, an
-# engine restart under it, and SIGTERM during a large compression.
+# interval, the usage gauges, SIGHUP with a broken config, the lock shared with
+# rotd --now, an engine restart under it, and SIGTERM during a large compression.
 dconf=$ENGINE_DIR/daemon.conf
 dlog=$ENGINE_DIR/daemon.log
 nlog=$ENGINE_DIR/notify.log
@@ -12,7 +12,7 @@ ctr_root() { echo "/proc/$(ctr_pid "$1")/root"; }
 
 write_daemon_conf() {
 	sed -e "s/^interval = .*/interval = $1/" -e "s/^stop-timeout = .*/stop-timeout = $2/" \
-		-e "s/^lock-wait = .*/lock-wait = 1s/" \
+		-e "s/^lock-wait = .*/lock-wait = 1s/" -e "s/^usage-interval = .*/usage-interval = 2s/" \
 		-e "/^metrics {/,/^}/ s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" "$TEST_CONF" >"$dconf"
 }
 
@@ -80,6 +80,57 @@ tap_like "it covers the last pass" "$(cat "$ENGINE_DIR/rotd.prom")" '^rotd_last_
 served=$(curl -sf --max-time 5 "http://127.0.0.1:$mport/metrics")
 tap_like "the daemon serves the same at /metrics on 127.0.0.1" "$served" '^rotd_passes_total [0-9]+$'
 tap_is "and answers 404 elsewhere" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/")" 404
+
+# --- the usage gauges, refreshed every usage-interval (2 s here) ---------------
+served() { curl -sf --max-time 5 "http://127.0.0.1:$mport/metrics"; }
+gauge() { served | sed -n "s/^$1 \([0-9.]*\)\$/\1/p"; }
+wait_for 20 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -q '^rotd_filesystem_used_ratio{'"
+tap_is "after a usage refresh /metrics shows rotd_filesystem_used_ratio" "$?" 0
+tap_like "as a ratio of 0 to 1 for the engine's filesystem" "$(served)" \
+	'rotd_filesystem_used_ratio\{mount="[^"]+"\} (0\.[0-9]+|1\.0+)'
+# a live log of a known size, written after the first refresh: the next ones count it
+head -c 1048576 /dev/zero >"$(ctr_root biz_waweb_1)/var/log/whatsapp/usage.log"
+live='rotd_container_bytes{container="biz_waweb_1",role="web",kind="live_logs"}'
+wait_for 10 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -qxF '$live 1048576'"
+tap_is "a refresh every usage-interval: rotd_container_bytes counts a live log written since" "$?" 0
+tap_like "with the other kinds of a running container" "$(served)" \
+	'rotd_container_bytes\{container="biz_waweb_1",role="web",kind="archives"\} [0-9]+'
+# the writable layer holds usage.log; an engine that reports no SizeRw (vfs, for a
+# container that wrote nothing) gets no writable_layer series rather than a 0
+size_rw=$(curl -sf --max-time 60 --unix-socket "$ENGINE_SOCK" 'http://localhost/containers/json?all=1&size=1' |
+	jq -r '.[] | select(.Names[0] == "/biz_waweb_1") | .SizeRw // "none"')
+tap_is "the writable layer as the engine reports it (SizeRw: $size_rw)" \
+	"$(gauge 'rotd_container_bytes{container="biz_waweb_1",role="web",kind="writable_layer"}')" \
+	"${size_rw#none}"
+tap_like "a container without a role has series too, with role \"none\"" "$(served)" \
+	'rotd_container_bytes\{container="biz_db_1",role="none",kind="engine_log"\} [0-9]+'
+# a container without a role (the db image), started and then removed
+engine_docker run -d --network none --name biz_usage_gone mysql:5.7 sleep 1000000 >/dev/null
+wait_for 10 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -q 'container=\"biz_usage_gone\",role=\"none\"'"
+tap_is "a container started since the last refresh is listed at the next" "$?" 0
+engine_docker rm -f biz_usage_gone >/dev/null
+wait_for 10 sh -c "! curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -q 'container=\"biz_usage_gone\"'"
+tap_is "and gone from the gauges once it is removed: no stale series" "$?" 0
+tap_like "the refresh's timestamp is recent" "$(($(date +%s) - $(gauge rotd_usage_refreshed_timestamp_seconds)))" \
+	'^(1?[0-9])$'
+tap_is "the metrics file has the same usage series" "$(grep -c '^rotd_container_bytes{' "$ENGINE_DIR/rotd.prom")" \
+	"$(served | grep -c '^rotd_container_bytes{')"
+tap_is "the daemon says once that it refreshes, and how" \
+	"$(grep -c 'usage refresh every 2s at idle I/O priority' "$dlog")" 1
+usage_tid=$(grep -lx rotd-usage /proc/"$daemon"/task/*/comm 2>/dev/null | head -n 1 | cut -d/ -f5)
+tap_like "its thread runs at idle I/O priority" "$(ionice -p "${usage_tid:-0}" 2>&1)" '^idle'
+tap_is "and niced (10), alone" "$(cut -d' ' -f19 "/proc/$daemon/task/${usage_tid:-0}/stat"):$(cut -d' ' -f19 \
+	"/proc/$daemon/stat")" "10:0"
+out=$(served | promtool check metrics 2>&1)
+tap_is "/metrics with the usage gauges passes promtool check metrics" "$?:$out" "0:"
+rm -f "$(ctr_root biz_waweb_1)/var/log/whatsapp/usage.log"
+# A reload hands the refresh its new interval; an hour keeps the engine's sized
+# lists (on vfs, a walk of every container) out of the timings below.
+sed -i 's/^usage-interval = .*/usage-interval = 1h/' "$dconf"
+kill -HUP "$daemon"
+wait_for 10 grep -q 'usage refresh every 1h at idle I/O priority' "$dlog"
+tap_is "a reload hands the refresh its new usage-interval" "$?" 0
+: >"$dlog"
 
 # --- a container started after the daemon --------------------------------------
 create_with_log biz_waweb_late 25
