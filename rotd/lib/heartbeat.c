@@ -9,6 +9,7 @@
 
 static uint64_t interval_ms;             /* 0: watchdog off */
 static atomic_ullong last_ping_ms;
+static _Thread_local int muted;          /* heartbeat_mute_thread was called in this thread */
 
 static unsigned long long monotonic_ms(void)
 {
@@ -32,7 +33,7 @@ void heartbeat_tick(void)
 {
 	unsigned long long now, last;
 
-	if (interval_ms == 0)
+	if (interval_ms == 0 || muted)
 		return;
 	now = monotonic_ms();
 	last = atomic_load(&last_ping_ms);
@@ -43,6 +44,11 @@ void heartbeat_tick(void)
 		return;
 	if (notify_send("WATCHDOG=1") < 0)
 		log_warn("cannot ping the systemd watchdog");
+}
+
+void heartbeat_mute_thread(void)
+{
+	muted = 1;
 }
 
 uint64_t heartbeat_interval_ms(void)

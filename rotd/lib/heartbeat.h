@@ -17,6 +17,10 @@ void heartbeat_init(uint64_t watchdog_usec);
 /* Records progress; pings when due. Cheap, thread-safe. */
 void heartbeat_tick(void);
 
+/* From now on, ticks of the calling thread are ignored: its progress says
+ * nothing of whether the work the watchdog guards is moving. */
+void heartbeat_mute_thread(void);
+
 /* Milliseconds between pings (a third of the period), or 0 when off. */
 uint64_t heartbeat_interval_ms(void);
 

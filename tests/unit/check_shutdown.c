@@ -2,6 +2,7 @@
  * process-wide state that cannot be reset, so each test walks one sequence. */
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,14 @@ static int drain_pings(int fd)
 	return count;
 }
 
+static void *muted_ticks(void *arg)
+{
+	heartbeat_mute_thread();
+	for (int i = 0; i < 100; i++)
+		heartbeat_tick();
+	return arg;
+}
+
 START_TEST(heartbeat_pings_a_third_of_the_period)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -80,6 +89,19 @@ START_TEST(heartbeat_pings_a_third_of_the_period)
 	ck_assert_int_eq(drain_pings(fd), 0);
 	sleep_ms(220);
 	heartbeat_tick();
+	heartbeat_tick();
+	ck_assert_int_eq(drain_pings(fd), 1);
+
+	/* A muted thread's ticks never ping, however long since the last; the
+	 * other threads' still do. */
+	sleep_ms(220);
+	{
+		pthread_t t;
+
+		ck_assert_int_eq(pthread_create(&t, NULL, muted_ticks, NULL), 0);
+		ck_assert_int_eq(pthread_join(t, NULL), 0);
+	}
+	ck_assert_int_eq(drain_pings(fd), 0);
 	heartbeat_tick();
 	ck_assert_int_eq(drain_pings(fd), 1);
 
