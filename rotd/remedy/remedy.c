@@ -540,30 +540,50 @@ static void estimate_pass(struct remedy *r, const struct pass *p)
 		     "rotation and archives beyond keep, max-age and max-size");
 }
 
-static void estimate_media(struct remedy *r, const struct rotd_config *cfg, time_t now)
+static const struct usage_volume *usage_volume_of(const struct usage *u, const char *key)
 {
-	struct media_rule all = { NULL, (char *)"", STRLIST_INIT, 0 };
+	for (size_t i = 0; i < u->n_volumes; i++)
+		if (strcmp(u->volumes[i].key, key) == 0)
+			return &u->volumes[i];
+	return NULL;
+}
+
+static const struct usage_container *usage_container_of(const struct usage *u, const char *name)
+{
+	for (size_t i = 0; i < u->n_containers; i++)
+		if (strcmp(u->containers[i].name, name) == 0)
+			return &u->containers[i];
+	return NULL;
+}
+
+/* The media step of a dry run, from the one accounting: what each volume
+ * holds older than the floor (usage's prunable figures). */
+static void estimate_media(struct remedy *r, const struct rotd_config *cfg, const struct usage *u)
+{
 	char floor[32], bytes[32];
 
 	for (size_t i = 0; i < r->n_volumes; i++) {
 		const struct remedy_volume *v = &r->volumes[i];
+		const struct usage_volume *uv = usage_volume_of(u, v->key);
 		struct remedy_fs *f = &r->fs[v->fs];
-		struct media_result old;
-		uint64_t want, freed;
+		uint64_t want, freed = 0, old, files;
 		char *note;
 
 		if (!f->target || fsusage_pct(&f->after) <= r->low)
 			continue;
-		memset(&old, 0, sizeof(old));
-		media_prune(r->ctrs[v->ctr].fs, cfg->media_root, &all, 1, cfg->media_floor, now, 1, NULL, NULL, &old);
-		want = fsusage_bytes_over(&f->after, r->low);
-		freed = credit(r, (long)v->fs, old.bytes < want ? old.bytes : want);
-		note = xasprintf("%ju file%s older than %s hold%s %s", (uintmax_t)old.files, old.files == 1 ? "" : "s",
-				 units_format_duration(cfg->media_floor, floor, sizeof(floor)), old.files == 1 ? "s" : "",
-				 units_format_size(old.bytes, bytes, sizeof(bytes)));
+		old = uv != NULL ? uv->prunable_bytes : USAGE_UNKNOWN;
+		files = uv != NULL ? uv->prunable_files : USAGE_UNKNOWN;
+		if (old == USAGE_UNKNOWN || files == USAGE_UNKNOWN) {
+			note = xstrdup("cannot be estimated: the volume could not be measured");
+		} else {
+			want = fsusage_bytes_over(&f->after, r->low);
+			freed = credit(r, (long)v->fs, old < want ? old : want);
+			note = xasprintf("%ju file%s older than %s hold%s %s", (uintmax_t)files, files == 1 ? "" : "s",
+					 units_format_duration(cfg->media_floor, floor, sizeof(floor)),
+					 files == 1 ? "s" : "", units_format_size(old, bytes, sizeof(bytes)));
+		}
 		add_step(r, (int64_t)freed, "oldest media first in %s (via %s)", v->key, r->ctrs[v->ctr].ctr->name);
 		r->steps[r->n_steps - 1].note = note;
-		media_result_free(&old);
 	}
 }
 
@@ -599,8 +619,15 @@ static void estimate(struct remedy *r, const struct rotd_config *cfg, const stru
 	estimate_pass(r, p);
 	if (!all_under_low(r))
 		add_estimate(r, 0, "cannot be estimated: it runs the image's own script", "cleanup.sh");
-	if (!all_under_low(r))
-		estimate_media(r, cfg, now);
+	if (!all_under_low(r)) {
+		struct usage u;
+
+		usage_collect(NULL, cfg, r->inv, now, &u);
+		for (size_t i = 0; i < u.errors.n; i++)
+			log_info("media estimate: %s", u.errors.v[i]);
+		estimate_media(r, cfg, &u);
+		usage_free(&u);
+	}
 	if (!all_under_low(r))
 		estimate_archives(r, cfg, p, now);
 }
@@ -621,22 +648,6 @@ static int by_total_desc(const void *a, const void *b)
 	uint64_t x = consumer_total(a), y = consumer_total(b);
 
 	return x < y ? 1 : x > y ? -1 : 0;
-}
-
-static const struct usage_volume *usage_volume_of(const struct usage *u, const char *key)
-{
-	for (size_t i = 0; i < u->n_volumes; i++)
-		if (strcmp(u->volumes[i].key, key) == 0)
-			return &u->volumes[i];
-	return NULL;
-}
-
-static const struct usage_container *usage_container_of(const struct usage *u, const char *name)
-{
-	for (size_t i = 0; i < u->n_containers; i++)
-		if (strcmp(u->containers[i].name, name) == 0)
-			return &u->containers[i];
-	return NULL;
 }
 
 static uint64_t known(uint64_t bytes)

@@ -371,7 +371,7 @@ static struct usage_volume *volume_of(struct usage *u, const char *key)
 	memset(v, 0, sizeof(*v));
 	v->key = xstrdup(key);
 	v->name = xstrdup(strchr(key, ':') != NULL ? strchr(key, ':') + 1 : key);
-	v->bytes = v->files = v->prunable_bytes = USAGE_UNKNOWN;
+	v->bytes = v->files = v->prunable_bytes = v->prunable_files = USAGE_UNKNOWN;
 	v->fs = USAGE_NO_FS;
 	return v;
 }
@@ -410,6 +410,7 @@ static void measure_volumes(struct collector *k, const struct inventory *inv, ti
 			v->bytes = r.bytes;
 			v->files = r.files;
 			v->prunable_bytes = r.old_bytes;
+			v->prunable_files = r.old_files;
 			v->fs = fs_of_folder(u, k->roots[i], c->engine_pid, cfg->media_root);
 		}
 		walk_result_free(&r);

@@ -66,6 +66,7 @@ struct usage_volume {
 	uint64_t bytes;                /* everything under the media root, as du -sb */
 	uint64_t files;                /* regular files */
 	uint64_t prunable_bytes;       /* regular files older than the media floor */
+	uint64_t prunable_files;       /* those files */
 	struct strlist containers;     /* every container that mounts it, in name order */
 	size_t fs;                     /* index into usage.fs, or USAGE_NO_FS */
 };

@@ -267,8 +267,10 @@ static void visit(struct walker *w, const char *name)
 	w->out.bytes += (uint64_t)st.st_size;
 	if (S_ISREG(st.st_mode)) {
 		w->out.files++;
-		if (st.st_mtime <= opt->cutoff)
+		if (st.st_mtime <= opt->cutoff) {
 			w->out.old_bytes += (uint64_t)st.st_size;
+			w->out.old_files++;
+		}
 	}
 }
 
@@ -388,6 +390,7 @@ static void gather(struct crew *c, unsigned n, struct walk_result *out)
 		out->bytes += r->bytes;
 		out->files += r->files;
 		out->old_bytes += r->old_bytes;
+		out->old_files += r->old_files;
 		out->dirs += r->dirs;
 		out->too_deep += r->too_deep;
 		out->errors += r->errors;

@@ -41,6 +41,7 @@ struct walk_result {
 	uint64_t bytes;             /* apparent bytes of every entry, the top folder included (du -sb) */
 	uint64_t files;             /* regular files, each once */
 	uint64_t old_bytes;         /* bytes of the regular files with mtime <= cutoff */
+	uint64_t old_files;         /* those files */
 	uint64_t dirs;              /* folders entered, the top one included */
 	uint64_t too_deep;          /* folders beyond max_depth: counted, not entered */
 	uint64_t errors;            /* entries that could not be looked at, folders that could not be read */

@@ -218,6 +218,7 @@ START_TEST(walk_ages_regular_files)
 	unit_tmproot_symlink(&r, "young", "m/old-link");                 /* symlinks never count as old */
 	ck_assert_int_eq(walk_path(r.fs, "/m", &opt, &w), 0);
 	ck_assert_uint_eq(w.old_bytes, 10 + 7 + 3);
+	ck_assert_uint_eq(w.old_files, 3);
 	ck_assert_uint_eq(w.files, 4);
 	ck_assert_uint_eq(w.bytes, du_sb(unit_tmproot_path(&r, "m")));
 	walk_result_free(&w);
@@ -477,6 +478,7 @@ START_TEST(collect_groups_containers_volumes_and_filesystems)
 	ck_assert_uint_eq(u.volumes[0].bytes, du_sb(unit_tmproot_path(&r, "media")));
 	ck_assert_uint_eq(u.volumes[0].files, 2);
 	ck_assert_uint_eq(u.volumes[0].prunable_bytes, 10);
+	ck_assert_uint_eq(u.volumes[0].prunable_files, 1);
 	ck_assert_uint_eq(u.volumes[0].containers.n, 3);
 	ck_assert_str_eq(u.volumes[0].containers.v[0], "db");
 	ck_assert_str_eq(u.volumes[0].containers.v[1], "gone");
