@@ -566,7 +566,7 @@ static void estimate_media(struct remedy *r, const struct rotd_config *cfg, cons
 		const struct remedy_volume *v = &r->volumes[i];
 		const struct usage_volume *uv = usage_volume_of(u, v->key);
 		struct remedy_fs *f = &r->fs[v->fs];
-		uint64_t want, freed = 0, old, files;
+		uint64_t freed = 0, old, files;
 		char *note;
 
 		if (!f->target || fsusage_pct(&f->after) <= r->low)
@@ -576,7 +576,8 @@ static void estimate_media(struct remedy *r, const struct rotd_config *cfg, cons
 		if (old == USAGE_UNKNOWN || files == USAGE_UNKNOWN) {
 			note = xstrdup("cannot be estimated: the volume could not be measured");
 		} else {
-			want = fsusage_bytes_over(&f->after, r->low);
+			uint64_t want = fsusage_bytes_over(&f->after, r->low);
+
 			freed = credit(r, (long)v->fs, old < want ? old : want);
 			note = xasprintf("%ju file%s older than %s hold%s %s", (uintmax_t)files, files == 1 ? "" : "s",
 					 units_format_duration(cfg->media_floor, floor, sizeof(floor)),
