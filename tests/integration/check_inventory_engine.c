@@ -101,7 +101,7 @@ START_TEST(container_removed_between_list_and_inspect)
 	json_t *list = NULL;
 
 	ck_assert_int_eq(docker_cli(run), 0);
-	docker_filters_add(f, "name", "^/inv-vanishing$");
+	docker_filters_add_exact_name(f, "inv-vanishing");
 	ck_assert_int_eq(docker_list_containers(dk, 1, f, &list), DOCKER_OK);
 	docker_filters_free(f);
 	ck_assert_uint_eq(json_array_size(list), 1);
@@ -149,7 +149,7 @@ START_TEST(refresh_follows_start_stop_and_removal)
 	ck_assert_int_eq(inventory_build(dk, cfg, NULL, &inv), DOCKER_OK);
 	before = inv.n;
 	ck_assert_int_eq(docker_cli(create), 0);
-	docker_filters_add(f, "name", "^/inv-refresh$");
+	docker_filters_add_exact_name(f, "inv-refresh");
 	ck_assert_int_eq(docker_list_containers(dk, 1, f, &one), DOCKER_OK);
 	docker_filters_free(f);
 	id = json_object_get(json_array_get(one, 0), "Id");
