@@ -88,11 +88,16 @@ wait_for 20 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | gre
 tap_is "after a usage refresh /metrics shows rotd_filesystem_used_ratio" "$?" 0
 tap_like "as a ratio of 0 to 1 for the engine's filesystem" "$(served)" \
 	'rotd_filesystem_used_ratio\{mount="[^"]+"\} (0\.[0-9]+|1\.0+)'
-# a live log of a known size, written after the first refresh: the next ones count it
-head -c 1048576 /dev/zero >"$(ctr_root biz_waweb_1)/var/log/whatsapp/usage.log"
+# a live log of a known size, written after a refresh: the next ones count it
+# on top of what the container's logs held (earlier scenarios left some)
 live='rotd_container_bytes{container="biz_waweb_1",role="web",kind="live_logs"}'
-wait_for 10 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -qxF '$live 1048576'"
+wait_for 20 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -qF '$live '"
+live_before=$(served | grep -F "$live " | awk '{ print $2 }')
+head -c 1048576 /dev/zero >"$(ctr_root biz_waweb_1)/var/log/whatsapp/usage.log"
+live_after=$((${live_before:-0} + 1048576))
+wait_for 10 sh -c "curl -sf --max-time 5 'http://127.0.0.1:$mport/metrics' | grep -qxF '$live $live_after'"
 tap_is "a refresh every usage-interval: rotd_container_bytes counts a live log written since" "$?" 0
+tap_diag "live logs of biz_waweb_1: ${live_before:-none} before, $(served | grep -F "$live " | awk '{ print $2 }') after (want $live_after)"
 tap_like "with the other kinds of a running container" "$(served)" \
 	'rotd_container_bytes\{container="biz_waweb_1",role="web",kind="archives"\} [0-9]+'
 # the writable layer holds usage.log; an engine that reports no SizeRw (vfs, for a
