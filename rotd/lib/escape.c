@@ -1,6 +1,7 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/escape.h"
@@ -67,4 +68,20 @@ char *escape_utf8_text(const char *s)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+json_t *escape_json_string(const char *s)
+{
+	json_t *j;
+	char *e;
+
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
+	if (j != NULL)
+		return j;
+	e = escape_text(s);
+	j = json_string(e);
+	free(e);
+	return j;
 }

@@ -4,6 +4,7 @@
 #ifndef ROTD_ESCAPE_H
 #define ROTD_ESCAPE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 /* A copy of s fit for a terminal: bytes outside printable ASCII become \xNN and
@@ -18,5 +19,10 @@ size_t utf8_len(const unsigned char *s);
  * UTF-8 become \xNN, while valid UTF-8 stays as it is, so a message never
  * echoes control bytes raw. New string. */
 char *escape_utf8_text(const char *s);
+
+/* A JSON string for s (null for NULL). json_string() refuses invalid UTF-8,
+ * which container names and paths need not be: such an s is stored as
+ * escape_text(s). New reference. */
+json_t *escape_json_string(const char *s);
 
 #endif

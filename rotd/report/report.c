@@ -462,29 +462,12 @@ int report_shares_log(FILE *out)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-/* A JSON string for s; invalid UTF-8 is replaced by its escaped form. */
-static json_t *jstr(const char *s)
-{
-	json_t *j;
-	char *e;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	e = escape_text(s);
-	j = json_string(e);
-	free(e);
-	return j;
-}
-
 static json_t *json_log_file(const struct role_policy *role, const struct log_file *f)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "path", jstr(f->path));
-	json_object_set_new(o, "glob", jstr(f->glob));
+	json_object_set_new(o, "path", escape_json_string(f->path));
+	json_object_set_new(o, "glob", escape_json_string(f->glob));
 	json_object_set_new(o, "type", json_string(ctrfs_kind_name(f->kind)));
 	json_object_set_new(o, "size", json_integer((json_int_t)f->size));
 	json_object_set_new(o, "mtime", json_integer((json_int_t)f->mtime));
@@ -500,7 +483,7 @@ static json_t *json_strlist(const struct strlist *l)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, jstr(l->v[i]));
+		json_array_append_new(a, escape_json_string(l->v[i]));
 	return a;
 }
 
@@ -509,11 +492,12 @@ static json_t *json_action(const struct action *a, const struct rotate_outcome *
 	json_t *j = json_object();
 
 	json_object_set_new(j, "action", json_string(plan_action_name(a->kind)));
-	json_object_set_new(j, "path", a->file ? jstr(a->file->path) : json_null());
-	json_object_set_new(j, "archive", jstr(a->kind == ACTION_PRUNE ? a->archive : (o ? o->archive : NULL)));
-	json_object_set_new(j, "reason", jstr(a->reason));
+	json_object_set_new(j, "path", a->file ? escape_json_string(a->file->path) : json_null());
+	json_object_set_new(j, "archive",
+			    escape_json_string(a->kind == ACTION_PRUNE ? a->archive : (o ? o->archive : NULL)));
+	json_object_set_new(j, "reason", escape_json_string(a->reason));
 	if (a->kind == ACTION_PRUNE) {
-		json_object_set_new(j, "group", jstr(a->group));
+		json_object_set_new(j, "group", escape_json_string(a->group));
 		json_object_set_new(j, "archive_time", json_integer((json_int_t)a->archive_time));
 		json_object_set_new(j, "archive_size", json_integer((json_int_t)a->archive_size));
 	}
@@ -530,8 +514,8 @@ static json_t *json_action(const struct action *a, const struct rotate_outcome *
 		json_object_set_new(j, "fallback", json_boolean(o->fallback));
 		json_object_set_new(j, "maybe_lost", json_integer((json_int_t)o->maybe_lost));
 	}
-	json_object_set_new(j, "note", jstr(o->note));
-	json_object_set_new(j, "error", jstr(o->error));
+	json_object_set_new(j, "note", escape_json_string(o->note));
+	json_object_set_new(j, "error", escape_json_string(o->error));
 	return j;
 }
 
@@ -540,22 +524,22 @@ static json_t *json_container(const struct pass_container *pc)
 	const struct container *c = pc->ctr;
 	json_t *o = json_object(), *mounts = json_array(), *errors = json_strlist(&pc->errors);
 
-	json_object_set_new(o, "name", jstr(c->name));
+	json_object_set_new(o, "name", escape_json_string(c->name));
 	json_object_set_new(o, "role", c->role ? json_string(c->role->name) : json_null());
 	json_object_set_new(o, "state", json_string(inventory_state_name(c->state)));
-	json_object_set_new(o, "detail", jstr(c->detail));
-	json_object_set_new(o, "id", jstr(c->id));
-	json_object_set_new(o, "image", jstr(c->image));
+	json_object_set_new(o, "detail", escape_json_string(c->detail));
+	json_object_set_new(o, "id", escape_json_string(c->id));
+	json_object_set_new(o, "image", escape_json_string(c->image));
 	json_object_set_new(o, "pid", json_integer(c->pid));
-	json_object_set_new(o, "project", jstr(c->project));
-	json_object_set_new(o, "service", jstr(c->service));
+	json_object_set_new(o, "project", escape_json_string(c->project));
+	json_object_set_new(o, "service", escape_json_string(c->service));
 	for (size_t m = 0; m < c->n_mounts; m++) {
 		json_t *mo = json_object();
 
-		json_object_set_new(mo, "type", jstr(c->mounts[m].type));
-		json_object_set_new(mo, "name", jstr(c->mounts[m].name));
-		json_object_set_new(mo, "source", jstr(c->mounts[m].source));
-		json_object_set_new(mo, "destination", jstr(c->mounts[m].destination));
+		json_object_set_new(mo, "type", escape_json_string(c->mounts[m].type));
+		json_object_set_new(mo, "name", escape_json_string(c->mounts[m].name));
+		json_object_set_new(mo, "source", escape_json_string(c->mounts[m].source));
+		json_object_set_new(mo, "destination", escape_json_string(c->mounts[m].destination));
 		json_object_set_new(mo, "rw", json_boolean(c->mounts[m].read_write));
 		json_array_append_new(mounts, mo);
 	}
@@ -569,13 +553,13 @@ static json_t *json_container(const struct pass_container *pc)
 		json_object_set_new(o, "logs", logs);
 		json_object_set_new(o, "absent", json_strlist(&pc->scan.absent));
 		for (size_t i = 0; i < pc->scan.errors.n; i++)
-			json_array_append_new(errors, jstr(pc->scan.errors.v[i]));
+			json_array_append_new(errors, escape_json_string(pc->scan.errors.v[i]));
 		for (size_t i = 0; i < pc->plan.n; i++)
 			json_array_append_new(actions, json_action(&pc->plan.v[i], pc->outcomes ? &pc->outcomes[i] : NULL));
 		json_object_set_new(o, "actions", actions);
 	}
 	if (c->state == CTR_FAILED)
-		json_array_append_new(errors, jstr(c->detail));
+		json_array_append_new(errors, escape_json_string(c->detail));
 	json_object_set_new(o, "errors", errors);
 	return o;
 }
@@ -590,8 +574,8 @@ static json_t *json_media_rules(const struct media_job *m)
 		const struct media_rule_sum *s = &m->rules[r];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "name", jstr(s->name));
-		json_object_set_new(o, "path", jstr(s->path));
+		json_object_set_new(o, "name", escape_json_string(s->name));
+		json_object_set_new(o, "path", escape_json_string(s->path));
 		json_object_set_new(o, "older_than", json_integer((json_int_t)s->older_than));
 		json_object_set_new(o, "files", json_integer((json_int_t)s->files));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)s->bytes));
@@ -618,14 +602,14 @@ static json_t *json_jobs(const struct jobs *j)
 		const struct cleanup_task *t = &j->cleanup[i];
 		json_t *c = json_object();
 
-		json_object_set_new(c, "container", jstr(t->container));
+		json_object_set_new(c, "container", escape_json_string(t->container));
 		json_object_set_new(c, "skipped", j->cleanup_skip[i] ? json_string(jobs_skip_reason(j->cleanup_skip[i]))
 								  : json_null());
 		json_object_set_new(c, "present", json_boolean(t->present));
 		json_object_set_new(c, "ran", json_boolean(t->ran));
 		json_object_set_new(c, "exit_code", t->ran ? json_integer(t->exit_code) : json_null());
 		json_object_set_new(c, "timed_out", json_boolean(t->timed_out));
-		json_object_set_new(c, "error", jstr(t->error));
+		json_object_set_new(c, "error", escape_json_string(t->error));
 		json_object_set_new(c, "ms", json_integer(t->ms));
 		json_object_set_new(c, "output_tail", json_strlist(&t->tail));
 		json_array_append_new(cl, c);
@@ -634,8 +618,8 @@ static json_t *json_jobs(const struct jobs *j)
 		const struct media_job *m = &j->media[i];
 		json_t *mo = json_object();
 
-		json_object_set_new(mo, "key", jstr(m->key));
-		json_object_set_new(mo, "via", jstr(m->via));
+		json_object_set_new(mo, "key", escape_json_string(m->key));
+		json_object_set_new(mo, "via", escape_json_string(m->via));
 		json_object_set_new(mo, "skipped", m->skip ? json_string(jobs_skip_reason(m->skip)) : json_null());
 		json_object_set_new(mo, "files", json_integer((json_int_t)m->result.files));
 		json_object_set_new(mo, "bytes", json_integer((json_int_t)m->result.bytes));
@@ -654,11 +638,11 @@ static json_t *json_jobs(const struct jobs *j)
 
 		json_object_set_new(g, "skipped", j->gc_skip ? json_string(jobs_skip_reason(j->gc_skip)) : json_null());
 		json_object_set_new(g, "ran", json_boolean(j->gc_ran));
-		json_object_set_new(g, "error", jstr(j->gc_error));
+		json_object_set_new(g, "error", escape_json_string(j->gc_error));
 		json_object_set_new(o, "gc", g);
 	}
-	json_object_set_new(o, "state_warning", jstr(j->state_warning));
-	json_object_set_new(o, "state_error", jstr(j->state_error));
+	json_object_set_new(o, "state_warning", escape_json_string(j->state_warning));
+	json_object_set_new(o, "state_error", escape_json_string(j->state_error));
 	return o;
 }
 
@@ -667,10 +651,10 @@ json_t *report_json(const struct pass *p, const struct jobs *j)
 	json_t *root = json_object(), *engine = json_object(), *ctrs = json_array();
 	struct report_failures f;
 
-	json_object_set_new(engine, "socket", jstr(p->socket));
-	json_object_set_new(engine, "api_version", jstr(p->api_version));
+	json_object_set_new(engine, "socket", escape_json_string(p->socket));
+	json_object_set_new(engine, "api_version", escape_json_string(p->api_version));
 	json_object_set_new(root, "engine", engine);
-	json_object_set_new(root, "config", jstr(p->config_path));
+	json_object_set_new(root, "config", escape_json_string(p->config_path));
 	json_object_set_new(root, "dry_run", json_boolean(p->dry_run));
 	json_object_set_new(root, "time", json_integer((json_int_t)p->now));
 	for (size_t i = 0; i < p->n; i++)
@@ -890,10 +874,10 @@ json_t *report_remedy_json(const struct remedy *r)
 	for (size_t i = 0; i < r->n_fs; i++) {
 		json_t *f = json_object();
 
-		json_object_set_new(f, "label", jstr(r->fs[i].label));
-		json_object_set_new(f, "mount", jstr(r->fs[i].name.mount));
-		json_object_set_new(f, "device", jstr(r->fs[i].name.device));
-		json_object_set_new(f, "fstype", jstr(r->fs[i].name.fstype));
+		json_object_set_new(f, "label", escape_json_string(r->fs[i].label));
+		json_object_set_new(f, "mount", escape_json_string(r->fs[i].name.mount));
+		json_object_set_new(f, "device", escape_json_string(r->fs[i].name.device));
+		json_object_set_new(f, "fstype", escape_json_string(r->fs[i].name.fstype));
 		json_object_set_new(f, "target", json_boolean(r->fs[i].target));
 		json_object_set_new(f, "backing_off", json_boolean(r->fs[i].backing_off));
 		json_object_set_new(f, "before", json_usage(&r->fs[i].before));
@@ -904,8 +888,9 @@ json_t *report_remedy_json(const struct remedy *r)
 	}
 	json_object_set_new(o, "filesystems", fss);
 	for (size_t i = 0; i < r->n_steps; i++)
-		json_array_append_new(steps, json_pack("{s:o, s:I, s:o}", "what", jstr(r->steps[i].what), "freed",
-						       (json_int_t)r->steps[i].freed, "note", jstr(r->steps[i].note)));
+		json_array_append_new(steps, json_pack("{s:o, s:I, s:o}", "what", escape_json_string(r->steps[i].what),
+						       "freed", (json_int_t)r->steps[i].freed, "note",
+						       escape_json_string(r->steps[i].note)));
 	json_object_set_new(o, "steps", steps);
 	json_object_set_new(o, "media", json_pack("{s:I, s:I, s:I}", "files", (json_int_t)r->media.files, "bytes",
 						  (json_int_t)r->media.bytes, "kept_young",
@@ -914,24 +899,25 @@ json_t *report_remedy_json(const struct remedy *r)
 		const struct remedy_consumer *u = &r->consumers[i];
 
 		json_array_append_new(cons, json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:I, s:o}", "container",
-						      jstr(u->container), "role", jstr(u->role), "live_logs",
+						      escape_json_string(u->container), "role", escape_json_string(u->role), "live_logs",
 						      (json_int_t)u->live_logs, "archives", (json_int_t)u->archives,
-						      "media", (json_int_t)u->media, "engine_log", jstr(u->engine_log),
+						      "media", (json_int_t)u->media, "engine_log", escape_json_string(u->engine_log),
 						      "engine_log_bytes", (json_int_t)u->engine_log_bytes, "hint",
-						      jstr(u->hint)));
+						      escape_json_string(u->hint)));
 	}
 	json_object_set_new(o, "consumers", cons);
 	for (size_t i = 0; i < r->n_volumes; i++)
-		json_array_append_new(vols, json_pack("{s:o, s:o, s:o}", "key", jstr(r->volumes[i].key), "via",
-						      jstr(r->volumes[i].via), "containers",
+		json_array_append_new(vols, json_pack("{s:o, s:o, s:o}", "key", escape_json_string(r->volumes[i].key), "via",
+						      escape_json_string(r->volumes[i].via), "containers",
 						      json_strlist(&r->volumes[i].containers)));
 	json_object_set_new(o, "volumes", vols);
 	for (size_t i = 0; i < r->n_dropped; i++)
-		json_array_append_new(dropped, json_pack("{s:o, s:o, s:I}", "container", jstr(r->dropped[i].container),
-							 "path", jstr(r->dropped[i].path), "bytes",
+		json_array_append_new(dropped, json_pack("{s:o, s:o, s:I}", "container",
+							 escape_json_string(r->dropped[i].container), "path",
+							 escape_json_string(r->dropped[i].path), "bytes",
 							 (json_int_t)r->dropped[i].bytes));
 	json_object_set_new(o, "archives_dropped", dropped);
-	json_object_set_new(o, "cleanup_skipped", jstr(r->cleanup_skipped));
+	json_object_set_new(o, "cleanup_skipped", escape_json_string(r->cleanup_skipped));
 	json_object_set_new(o, "errors", json_strlist(&r->errors));
 	return o;
 }

@@ -29,23 +29,6 @@ static json_t *str_or_null(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-/* json_string() refuses invalid UTF-8, which container names need not be. */
-static json_t *str_lossy(const char *s)
-{
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j == NULL) {
-		char *e = escape_text(s);
-
-		j = json_string(e);
-		free(e);
-	}
-	return j;
-}
-
 static json_t *containers_json(const struct inventory *inv)
 {
 	json_t *a = json_array();
@@ -54,13 +37,13 @@ static json_t *containers_json(const struct inventory *inv)
 		const struct container *c = &inv->v[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "name", str_lossy(c->name));
-		json_object_set_new(o, "id", str_lossy(c->id));
-		json_object_set_new(o, "image", str_lossy(c->image));
+		json_object_set_new(o, "name", escape_json_string(c->name));
+		json_object_set_new(o, "id", escape_json_string(c->id));
+		json_object_set_new(o, "image", escape_json_string(c->image));
 		json_object_set_new(o, "role", str_or_null(c->role != NULL ? c->role->name : NULL));
 		json_object_set_new(o, "state", json_string(inventory_state_name(c->state)));
 		json_object_set_new(o, "pid", json_integer(c->pid));
-		json_object_set_new(o, "detail", str_lossy(c->detail));
+		json_object_set_new(o, "detail", escape_json_string(c->detail));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -74,9 +57,9 @@ static json_t *progress_json(const struct progress_snapshot *p)
 		const struct progress_entry *e = &p->v[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "step", str_lossy(e->step));
-		json_object_set_new(o, "container", str_lossy(e->container));
-		json_object_set_new(o, "path", str_lossy(e->path));
+		json_object_set_new(o, "step", escape_json_string(e->step));
+		json_object_set_new(o, "container", escape_json_string(e->container));
+		json_object_set_new(o, "path", escape_json_string(e->path));
 		json_object_set_new(o, "done_bytes", json_integer((json_int_t)(e->done & INT64_MAX)));
 		json_object_set_new(o, "total_bytes", json_integer((json_int_t)(e->total & INT64_MAX)));
 		json_object_set_new(o, "seconds", json_real(isfinite(e->seconds) ? e->seconds : 0.0));
@@ -94,7 +77,7 @@ static json_t *reload_json(const struct status_snapshot *s)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "refused_at", json_integer(s->reload_refused));
-	json_object_set_new(o, "error", str_lossy(s->reload_error));
+	json_object_set_new(o, "error", escape_json_string(s->reload_error));
 	json_object_set_new(o, "errors", json_integer((json_int_t)s->reload_errors));
 	return o;
 }
@@ -109,14 +92,14 @@ static json_t *remediation_json(const struct status_remediation *r)
 	above = json_array();
 	json_object_set_new(o, "started", json_integer(r->started));
 	json_object_set_new(o, "trigger", str_or_null(r->trigger));
-	json_object_set_new(o, "reason", str_lossy(r->reason));
+	json_object_set_new(o, "reason", escape_json_string(r->reason));
 	json_object_set_new(o, "freed_bytes", json_integer(r->freed));
 	json_object_set_new(o, "reached_low", json_boolean(r->reached_low));
 	json_object_set_new(o, "low_percent", json_integer(r->low_pct));
 	for (size_t i = 0; i < r->n_above; i++) {
 		json_t *f = json_object();
 
-		json_object_set_new(f, "filesystem", str_lossy(r->above[i].label));
+		json_object_set_new(f, "filesystem", escape_json_string(r->above[i].label));
 		json_object_set_new(f, "used_percent", json_integer(r->above[i].used_pct));
 		json_array_append_new(above, f);
 	}
@@ -132,20 +115,20 @@ json_t *status_to_json(const struct status_snapshot *s)
 	json_object_set_new(root, "version", str_or_null(s->version));
 	json_object_set_new(root, "started", json_integer(s->started));
 	json_object_set_new(root, "updated", json_integer(s->updated));
-	json_object_set_new(root, "config", str_lossy(s->config_path));
+	json_object_set_new(root, "config", escape_json_string(s->config_path));
 	json_object_set_new(root, "config_read", json_integer(s->config_read));
 
 	o = json_object();
 	json_object_set_new(o, "what", str_or_null(s->activity));
-	json_object_set_new(o, "detail", str_lossy(s->activity_detail));
+	json_object_set_new(o, "detail", escape_json_string(s->activity_detail));
 	json_object_set_new(o, "since", json_integer(s->activity_since));
 	json_object_set_new(root, "activity", o);
 	json_object_set_new(root, "progress", progress_json(s->progress));
 
 	o = json_object();
 	json_object_set_new(o, "connected", json_boolean(s->engine_connected));
-	json_object_set_new(o, "error", str_lossy(s->engine_error));
-	json_object_set_new(o, "api_version", str_lossy(s->api_version));
+	json_object_set_new(o, "error", escape_json_string(s->engine_error));
+	json_object_set_new(o, "api_version", escape_json_string(s->api_version));
 	json_object_set_new(root, "engine", o);
 
 	json_object_set_new(root, "containers", containers_json(s->inv));
@@ -157,7 +140,7 @@ json_t *status_to_json(const struct status_snapshot *s)
 		json_object_set_new(o, "seconds",
 				    json_real(isfinite(s->last_pass_seconds) ? s->last_pass_seconds : 0.0));
 		json_object_set_new(o, "exit_code", json_integer(s->last_pass_exit));
-		json_object_set_new(o, "summary", str_lossy(s->last_pass_summary));
+		json_object_set_new(o, "summary", escape_json_string(s->last_pass_summary));
 		json_object_set_new(o, "report", s->last_report != NULL ? json_incref(s->last_report) : json_null());
 		json_object_set_new(root, "last_pass", o);
 	} else {

@@ -512,23 +512,6 @@ void usage_report_print_text(FILE *out, const struct usage *u, const struct inve
 
 /* ---- JSON ------------------------------------------------------------------- */
 
-/* A JSON string for s (null for NULL); invalid UTF-8 is replaced by its escaped form. */
-static json_t *jstr(const char *s)
-{
-	json_t *j;
-	char *e;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	e = escape_text(s);
-	j = json_string(e);
-	free(e);
-	return j;
-}
-
 /* A figure, or null when unknown. */
 static json_t *jbytes(uint64_t n)
 {
@@ -541,8 +524,8 @@ static json_t *json_fs(const struct usage_fs *f)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "mount", jstr(f->name.mount));
-	json_object_set_new(o, "device", jstr(f->name.device));
+	json_object_set_new(o, "mount", escape_json_string(f->name.mount));
+	json_object_set_new(o, "device", escape_json_string(f->name.device));
 	json_object_set_new(o, "bytes_total", f->measured ? jbytes(f->use.size) : json_null());
 	json_object_set_new(o, "bytes_used", f->measured ? jbytes(f->use.used) : json_null());
 	json_object_set_new(o, "used_percent", f->measured ? json_integer(f->use.used_pct) : json_null());
@@ -555,14 +538,14 @@ static json_t *json_container(const struct usage *u, const struct usage_containe
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "name", jstr(c->name));
-	json_object_set_new(o, "role", jstr(c->role));
-	json_object_set_new(o, "state", jstr(c->state));
+	json_object_set_new(o, "name", escape_json_string(c->name));
+	json_object_set_new(o, "role", escape_json_string(c->role));
+	json_object_set_new(o, "state", escape_json_string(c->state));
 	json_object_set_new(o, "live_logs_bytes", jbytes(c->bytes[USAGE_LIVE_LOGS]));
 	json_object_set_new(o, "archives_bytes", jbytes(c->bytes[USAGE_ARCHIVES]));
 	json_object_set_new(o, "engine_log_bytes", jbytes(c->bytes[USAGE_ENGINE_LOG]));
 	json_object_set_new(o, "writable_layer_bytes", jbytes(c->bytes[USAGE_WRITABLE_LAYER]));
-	json_object_set_new(o, "filesystem", jstr(fs_mount(u, c->fs)));
+	json_object_set_new(o, "filesystem", escape_json_string(fs_mount(u, c->fs)));
 	return o;
 }
 
@@ -571,14 +554,14 @@ static json_t *json_volume(const struct usage *u, const struct usage_volume *v)
 	json_t *o = json_object(), *ctrs = json_array();
 
 	for (size_t i = 0; i < v->containers.n; i++)
-		json_array_append_new(ctrs, jstr(v->containers.v[i]));
-	json_object_set_new(o, "key", jstr(v->key));
-	json_object_set_new(o, "name", jstr(v->name));
+		json_array_append_new(ctrs, escape_json_string(v->containers.v[i]));
+	json_object_set_new(o, "key", escape_json_string(v->key));
+	json_object_set_new(o, "name", escape_json_string(v->name));
 	json_object_set_new(o, "bytes", jbytes(v->bytes));
 	json_object_set_new(o, "files", jbytes(v->files));
 	json_object_set_new(o, "prunable_bytes", jbytes(v->prunable_bytes));
 	json_object_set_new(o, "containers", ctrs);
-	json_object_set_new(o, "filesystem", jstr(fs_mount(u, v->fs)));
+	json_object_set_new(o, "filesystem", escape_json_string(fs_mount(u, v->fs)));
 	return o;
 }
 
@@ -602,7 +585,7 @@ json_t *usage_report_json(const struct usage *u)
 	free(sorted_ctrs);
 	free(sorted_vols);
 	for (size_t i = 0; i < u->errors.n; i++)
-		json_array_append_new(errors, jstr(u->errors.v[i]));
+		json_array_append_new(errors, escape_json_string(u->errors.v[i]));
 	json_object_set_new(root, "at", json_string(at));
 	json_object_set_new(root, "filesystems", fs);
 	json_object_set_new(root, "containers", ctrs);
