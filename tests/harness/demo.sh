@@ -10,6 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 host_sock=/var/run/docker.sock
 case ${DOCKER_HOST:-} in unix://*) host_sock=${DOCKER_HOST#unix://} ;; esac
 if [ -S "$host_sock" ] && curl -sf --max-time 3 --unix-socket "$host_sock" http://localhost/_ping >/dev/null 2>&1; then
+	echo "== rotd usage against the engine at $host_sock: what fills the disks"
+	"$ROTD" usage
+	echo
 	echo "== rotd --now --dry-run against the engine at $host_sock"
 	exec "$ROTD" --now --dry-run
 fi
@@ -36,6 +39,9 @@ conf=$ENGINE_DIR/demo.conf
 sed -e "s|^state-file = .*|state-file = $ENGINE_DIR/state.json|" \
 	-e "s|^  file = /var/lib/prometheus/node-exporter/rotd.prom|  file = $ENGINE_DIR/rotd.prom|" \
 	"$here/../../conf/rotd.conf" >"$conf"
+echo "== rotd usage: what fills the disks, before the pass"
+"$ROTD" --config "$conf" usage
+echo
 echo "== rotd --now --dry-run: what a pass would do"
 "$ROTD" --config "$conf" --now --dry-run || exit $?
 echo
