@@ -163,9 +163,13 @@ pod_checks() {
 	tap_is "Podman: biz_waweb_1 is still running in the daemon's inventory" "$(state_of biz_waweb_1)" running
 	# Interval passes every second now: a stopped container is said once, never again.
 	sed -i 's/^interval = .*/interval = 1s/' "$dconf"
+	lists_before=$(grep -c '^rotd: inventory: ' "$dlog")
 	kill -HUP "$pdaemon"
 	wait_for 10 grep -q "configuration reloaded from $dconf" "$dlog"
 	tap_is "Podman: SIGHUP reloads an interval of 1 s" "$?" 0
+	# a reload lists the containers again, and logs it: wait for that line, or
+	# it may land after the mark below (it did once on a loaded machine)
+	wait_for 10 sh -c "[ \$(grep -c '^rotd: inventory: ' '$dlog') -gt $lists_before ]"
 	wait_for 10 sh -c "jq -e '.activity.what == \"idle\"' '$PODMAN_DIR/status.json'"
 	mark=$(wc -l <"$dlog")
 	podman_cli stop -t 0 biz-master1-1 >/dev/null 2>&1
