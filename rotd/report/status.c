@@ -24,11 +24,6 @@
 
 /* ---- writing -------------------------------------------------------------- */
 
-static json_t *str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
 static json_t *containers_json(const struct inventory *inv)
 {
 	json_t *a = json_array();
@@ -40,7 +35,7 @@ static json_t *containers_json(const struct inventory *inv)
 		json_object_set_new(o, "name", escape_json_string(c->name));
 		json_object_set_new(o, "id", escape_json_string(c->id));
 		json_object_set_new(o, "image", escape_json_string(c->image));
-		json_object_set_new(o, "role", str_or_null(c->role != NULL ? c->role->name : NULL));
+		json_object_set_new(o, "role", escape_json_string(c->role != NULL ? c->role->name : NULL));
 		json_object_set_new(o, "state", json_string(inventory_state_name(c->state)));
 		json_object_set_new(o, "pid", json_integer(c->pid));
 		json_object_set_new(o, "detail", escape_json_string(c->detail));
@@ -91,7 +86,7 @@ static json_t *remediation_json(const struct status_remediation *r)
 	o = json_object();
 	above = json_array();
 	json_object_set_new(o, "started", json_integer(r->started));
-	json_object_set_new(o, "trigger", str_or_null(r->trigger));
+	json_object_set_new(o, "trigger", escape_json_string(r->trigger));
 	json_object_set_new(o, "reason", escape_json_string(r->reason));
 	json_object_set_new(o, "freed_bytes", json_integer(r->freed));
 	json_object_set_new(o, "reached_low", json_boolean(r->reached_low));
@@ -112,14 +107,14 @@ json_t *status_to_json(const struct status_snapshot *s)
 	json_t *root = json_object(), *o;
 
 	json_object_set_new(root, "pid", json_integer(s->pid));
-	json_object_set_new(root, "version", str_or_null(s->version));
+	json_object_set_new(root, "version", escape_json_string(s->version));
 	json_object_set_new(root, "started", json_integer(s->started));
 	json_object_set_new(root, "updated", json_integer(s->updated));
 	json_object_set_new(root, "config", escape_json_string(s->config_path));
 	json_object_set_new(root, "config_read", json_integer(s->config_read));
 
 	o = json_object();
-	json_object_set_new(o, "what", str_or_null(s->activity));
+	json_object_set_new(o, "what", escape_json_string(s->activity));
 	json_object_set_new(o, "detail", escape_json_string(s->activity_detail));
 	json_object_set_new(o, "since", json_integer(s->activity_since));
 	json_object_set_new(root, "activity", o);
