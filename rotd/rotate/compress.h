@@ -1,6 +1,9 @@
 /* compress: streams a byte range of one file into a compressed archive on another
- * fd, in process, with libarchive's raw format and a gzip or zstd filter. Memory
- * stays bounded (a fixed buffer) whatever the input size. */
+ * fd, in process, as indexed members (rotate/member.h): the range is cut into
+ * pieces of at most MEMBER_MAX_INPUT bytes, at a record's start where it can be,
+ * and the pieces are compressed in parallel (libdeflate for gzip, libzstd for
+ * zstd) and written in order. Memory stays bounded (a fixed number of buffers per
+ * thread) whatever the input size. */
 #ifndef ROTD_COMPRESS_H
 #define ROTD_COMPRESS_H
 
@@ -15,13 +18,28 @@ struct compress_result {
 	uint64_t digest;       /* compress_digest of the bytes read */
 };
 
+/* Says whether a line carries a time: returns 1 and sets *t_us (microseconds since
+ * the epoch, UTC), or 0 for a line without one (a continuation line). Called from
+ * several threads at once. */
+typedef int (*compress_time_fn)(const void *ctx, const char *line, size_t len, int64_t *t_us);
+
+/* How compress_range dates lines; time_of NULL: members carry no times and are cut
+ * at line ends. */
+struct compress_clock {
+	compress_time_fn time_of;
+	const void *ctx;
+};
+
 /* Reads bytes [0, length) of src_fd with pread (the file offset is not used or
  * changed) and writes them compressed to dst_fd, which must be empty and
- * positioned at 0. level is the compressor's level (gzip 1..9, zstd 1..19).
- * Does not fsync. Returns 0 and fills *res, or -1 with *err set to a new
- * one-line message (the source shrank under us, a read or write error such as
- * ENOSPC, or libarchive's error text). */
+ * positioned at 0, as indexed members dated by clock (NULL: no times), on up to
+ * threads threads (0: one per CPU). level is the compressor's level (gzip 1..9,
+ * zstd 1..19). Does not fsync. Returns 0 and fills *res, or -1 with *err set to
+ * a new one-line message (the source shrank under us, a read or write error such
+ * as ENOSPC, or the compressor's error). On failure dst_fd may hold a prefix of
+ * the archive; the caller discards it. */
 int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind kind, int level,
+		   const struct compress_clock *clock, unsigned threads,
 		   struct compress_result *res, char **err);
 
 /* The archive file suffix for kind: ".gz" or ".zst". */
