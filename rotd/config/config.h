@@ -46,6 +46,10 @@ struct log_policy {
 	                                  first (never the newest of a log); 0: off (default). A
 	                                  folder shared by several patterns gets the smallest budget
 	                                  any of them sets */
+	char *timestamp;               /* strptime(3) format of the time its lines start with, or
+	                                  NULL: the built-in recognisers (lib/logtime.h) */
+	char *timezone;                /* zone of the times its lines write without one: "UTC"
+	                                  (default), an IANA name or "+hh:mm" */
 };
 
 /* One `role NAME { }` section: how to recognise a container and how to rotate it. */
@@ -66,6 +70,8 @@ struct role_policy {
 	                                  whole; 0: never */
 	uint64_t max_age;              /* as in log_policy; 0: off */
 	uint64_t max_size;             /* as in log_policy; 0: off */
+	char *timestamp;               /* as in log_policy; NULL: the built-in recognisers */
+	char *timezone;                /* as in log_policy; default "UTC" */
 	struct log_policy *log_policies;  /* log_policies[i] is the effective policy of logs.v[i] */
 };
 

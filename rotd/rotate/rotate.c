@@ -341,7 +341,7 @@ static int write_archive_tmp(const char *path, const struct log_policy *pol, int
 		return -1;
 	}
 	progress_set_total(length);
-	if (compress_range(src, length, tfd, pol->compress, pol->compress_level, res, &err) < 0) {
+	if (compress_range(src, length, tfd, pol->compress, pol->compress_level, NULL, 0, res, &err) < 0) {
 		set_error(o, "%s: compressing into %s: %s", path, pol->archive_dir, err);
 		free(err);
 		close(tfd);

@@ -213,7 +213,7 @@ static void compress_to_temp(int src_fd, uint64_t len, enum compress_kind kind, 
 {
 	int dst = temp_file(dst_path);
 	char *err = NULL;
-	int r = compress_range(src_fd, len, dst, kind, level, res, &err);
+	int r = compress_range(src_fd, len, dst, kind, level, NULL, 0, res, &err);
 
 	ck_assert_msg(r == 0, "compress_range: %s", err ? err : "(no message)");
 	ck_assert_ptr_null(err);
@@ -331,7 +331,7 @@ static void assert_fails_with(int src, uint64_t len, int dst, enum compress_kind
 	struct compress_result res = { 0, 0, 0 };
 	char *err = NULL;
 
-	ck_assert_int_eq(compress_range(src, len, dst, kind, level, &res, &err), -1);
+	ck_assert_int_eq(compress_range(src, len, dst, kind, level, NULL, 0, &res, &err), -1);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_ptr_null(strchr(err, '\n'));
 	ck_assert_msg(strstr(err, needle1) != NULL, "no \"%s\" in \"%s\"", needle1, err);
@@ -406,7 +406,7 @@ static uint64_t compressed_size(int src, uint64_t len, enum compress_kind kind, 
 	struct compress_result res;
 	char *err = NULL;
 
-	ck_assert_int_eq(compress_range(src, len, dst, kind, level, &res, &err), 0);
+	ck_assert_int_eq(compress_range(src, len, dst, kind, level, NULL, 0, &res, &err), 0);
 	ck_assert_uint_eq(res.bytes_out, file_size(dst));
 	ck_assert_int_eq(close(dst), 0);
 	return res.bytes_out;
@@ -576,7 +576,7 @@ START_TEST(test_digest_file)
 	ck_assert_uint_eq(dg, digest_mem(buf, 1000));
 	ck_assert_int_eq(compress_digest_file(fd, 0, &dg), 0);
 	ck_assert_uint_eq(dg, digest_mem(buf, 0));
-	ck_assert_int_eq(compress_range(fd, n - 1, dst, COMPRESS_GZIP, 1, &res, &err), 0);
+	ck_assert_int_eq(compress_range(fd, n - 1, dst, COMPRESS_GZIP, 1, NULL, 0, &res, &err), 0);
 	ck_assert_uint_eq(res.digest, digest_mem(buf, n - 1));
 
 	errno = 0;
@@ -620,7 +620,7 @@ START_TEST(test_bounded_memory)
 		write_all(src, text, BUF, off);
 	free(text);
 	before = maxrss_kib();
-	ck_assert_int_eq(compress_range(src, len, dst, kind, kind == COMPRESS_ZSTD ? 3 : 6, &res,
+	ck_assert_int_eq(compress_range(src, len, dst, kind, kind == COMPRESS_ZSTD ? 3 : 6, NULL, 0, &res,
 					&err), 0);
 	ck_assert_uint_eq(res.bytes_in, len);
 	ck_assert_uint_lt(res.bytes_out, len / 50);
