@@ -234,6 +234,18 @@ lg_append() {
 	lg_gen "$3" "$(lg_day "$5")" "${6:-0}" "${7:-86400000}" "$4" "$(($5 * 10 + lg_s))" | tee -a "$lg_dir/orig/$1" >>"$2"
 }
 lg_edge() { printf '%s\n' "$2" | tee -a "$lg_dir/orig/$1" >>"$3"; }
+# lg_straddle DAY: the day's last record of the core app, a deadlock with a
+# stack trace of about 10 KB, longer than a filesystem block: the pass's
+# block-aligned cut lands inside it, so its head goes into this day's archive
+# and its tail, with the "Caused by" line, stays for the next archive or the
+# live log. An app that logs a long trace as rotd rotates it does this.
+lg_straddle() {
+	printf '%s 23:59:59.999 [ERROR] [pool-2-thread-3] com.whatsapp.core.db.DbWriter: batch insert failed STRADDLE-%s\n' "$(lg_day "$1")" "$1"
+	echo 'java.sql.BatchUpdateException: Deadlock found when trying to get lock; try restarting transaction'
+	awk 'BEGIN { for (i = 0; i < 150; i++) printf "\tat com.whatsapp.core.db.DbWriter.flushBatch%03d(DbWriter.java:%d)\n", i, 100 + i }'
+	echo 'Caused by: java.net.SocketTimeoutException: Read timed out'
+	printf '\tat java.net.SocketInputStream.socketRead0(Native Method)\n\t... 42 more\n'
+}
 lg_pass_fail=
 for d in 0 1 2 3 4 5; do
 	if [ "$d" = 5 ]; then
@@ -257,10 +269,11 @@ for d in 0 1 2 3 4 5; do
 		lg_edge core.log "$D3 20:09:59.999 [ERROR] [main] com.whatsapp.core.Edge: EDGE-BEFORE-SINCE" "$C/usr/local/waent/logs/wa.log"
 		lg_edge core.log "$(printf '%s 20:10:00.000 [ERROR] [main] com.whatsapp.core.Edge: EDGE-AT-SINCE\njava.lang.IllegalStateException: edge\n\tat com.whatsapp.core.Edge.at(Edge.java:1)\n\t... 3 more' "$D3")" \
 			"$C/usr/local/waent/logs/wa.log"
-		lg_append core.log "$C/usr/local/waent/logs/wa.log" core 20000 3 72600001 86400000
+		lg_append core.log "$C/usr/local/waent/logs/wa.log" core 20000 3 72600001 86399000
 	else
-		lg_append core.log "$C/usr/local/waent/logs/wa.log" core 20000 "$d"
+		lg_append core.log "$C/usr/local/waent/logs/wa.log" core 20000 "$d" 0 86399000
 	fi
+	case $d in 3 | 4) lg_straddle "$d" | tee -a "$lg_dir/orig/core.log" >>"$C/usr/local/waent/logs/wa.log" ;; esac
 	[ "$d" = 5 ] && break
 	"$ROTD" --config "$lg_conf" --now --rotate-only $lg_three >"$lg_dir/pass.out" 2>&1 ||
 		lg_pass_fail="$lg_pass_fail day $d: $(tail -n 5 "$lg_dir/pass.out")"
@@ -276,6 +289,16 @@ lg_counts="$lg_counts error.log=$(lg_archives "$W" lighttpd_error\\.log gz | wc 
 lg_counts="$lg_counts master=$(lg_archives "$M" logs_wa\\.log zst | wc -l)"
 tap_like "fixture: rotd wrote an archive a day of each big log (gzip; zstd for the master), the small error log every other day: $lg_counts" \
 	"$lg_counts" '^web\.log=5 access\.log=5 error\.log=[2-4] core=5 master=5$'
+
+# The straddling records: the archive that holds each one's head ends inside it.
+lg_cut=
+for lg_d in 3 4; do
+	for lg_a in $(lg_archives "$C" logs_wa\\.log gz); do
+		lg_n=$(zcat "$C/var/log/whatsapp/archive/$lg_a" | awk -v m="STRADDLE-$lg_d" 'index($0, m) { f = 1 } f { n++ } END { print n + 0 }')
+		[ "$lg_n" -gt 0 ] && lg_cut="$lg_cut $lg_d:$([ "$lg_n" -lt 155 ] && echo cut || echo whole)"
+	done
+done
+tap_is "fixture: the core app's archives of days 3 and 4 end inside a long stack trace (a record cut by the rotation)" "$lg_cut" " 3:cut 4:cut"
 
 # --- the archives are plain gzip and zstd, and hold every byte ------------------
 lg_bad=
