@@ -6,7 +6,7 @@
 # root. Prints progress, then a table. See BENCHMARKS.md, "Window query".
 #
 #   ROTD                      the rotd binary (default build/rotd/rotd)
-#   BENCH_RUNS=3              timed runs per arm; the table shows medians
+#   BENCH_RUNS=5              timed runs per arm; the table shows medians
 #   BENCH_LOGS_DAYS=10        days of archives
 #   BENCH_LOGS_DAY_BYTES      bytes of web.log per container and day (default
 #                             22020096, 21 MiB: the web role rotates past 20 MiB)
@@ -37,7 +37,7 @@ cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd)
 ROTD=${1:-build/rotd/rotd}
 case $ROTD in /*) ;; *) ROTD=$REPO/$ROTD ;; esac
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 DAYS=${BENCH_LOGS_DAYS:-10}
 DAY_BYTES=${BENCH_LOGS_DAY_BYTES:-22020096}
 TARGET=0.05
@@ -181,13 +181,18 @@ median() {
 	printf '%s\n' ${V[$1]} | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 calc() { awk "BEGIN { printf \"%.${1}f\", $2 }"; }
-# timed NAME CMD...: runs CMD with its stdout in $WORK/NAME.out; sets T_WALL, T_RSS.
+# timed NAME CMD...: runs CMD with its stdout in $WORK/NAME.out; sets T_WALL (s,
+# from the clock in ns: time's %e has 10 ms steps, and rotd's answer takes a
+# few) and T_RSS (KiB, time's %M: -v's "Maximum resident set size").
 timed() {
-	local name=$1 rc
+	local name=$1 rc t0 t1
 	shift
-	/usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$WORK/time.out" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
 	rc=$?
-	read -r T_WALL T_RSS <"$WORK/time.out"
+	t1=$(date +%s%N)
+	T_WALL=$(calc 4 "($t1 - $t0) / 1e9")
+	T_RSS=$(tail -n 1 "$WORK/time.out")
 	return $rc
 }
 # rotd's lines without the "CONTAINER LOG: " prefix, sorted; the peers' sorted.
@@ -204,7 +209,6 @@ run_rotd() {
 }
 run_byhand() {
 	timed byhand "$BYHAND" || die "the by-hand loop failed"
-	[ -s "$WORK/byhand.ref" ] || cp "$WORK/byhand.out" "$WORK/byhand.ref"
 	cmp -s "$WORK/byhand.out" "$WORK/byhand.ref" || die "the by-hand loop gave another answer"
 	record byhand.wall "$T_WALL"
 	say "  by hand (host zcat): wall ${T_WALL}s, $(wc -l <"$WORK/byhand.out") lines"
@@ -215,8 +219,9 @@ run_exec() {
 	record exec.wall "$T_WALL"
 	say "  by hand (docker exec, busybox zcat): wall ${T_WALL}s"
 }
-: >"$WORK/byhand.ref"
-run_byhand
+timed byhand "$BYHAND" || die "the by-hand loop failed"
+cp "$WORK/byhand.out" "$WORK/byhand.ref"
+say "  the answer, by hand: $(wc -l <"$WORK/byhand.ref") lines (untimed: it also warms the caches)"
 [ -s "$WORK/byhand.ref" ] || die "the window holds no line with $RE: the workload is wrong"
 for r in $(seq "$RUNS"); do
 	say "run $r/$RUNS"
@@ -239,7 +244,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---------------------------------------------------------------- table
 M() { median "$1"; }
 rw=$(M rotd.wall) bw=$(M byhand.wall) ew=$(M exec.wall) rr=$(M rotd.rss)
-ratio=$(calc 3 "$rw / $bw")
+ratio=$(calc 4 "$rw / $bw")
 verdict=$(awk -v r="$ratio" -v t="$TARGET" 'BEGIN { print (r <= t ? "met" : "MISSED") }')
 flat=$(calc 2 "$ALL_RSS / $rr")
 fverdict=$(awk -v f="$flat" -v t="$FLAT" 'BEGIN { print (f <= t ? "met" : "MISSED") }')
@@ -248,7 +253,7 @@ say ""
 say "medians of $RUNS runs; $NARCH archives ($ARCH_BYTES bytes, $IN_BYTES bytes of log), $(nproc) CPUs"
 row what rotd peer ratio "target / verdict"
 row "wall, 5-minute window --grep (s)" "$rw" "$bw" "$ratio" "<= $TARGET x zcat | grep by hand: $verdict"
-row "  vs docker exec + busybox zcat (s)" "$rw" "$ew" "$(calc 3 "$rw / $ew")" "(info: the issue's loop, inside the containers)"
+row "  vs docker exec + busybox zcat (s)" "$rw" "$ew" "$(calc 4 "$rw / $ew")" "(info: the issue's loop, inside the containers)"
 row "max RSS, 5-minute window (KiB)" "$rr" "" "" "(info)"
 row "max RSS, all $DAYS days --grep (KiB)" "$ALL_RSS" "" "" "(info: $ALL_LINES lines printed, wall ${ALL_WALL}s)"
 row "rotd RSS all days / window" "" "" "$flat" "flat: <= $FLAT: $fverdict"
