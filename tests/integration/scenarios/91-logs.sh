@@ -213,9 +213,9 @@ tap_is "fixture: the containers get the roles web, core and master; master compr
 
 # Days 0..5 are the six days before today (UTC); day 5, yesterday, stays in the
 # live logs. The quiet stretch: from 20 minutes before "a day ago" to 40 after.
-lg_mid=$(date -u -d "$(date -u +%Y-%m-%d)" +%s)
-lg_day() { date -u -d "@$((lg_mid - (6 - $1) * 86400))" +%Y-%m-%d; }
 lg_gnow=$(date -u +%s)
+lg_mid=$((lg_gnow - lg_gnow % 86400))
+lg_day() { date -u -d "@$((lg_mid - (6 - $1) * 86400))" +%Y-%m-%d; }
 LG_GAP_LO=$(date -u -d "@$((lg_gnow - 86400 - 1200))" +%Y%m%d%H%M%S)000
 LG_GAP_HI=$(date -u -d "@$((lg_gnow - 86400 + 2400))" +%Y%m%d%H%M%S)999
 D2=$(lg_day 2) D3=$(lg_day 3) D5=$(lg_day 5)
