@@ -272,7 +272,7 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 
 /* The state of one compress_range call. */
 struct writer {
-	int src_fd, dst_fd;
+	int src_fd;
 	uint64_t length;
 	uint64_t off;                /* source bytes read so far */
 	const unsigned char *carry;  /* the cut-off end of the last piece, to start the next */
@@ -339,7 +339,7 @@ int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind k
 		   const struct compress_clock *clock, unsigned threads,
 		   struct compress_result *res, char **err)
 {
-	struct writer w = { .src_fd = src_fd, .dst_fd = dst_fd, .length = length };
+	struct writer w = { .src_fd = src_fd, .length = length };
 	struct batch b = { .clock = clock, .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct member_encoder **encs;
 	size_t n_slots, n_encs = 0;
