@@ -300,6 +300,42 @@ for lg_d in 3 4; do
 done
 tap_is "fixture: the core app's archives of days 3 and 4 end inside a long stack trace (a record cut by the rotation)" "$lg_cut" " 3:cut 4:cut"
 
+# The index is there, so the searches below hop over members (rotd(8), ARCHIVE
+# FORMAT): every gzip member has FEXTRA with an 'RT' subfield, every zstd frame
+# follows a skippable frame holding 'RT', and each carries a time range.
+lg_index() { # FILE...: "MEMBERS DATED" over the files, or the first fault
+	python3 - "$@" <<'EOP'
+import struct, sys
+members = dated = 0
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    off = 0
+    while off < len(b):
+        if b[off:off + 2] == b"\x1f\x8b":
+            if not b[off + 3] & 4:
+                sys.exit("%s@%d: a gzip member without FEXTRA" % (f, off))
+            xlen = struct.unpack_from("<H", b, off + 10)[0]
+            ex, head = b[off + 12:off + 12 + xlen], off + 12
+        elif struct.unpack_from("<I", b, off)[0] == 0x184D2A5E:
+            ex, head = b[off + 8:off + 8 + struct.unpack_from("<I", b, off + 4)[0]], off + 8
+            ex = ex[:2] + b"\0\0" + ex[2:]
+        else:
+            sys.exit("%s@%d: neither a gzip member nor a skippable frame" % (f, off))
+        if ex[:2] != b"RT":
+            sys.exit("%s@%d: no 'RT' index" % (f, off))
+        ver, flags, size, insize, lo, hi = struct.unpack_from("<BBIIqq", ex, 4)
+        members += 1
+        dated += flags & 1 and 0 < lo <= hi
+        off += size
+print(members, dated)
+EOP
+}
+lg_idx=$(lg_index $(for lg_a in $(lg_archives "$W" '[a-z_.]*' gz); do echo "$W/var/log/whatsapp/archive/$lg_a"; done) \
+	$(for lg_a in $(lg_archives "$C" logs_wa\\.log gz); do echo "$C/var/log/whatsapp/archive/$lg_a"; done) \
+	$(for lg_a in $(lg_archives "$M" logs_wa\\.log zst); do echo "$M/var/log/whatsapp/archive/$lg_a"; done) 2>&1)
+tap_result "$(printf '%s' "$lg_idx" | grep -qE '^[0-9]+ [0-9]+$' && [ "${lg_idx% *}" -ge 20 ] && [ "${lg_idx% *}" = "${lg_idx#* }" ]; echo $?)" \
+	"fixture: rotd's archives are indexed members, each with its time range (members, dated: $lg_idx)"
+
 # --- the archives are plain gzip and zstd, and hold every byte ------------------
 lg_bad=
 lg_n=0
