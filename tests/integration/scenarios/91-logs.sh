@@ -2,11 +2,14 @@
 # archives that rotd itself wrote, in three containers (web, core, master), with
 # the fixture shaped like a production host: lighttpd's access log (common log
 # format) and error log, the web app's ISO log, the core app's Java log with
-# multi-line stack traces, a master whose role compresses with zstd, a legacy
-# archive that logrotate wrote, a symlinked archive pointing at a host file, a
-# stopped container. Every expected answer is computed here with awk from the
-# lines this scenario wrote, independently of rotd. Then kill -9 during the
-# parallel compression of a 200 MB log.
+# multi-line stack traces (two of them cut in the middle by rotd's
+# block-aligned rotation, one between two archives, one between an archive and
+# the live log), a master whose role compresses with zstd, a legacy archive
+# that logrotate wrote, a symlinked archive pointing at a host file, a stopped
+# container. Six days of lines with realistic times; rotd --now itself archives
+# days 0 to 4 (size 64K), day 5 (yesterday) stays live. Every expected answer is
+# computed here with awk from the lines this scenario wrote, independently of
+# rotd. Then kill -9 during the parallel compression of a 200 MB log.
 lg_t0=$(date +%s)
 lg_dir=$ENGINE_DIR/logs91
 mkdir -p "$lg_dir/orig"
