@@ -267,7 +267,8 @@ START_TEST(test_bad_formats)
 	check_bad_format("%H:%M:%S", "has no date");
 	check_bad_format("%d %H:%M", "has no date");
 	check_bad_format("%Y-%m-%d %", "lone '%'");
-	check_bad_format("%s", "%s (seconds since the epoch) is not supported");
+	check_bad_format("%s", "uses %s (seconds since the epoch), which is not supported");
+	check_bad_format("%H\n", "timestamp format '%H\\x0a' has no date");
 }
 END_TEST
 
@@ -345,6 +346,8 @@ START_TEST(test_zone_bad_names)
 	check_bad_zone("+05:3", "invalid time zone offset");
 	check_bad_zone("-", "invalid time zone offset");
 	check_bad_zone("Europe", "unknown time zone 'Europe'");   /* a folder */
+	check_bad_zone("Europe/Berlin\n", "invalid time zone name 'Europe/Berlin\\x0a'");
+	check_bad_zone("+01:00\n", "invalid time zone offset '+01:00\\x0a'");
 }
 END_TEST
 
@@ -545,6 +548,8 @@ START_TEST(test_cli_errors)
 	check_bad_cli("NOW", "invalid time 'NOW'");
 	check_bad_cli("-99999999999999999999w", "time '-99999999999999999999w' is out of range");
 	check_bad_cli("+9999999999999999w", "is out of range");
+	/* control bytes in the text are shown escaped: the message stays one line */
+	check_bad_cli("-30m\n\x1b[2J", "invalid time '-30m\\x0a\\x1b[2J' (expected");
 }
 END_TEST
 
