@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/xalloc.h"
+#include "rotate/member.h"
 
 /* Bytes read at a time from a plain file or out of libarchive. */
 #define CHUNK (64u * 1024u)
@@ -29,6 +30,7 @@ struct linereader {
 	struct archive *ar;        /* READ_FOREIGN */
 	enum compress_kind codec;  /* READ_INDEXED */
 	int64_t since_us, until_us;
+	uint64_t moff;             /* READ_INDEXED: the next member's offset */
 	int prev_read;             /* READ_INDEXED: the member before was read */
 	char err[256];
 };
@@ -102,9 +104,67 @@ struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t 
 	r->codec = codec;
 	r->since_us = since_us;
 	r->until_us = until_us;
-	if (foreign_start(r) < 0)
-		r->eof = -1;
 	return r;
+}
+
+/* Whether the member info describes is read: it overlaps the window, or it
+ * continues (or, without a time, follows) a member that was read. */
+static int member_wanted(const struct linereader *r, const struct member_info *info)
+{
+	if (r->since_us == INT64_MIN && r->until_us == INT64_MAX)
+		return 1;
+	if ((info->flags & MEMBER_HAS_TIME) && info->max_us >= r->since_us && info->min_us < r->until_us)
+		return 1;
+	return r->prev_read && ((info->flags & MEMBER_CONTINUES) || !(info->flags & MEMBER_HAS_TIME));
+}
+
+static int fill(struct linereader *r);
+
+/* Decodes the next member worth reading into the chunk: 1, 0 at the end, -1 on error. */
+static int fill_member(struct linereader *r)
+{
+	for (;;) {
+		struct member_info info;
+		int st = member_next(r->fd, r->moff, r->codec, &info);
+
+		if (st == 0)
+			return 0;
+		if (st < 0) {
+			if (r->moff == 0 && errno == EINVAL) {
+				/* Not rotd's members: an old single-member archive, or another program's. */
+				if (foreign_start(r) < 0)
+					return -1;
+				return r->eof ? 0 : fill(r);
+			}
+			snprintf(r->err, sizeof(r->err), "corrupt or truncated archive at byte %llu: %s",
+				 (unsigned long long)r->moff, errno == EINVAL ? "not a member header" : strerror(errno));
+			return -1;
+		}
+		r->moff = info.offset + info.size;
+		if (!member_wanted(r, &info)) {
+			r->prev_read = 0;
+			r->gap = 1;
+			continue;
+		}
+		if (info.input_size > MEMBER_MAX_INPUT) {
+			snprintf(r->err, sizeof(r->err), "corrupt archive: the member at byte %llu claims %u bytes",
+				 (unsigned long long)info.offset, (unsigned)info.input_size);
+			return -1;
+		}
+		if (r->chunk_cap < MEMBER_MAX_INPUT) {
+			r->chunk = xreallocarray(r->chunk, MEMBER_MAX_INPUT, 1);
+			r->chunk_cap = MEMBER_MAX_INPUT;
+		}
+		if (member_decode(r->fd, &info, r->codec, r->chunk, r->chunk_cap) < 0) {
+			snprintf(r->err, sizeof(r->err), "corrupt archive: the member at byte %llu: %s",
+				 (unsigned long long)info.offset, strerror(errno));
+			return -1;
+		}
+		r->prev_read = 1;
+		r->chunk_len = info.input_size;
+		if (r->chunk_len > 0)
+			return 1;
+	}
 }
 
 /* Fills the chunk with the next bytes: 1, 0 at the end, -1 on error. */
@@ -112,12 +172,14 @@ static int fill(struct linereader *r)
 {
 	ssize_t n;
 
+	r->chunk_pos = 0;
+	r->chunk_len = 0;
+	if (r->kind == READ_INDEXED)
+		return fill_member(r);
 	if (r->chunk_cap < CHUNK) {
 		r->chunk = xreallocarray(r->chunk, CHUNK, 1);
 		r->chunk_cap = CHUNK;
 	}
-	r->chunk_pos = 0;
-	r->chunk_len = 0;
 	switch (r->kind) {
 	case READ_PLAIN:
 		if (r->off >= r->end)
@@ -135,8 +197,9 @@ static int fill(struct linereader *r)
 		r->off += (uint64_t)n;
 		r->chunk_len = (size_t)n;
 		return 1;
-	case READ_FOREIGN:
 	case READ_INDEXED:
+		return 0;
+	case READ_FOREIGN:
 		n = archive_read_data(r->ar, r->chunk, CHUNK);
 		if (n < 0) {
 			snprintf(r->err, sizeof(r->err), "corrupt or truncated archive: %s",
