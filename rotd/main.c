@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,7 +90,7 @@ static void usage(FILE *out)
 		"      --role ROLE       logs: only containers of this role (repeatable)\n"
 		"      --log GLOB        logs: only logs whose path or file name matches GLOB (repeatable)\n"
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
-		"      --json            print the report as JSON (logs: one object per record and line)\n"
+		"      --json            print the report as JSON (logs: one line per record)\n"
 		"      --container NAME  only this container (repeatable)\n"
 		"      --respect-window  run the off-peak jobs (cleanup.sh, media, gc) only inside\n"
 		"                        the window and once per window, as the daemon does\n"
@@ -565,7 +566,11 @@ static int show_logs(const struct options *o, const struct rotd_config *cfg)
 		if (code == EXIT_ROTD_OK && !all_named(&o->containers, &inv, "docker ps -a"))
 			code = EXIT_ROTD_CONFIG;
 		if (code == EXIT_ROTD_OK) {
-			setvbuf(stdout, NULL, _IOLBF, 0);
+			struct stat st;
+
+			/* Records show as they are found, in a terminal or a pipe (| less, | head). */
+			if (fstat(STDOUT_FILENO, &st) < 0 || !S_ISREG(st.st_mode))
+				setvbuf(stdout, NULL, _IOLBF, 0);
 			if (search_inventory(&inv, &q, print_hit, (void *)o) > 0)
 				code = EXIT_ROTD_PARTIAL;
 			if (fflush(stdout) != 0 || ferror(stdout))

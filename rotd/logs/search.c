@@ -203,9 +203,12 @@ static void heap_up(struct stream **h, size_t i)
 	}
 }
 
+/* Whether --role lets a container of role (NULL: none) in. */
 static int role_wanted(const struct logs_query *q, const struct role_policy *role)
 {
-	return q->roles == NULL || q->roles->n == 0 || strlist_contains(q->roles, role->name);
+	if (q->roles == NULL || q->roles->n == 0)
+		return 1;
+	return role != NULL && strlist_contains(q->roles, role->name);
 }
 
 static void target_parsers(struct search *s, struct target_state *ts)
@@ -314,7 +317,7 @@ int search_inventory(const struct inventory *inv, const struct logs_query *q, lo
 		int named = q->named != NULL && strlist_contains(q->named, c->name);
 		struct ctrfs *fs;
 
-		if (c->role != NULL && !role_wanted(q, c->role))
+		if (!role_wanted(q, c->role))
 			continue;
 		switch (c->state) {
 		case CTR_RUNNING:
