@@ -18,7 +18,7 @@ trap '[ "$own_policy" -eq 0 ] || rm -f "$policy"' EXIT
 apt-get update
 apt-get install -y --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config ca-certificates \
-	libcurl4-openssl-dev libarchive-dev libconfuse-dev libjansson-dev libmicrohttpd-dev \
+	libcurl4-openssl-dev libarchive-dev libdeflate-dev libzstd-dev libconfuse-dev libjansson-dev libmicrohttpd-dev \
 	check valgrind cppcheck \
 	docker.io busybox-static curl jq python3 iproute2 util-linux zstd gzip logrotate time shellcheck tzdata \
 	prometheus e2fsprogs clang-14 libclang-rt-14-dev clang-tidy faketime \

@@ -1,24 +1,26 @@
 #include "autoconf.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rotate/compress.h"
+#include "rotate/member.h"
+#include "lib/crashpoint.h"
 #include "lib/heartbeat.h"
+#include "lib/pool.h"
 #include "lib/progress.h"
 #include "lib/shutdown.h"
 #include "lib/xalloc.h"
 
-/* Read size for compress_range: large enough that syscalls and libarchive's
- * per-call overhead vanish next to the compressor's work. */
-#define RANGE_BUF_SIZE (256 * 1024)
+/* Members compressed per pool_run, per thread: two, so that a thread that
+ * finishes early takes another while the slowest one runs. */
+#define SLOTS_PER_THREAD 2
 /* Read size for compress_digest_file (only hashing, so larger reads help more). */
 #define DIGEST_BUF_SIZE (1024 * 1024)
 
@@ -145,207 +147,283 @@ const char *compress_suffix(enum compress_kind kind)
 	return kind == COMPRESS_ZSTD ? ".zst" : ".gz";
 }
 
-/* Where libarchive's output goes: our own write callback, so that short writes
- * and EINTR are handled here and a write error keeps its errno. */
-struct sink {
-	int fd;
-	uint64_t written;
-	int error;      /* errno of the failed write(2); 0 if none failed */
-	int discard;    /* set on failure: write nothing more to fd */
+/* One member in the making: its piece of the source and its compressed bytes. */
+struct slot {
+	unsigned char *in;        /* MEMBER_MAX_INPUT bytes */
+	unsigned char *out;       /* out_cap bytes, allocated on first use */
+	size_t len;               /* bytes of in that are this member's */
+	int mid_line;             /* in starts inside a line (the piece before was cut there) */
+	int first;                /* the archive's first member */
+	size_t out_len;           /* 0: encoding failed */
+	struct member_info info;
 };
 
-static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size_t len)
-{
-	struct sink *s = arg;
-	const char *p = buf;
-	size_t left = len;
+/* What the threads of one pool_run share. */
+struct batch {
+	struct slot *slots;
+	const struct compress_clock *clock;
+	size_t out_cap;
+	pthread_mutex_t lock;
+	struct member_encoder **idle;  /* encoders no thread uses; guarded by lock */
+	size_t n_idle;
+};
 
-	if (s->discard) {
-		archive_set_error(a, ECANCELED, "compression abandoned");
-		return -1;
+/* Sets s's times and flags from its lines: every line that starts in it is dated
+ * (the fragment a mid-line cut left at its start is not a line start). */
+static void date_lines(struct slot *s, const struct compress_clock *clock)
+{
+	const unsigned char *p = s->in, *end = s->in + s->len;
+	int first_line = 1, first_dated = 0;
+
+	s->info.flags = s->mid_line ? MEMBER_CONTINUES : 0;
+	s->info.min_us = s->info.max_us = 0;
+	if (clock == NULL || clock->time_of == NULL)
+		return;
+	if (s->mid_line) {
+		p = memchr(p, '\n', s->len);
+		p = p == NULL ? end : p + 1;
+		first_line = 0;
 	}
-	while (left > 0) {
-		ssize_t n = write(s->fd, p, left);
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		int64_t t;
+
+		if (clock->time_of(clock->ctx, (const char *)p, n, &t)) {
+			if (!(s->info.flags & MEMBER_HAS_TIME)) {
+				s->info.min_us = s->info.max_us = t;
+				s->info.flags |= MEMBER_HAS_TIME;
+			} else if (t < s->info.min_us) {
+				s->info.min_us = t;
+			} else if (t > s->info.max_us) {
+				s->info.max_us = t;
+			}
+			first_dated |= first_line;
+		}
+		first_line = 0;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	/* An undated first line continues the record of the member before (the record
+	 * was longer than a piece), unless there is none in this archive. */
+	if (!s->first && !s->mid_line && !first_dated)
+		s->info.flags |= MEMBER_CONTINUES;
+}
+
+static void encode_task(size_t i, void *arg)
+{
+	struct batch *b = arg;
+	struct slot *s = &b->slots[i];
+	struct member_encoder *enc;
+
+	date_lines(s, b->clock);
+	pthread_mutex_lock(&b->lock);
+	enc = b->idle[--b->n_idle];
+	pthread_mutex_unlock(&b->lock);
+	s->out_len = member_encode(enc, s->in, s->len, &s->info, s->out, b->out_cap);
+	pthread_mutex_lock(&b->lock);
+	b->idle[b->n_idle++] = enc;
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* Where to end a full piece p[0, len) that is not the range's last: at the start
+ * of its last dated line after the first (so that a record and its continuation
+ * lines stay together), else after its last newline, else at len (then
+ * *mid_line is set: the next piece starts inside a line). */
+static size_t cut_piece(const unsigned char *p, size_t len, const struct compress_clock *clock,
+			int *mid_line)
+{
+	const unsigned char *last = memrchr(p, '\n', len);
+	size_t stop = len;
+	const unsigned char *nl;
+
+	*mid_line = last == NULL;
+	if (last == NULL)
+		return len;
+	if (clock == NULL || clock->time_of == NULL)
+		return (size_t)(last - p) + 1;
+	while ((nl = memrchr(p, '\n', stop)) != NULL) {
+		size_t start = (size_t)(nl - p) + 1;
+		int64_t t;
+
+		if (start < stop && clock->time_of(clock->ctx, (const char *)p + start, stop - start, &t))
+			return start;
+		stop = (size_t)(nl - p);
+	}
+	return (size_t)(last - p) + 1;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			s->error = n < 0 ? errno : EIO;
-			archive_set_error(a, s->error, "writing the archive: %s", strerror(s->error));
+			if (n == 0)
+				errno = EIO;
 			return -1;
 		}
 		p += n;
-		left -= (size_t)n;
-		s->written += (uint64_t)n;
+		len -= (size_t)n;
 	}
-	return (la_ssize_t)len;
+	return 0;
 }
 
-/* The message for a libarchive failure in step: the write error if one caused it,
- * else libarchive's own text. */
-static char *archive_failure(struct archive *a, const struct sink *s, const char *step)
-{
-	const char *text;
+/* The state of one compress_range call. */
+struct writer {
+	int src_fd;
+	uint64_t length;
+	uint64_t off;                /* source bytes read so far */
+	const unsigned char *carry;  /* the cut-off end of the last piece, to start the next */
+	size_t carry_len;
+	int carry_mid_line;
+	int started;                 /* a member has been read */
+	struct compress_digest d;
+	uint64_t written;
+};
 
-	if (s->error != 0)
-		return xasprintf("writing the archive: %s", strerror(s->error));
-	text = archive_error_string(a);
-	return xasprintf("%s: %s", step, text != NULL ? text : "unknown libarchive error");
+/* Fills s with the next piece (the carry, then fresh bytes) and cuts it. Returns
+ * 0, or -1 with *err set. */
+static int fill_slot(struct writer *w, struct slot *s, const struct compress_clock *clock,
+		     char **err)
+{
+	size_t len = w->carry_len;
+	uint64_t left = w->length - w->off;
+	size_t want = MEMBER_MAX_INPUT - len;
+	size_t cut;
+
+	if (len > 0)
+		memmove(s->in, w->carry, len);
+	if (left < want)
+		want = (size_t)left;
+	while (want > 0) {
+		ssize_t n = pread_retry(w->src_fd, s->in + len, want, w->off);
+
+		if (n < 0) {
+			*err = xasprintf("reading the source at offset %" PRIu64 ": %s", w->off,
+					 strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			*err = xasprintf("source shrank to %" PRIu64 " bytes while reading (expected %"
+					 PRIu64 ")", w->off, w->length);
+			return -1;
+		}
+		compress_digest_update(&w->d, s->in + len, (size_t)n);
+		len += (size_t)n;
+		want -= (size_t)n;
+		w->off += (uint64_t)n;
+	}
+	s->mid_line = w->carry_mid_line;
+	s->first = !w->started;
+	w->started = 1;
+	if (w->off == w->length)
+		cut = len;
+	else
+		cut = cut_piece(s->in, len, clock, &w->carry_mid_line);
+	s->len = cut;
+	w->carry = s->in + cut;
+	w->carry_len = len - cut;
+	return 0;
 }
 
-/* Releases a writer after a failure. Closing (not archive_write_fail) is what
- * frees the compressor's state (zlib's deflateEnd runs only in close); the sink
- * refuses the trailer it would flush, so dst_fd gets nothing more. */
-static void writer_abandon(struct archive *a, struct sink *s)
+/* Whether another member is due: unread source bytes or a carry. An empty range
+ * still gets one (empty) member, so the archive is a valid gzip or zstd file. */
+static int more(const struct writer *w)
 {
-	s->discard = 1;
-	(void)archive_write_close(a);
-	archive_write_free(a);
-}
-
-/* Creates the libarchive writer for kind and level, writing into *s. Returns it,
- * or NULL with *err set. */
-static struct archive *writer_open(enum compress_kind kind, int level, struct sink *s, char **err)
-{
-	const char *name = kind == COMPRESS_ZSTD ? "zstd" : "gzip";
-	int max_level = kind == COMPRESS_ZSTD ? 19 : 9;
-	struct archive *a;
-	struct archive_entry *e;
-	char level_text[16];
-	int r;
-
-	if (level < 1 || level > max_level) {
-		*err = xasprintf("invalid %s compression level %d (expected 1..%d)", name, level,
-				 max_level);
-		return NULL;
-	}
-	a = archive_write_new();
-	if (a == NULL) {
-		*err = xstrdup("setting up the compressor: libarchive is out of memory");
-		return NULL;
-	}
-	if (archive_write_set_format_raw(a) != ARCHIVE_OK) {
-		*err = archive_failure(a, s, "setting up the raw format");
-		goto fail;
-	}
-	/* ARCHIVE_WARN here means libarchive lacks zlib/libzstd and would run an external
-	 * program; refuse that rather than fork from a worker thread. */
-	r = kind == COMPRESS_ZSTD ? archive_write_add_filter_zstd(a) : archive_write_add_filter_gzip(a);
-	if (r != ARCHIVE_OK) {
-		*err = archive_failure(a, s, kind == COMPRESS_ZSTD ? "setting up zstd" : "setting up gzip");
-		goto fail;
-	}
-	snprintf(level_text, sizeof(level_text), "%d", level);
-	if (archive_write_set_filter_option(a, name, "compression-level", level_text) != ARCHIVE_OK) {
-		*err = archive_failure(a, s, "setting the compression level");
-		goto fail;
-	}
-	/* gzip: store no mtime (libarchive writes the current time unless told not to;
-	 * it never stores a file name). */
-	if (kind == COMPRESS_GZIP &&
-	    archive_write_set_filter_option(a, name, "timestamp", NULL) != ARCHIVE_OK) {
-		*err = archive_failure(a, s, "turning off the gzip timestamp");
-		goto fail;
-	}
-	/* No output blocking: compressed bytes go straight to sink_write and the last
-	 * block is never padded with zeros (which gzip -t would flag). */
-	if (archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK) {
-		*err = archive_failure(a, s, "setting the block size");
-		goto fail;
-	}
-	if (archive_write_open2(a, s, NULL, sink_write, NULL, NULL) != ARCHIVE_OK) {
-		*err = archive_failure(a, s, "opening the archive");
-		goto fail;
-	}
-	/* The raw format takes exactly one regular-file entry and writes no header. */
-	e = archive_entry_new();
-	if (e == NULL) {
-		*err = xstrdup("setting up the archive entry: libarchive is out of memory");
-		goto fail;
-	}
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_pathname(e, "data");
-	archive_entry_set_perm(e, 0600);
-	r = archive_write_header(a, e);
-	archive_entry_free(e);
-	if (r != ARCHIVE_OK) {
-		*err = archive_failure(a, s, "writing the entry header");
-		goto fail;
-	}
-	return a;
-
-fail:
-	writer_abandon(a, s);
-	return NULL;
+	return w->off < w->length || w->carry_len > 0 || !w->started;
 }
 
 int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind kind, int level,
 		   const struct compress_clock *clock, unsigned threads,
 		   struct compress_result *res, char **err)
 {
-	struct sink s = { .fd = dst_fd, .written = 0, .error = 0, .discard = 0 };
-	struct compress_digest d;
-	struct archive *a;
-	unsigned char *buf;
-	uint64_t off = 0;
+	struct writer w = { .src_fd = src_fd, .length = length };
+	struct batch b = { .clock = clock, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct member_encoder **encs;
+	size_t n_slots, n_encs = 0;
+	int ret = -1;
 
-	(void)clock;
-	(void)threads;
 	*err = NULL;
 	if (length > (uint64_t)INT64_MAX) {
 		*err = xasprintf("length %" PRIu64 " is too large", length);
 		return -1;
 	}
-	a = writer_open(kind, level, &s, err);
-	if (a == NULL)
-		return -1;
-	buf = xmalloc(RANGE_BUF_SIZE);
-	compress_digest_init(&d);
-	while (off < length) {
-		size_t want = length - off < RANGE_BUF_SIZE ? (size_t)(length - off) : RANGE_BUF_SIZE;
-		ssize_t n;
-		la_ssize_t w;
+	if (threads == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	/* No more slots or threads than the range has members. */
+	n_slots = (size_t)threads * SLOTS_PER_THREAD;
+	if ((uint64_t)n_slots > length / MEMBER_MAX_INPUT + 1)
+		n_slots = (size_t)(length / MEMBER_MAX_INPUT + 1);
+	if (threads > n_slots)
+		threads = (unsigned)n_slots;
+	encs = xcalloc(threads, sizeof(*encs));
+	for (; n_encs < threads; n_encs++) {
+		encs[n_encs] = member_encoder_new(kind, level, err);
+		if (encs[n_encs] == NULL)
+			goto out;
+	}
+	b.idle = xcalloc(threads, sizeof(*b.idle));
+	b.out_cap = member_bound(encs[0], MEMBER_MAX_INPUT);
+	b.slots = xcalloc(n_slots, sizeof(*b.slots));
+	compress_digest_init(&w.d);
+	while (more(&w)) {
+		size_t n = 0;
 
 		heartbeat_tick();
 		if (shutdown_abandon()) {
 			*err = xasprintf("abandoned after %" PRIu64 " of %" PRIu64 " bytes: rotd is stopping",
-					 off, length);
-			goto fail;
+					 w.off, length);
+			goto out;
 		}
-		n = pread_retry(src_fd, buf, want, off);
-		if (n < 0) {
-			*err = xasprintf("reading the source at offset %" PRIu64 ": %s", off,
-					 strerror(errno));
-			goto fail;
-		}
-		if (n == 0) {
-			*err = xasprintf("source shrank to %" PRIu64 " bytes while reading (expected %"
-					 PRIu64 ")", off, length);
-			goto fail;
-		}
-		compress_digest_update(&d, buf, (size_t)n);
-		w = archive_write_data(a, buf, (size_t)n);
-		if (w != n) {
-			*err = archive_failure(a, &s, "compressing");
-			goto fail;
-		}
-		off += (uint64_t)n;
-		progress_advance((uint64_t)n);
-	}
-	free(buf);
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		*err = archive_failure(a, &s, "finishing the archive");
-		writer_abandon(a, &s);
-		return -1;
-	}
-	archive_write_free(a);
-	res->bytes_in = length;
-	res->bytes_out = s.written;
-	res->digest = compress_digest_final(&d);
-	return 0;
+		for (; n < n_slots && more(&w); n++) {
+			struct slot *s = &b.slots[n];
 
-fail:
-	free(buf);
-	writer_abandon(a, &s);
-	return -1;
+			if (s->in == NULL) {
+				s->in = xmalloc(MEMBER_MAX_INPUT);
+				s->out = xmalloc(b.out_cap);
+			}
+			if (fill_slot(&w, s, clock, err) < 0)
+				goto out;
+		}
+		memcpy(b.idle, encs, threads * sizeof(*encs));
+		b.n_idle = threads;
+		pool_run(n, threads, encode_task, &b);
+		for (size_t i = 0; i < n; i++) {
+			const struct slot *s = &b.slots[i];
+
+			if (s->out_len == 0) {
+				*err = xasprintf("compressing %zu bytes failed", s->len);
+				goto out;
+			}
+			if (write_all(dst_fd, s->out, s->out_len) < 0) {
+				*err = xasprintf("writing the archive: %s", strerror(errno));
+				goto out;
+			}
+			w.written += s->out_len;
+			progress_advance(s->len);
+			crashpoint("member-written");
+		}
+		/* The carry points into the last slot; the next batch starts at slot 0. */
+	}
+	res->bytes_in = length;
+	res->bytes_out = w.written;
+	res->digest = compress_digest_final(&w.d);
+	ret = 0;
+out:
+	for (size_t i = 0; b.slots != NULL && i < n_slots; i++) {
+		free(b.slots[i].in);
+		free(b.slots[i].out);
+	}
+	free(b.slots);
+	free(b.idle);
+	for (size_t i = 0; i < n_encs; i++)
+		member_encoder_free(encs[i]);
+	free(encs);
+	pthread_mutex_destroy(&b.lock);
+	return ret;
 }

@@ -10,6 +10,10 @@
  * without decompressing), its input size, and the least and greatest time of its
  * lines that carry one. A reader hops from header to header and decompresses only
  * the members whose times overlap its window.
+ * Cuts: a piece ends at the start of its last line that carries a time (so a
+ * record, a dated line and its continuation lines, stays whole), else after its
+ * last newline, else at MEMBER_MAX_INPUT; the range's last piece ends with it.
+ * Times are those compress_range's clock reads from each line's start.
  * Archives rotd did not write (no index on their first member) are not members:
  * member_next says so, and they are read whole with libarchive. */
 #ifndef ROTD_MEMBER_H
@@ -25,8 +29,12 @@
 
 enum member_flags {
 	MEMBER_HAS_TIME = 1,       /* min_us/max_us are set: some line carried a time */
-	MEMBER_CONTINUES = 2,      /* the member starts inside a record begun in the member
-	                              before it (a record longer than MEMBER_MAX_INPUT) */
+	MEMBER_CONTINUES = 2,      /* its first bytes continue the record of the member
+	                              before it (a record longer than MEMBER_MAX_INPUT):
+	                              set when the piece before was cut inside a line (it
+	                              held no newline), or, with a clock, when the member's
+	                              first line carries no time; never on an archive's
+	                              first member */
 };
 
 /* One member's index, as stored in its header. */

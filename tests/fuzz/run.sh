@@ -21,8 +21,8 @@ esac
 CC=${FUZZ_CC:-clang-14}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz=$top/tests/fuzz
-targets="fuzz_alert fuzz_config fuzz_inspect fuzz_demux fuzz_lines fuzz_mountinfo fuzz_records"
-pkgs="jansson libconfuse libcurl libarchive libmicrohttpd"
+targets="fuzz_alert fuzz_config fuzz_inspect fuzz_demux fuzz_lines fuzz_mountinfo fuzz_logtime fuzz_member fuzz_records"
+pkgs="jansson libconfuse libcurl libarchive libdeflate libzstd libmicrohttpd"
 
 if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "fuzz: $CC not found (apt-get install clang-14 libclang-rt-14-dev)" >&2

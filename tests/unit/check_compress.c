@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rotate/compress.h"
+#include "rotate/member.h"
 #include "unit.h"
 
 /* compress_range's read size (RANGE_BUF_SIZE in compress.c): the sizes around it are
@@ -222,21 +223,118 @@ static void compress_to_temp(int src_fd, uint64_t len, enum compress_kind kind, 
 	ck_assert_int_eq(close(dst), 0);
 }
 
-/* The file ends exactly with the gzip trailer (no block padding): its last 4
- * bytes are ISIZE, the input length mod 2^32, little-endian. */
-static void assert_gzip_ends_with_trailer(const char *path, uint64_t len)
+/* The test clock: log_text's "2026-11-22 hh:mm:ss.mmm" at a line's start, as
+ * microseconds into the day; anything else carries no time. */
+static int test_time_of(const void *ctx, const char *line, size_t len, int64_t *t_us)
 {
-	unsigned char t[4];
+	unsigned h, m, sec, ms;
+	char buf[24];
+
+	(void)ctx;
+	if (len < 23 || memcmp(line, "2026-11-22 ", 11) != 0)
+		return 0;
+	memcpy(buf, line + 11, 12);
+	buf[12] = '\0';
+	if (sscanf(buf, "%2u:%2u:%2u.%3u", &h, &m, &sec, &ms) != 4)
+		return 0;
+	*t_us = ((int64_t)(h * 3600 + m * 60 + sec) * 1000 + ms) * 1000;
+	return 1;
+}
+
+static const struct compress_clock test_clock = { test_time_of, NULL };
+
+/* What a walk over an archive's members found. */
+struct walk {
+	size_t members;
+	size_t continues;      /* members flagged MEMBER_CONTINUES */
+	size_t dated;          /* members flagged MEMBER_HAS_TIME */
+};
+
+/* Hops over the members of path with member_next, decodes each with member_decode
+ * and checks it is the next piece of src_fd's [0, len): cut after a newline or
+ * at MEMBER_MAX_INPUT, or (clock) at a dated line, with flags and times that
+ * match its lines. For gzip, the file ends with the last member's ISIZE. */
+static struct walk walk_members(const char *path, enum compress_kind kind, int src_fd,
+				uint64_t len, const struct compress_clock *clock)
+{
+	struct walk w = { 0, 0, 0 };
 	int fd = open(path, O_RDONLY);
-	uint64_t size;
+	char *got = malloc(MEMBER_MAX_INPUT), *want = malloc(MEMBER_MAX_INPUT);
+	struct member_info mi;
+	uint64_t at = 0, in = 0, size;
+	int r, prev_mid = 0;
 
 	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_ptr_nonnull(want);
 	size = file_size(fd);
-	ck_assert_uint_ge(size, 18);
-	ck_assert_int_eq(pread(fd, t, 4, (off_t)(size - 4)), 4);
-	ck_assert_uint_eq((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
-			  (uint32_t)t[3] << 24, (uint32_t)len);
+	while ((r = member_next(fd, at, kind, &mi)) == 1) {
+		int64_t lo = INT64_MAX, hi = INT64_MIN, t;
+		int first_dated = 0, mid;
+
+		ck_assert_uint_eq(mi.offset, at);
+		ck_assert_int_eq(member_decode(fd, &mi, kind, got, MEMBER_MAX_INPUT), 0);
+		ck_assert_int_eq(pread(src_fd, want, mi.input_size, (off_t)in), (ssize_t)mi.input_size);
+		ck_assert_int_eq(memcmp(got, want, mi.input_size), 0);
+		mid = in + mi.input_size < len &&
+		      (mi.input_size == 0 || got[mi.input_size - 1] != '\n');
+		if (mid)
+			ck_assert_uint_eq(mi.input_size, MEMBER_MAX_INPUT);
+		for (size_t i = 0; i < mi.input_size;) {
+			char *nl = memchr(got + i, '\n', mi.input_size - i);
+			size_t n = nl != NULL ? (size_t)(nl - (got + i)) : mi.input_size - i;
+
+			if (clock != NULL && !(i == 0 && prev_mid) &&
+			    clock->time_of(NULL, got + i, n, &t)) {
+				lo = t < lo ? t : lo;
+				hi = t > hi ? t : hi;
+				first_dated |= i == 0;
+			}
+			i += n + 1;
+		}
+		ck_assert_int_eq(!!(mi.flags & MEMBER_HAS_TIME), lo <= hi);
+		if (lo <= hi) {
+			ck_assert_int_eq(mi.min_us, lo);
+			ck_assert_int_eq(mi.max_us, hi);
+			w.dated++;
+		}
+		ck_assert_int_eq(!!(mi.flags & MEMBER_CONTINUES),
+				 in > 0 && (prev_mid || (clock != NULL && !first_dated)));
+		w.continues += (mi.flags & MEMBER_CONTINUES) != 0;
+		w.members++;
+		in += mi.input_size;
+		at += mi.size;
+		prev_mid = mid;
+	}
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(at, size);
+	ck_assert_uint_eq(in, len);
+	if (kind == COMPRESS_GZIP) {
+		unsigned char t[4];
+
+		ck_assert_int_eq(pread(fd, t, 4, (off_t)(size - 4)), 4);
+		ck_assert_uint_eq((uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+				  (uint32_t)t[3] << 24, mi.input_size);
+	}
 	ck_assert_int_eq(close(fd), 0);
+	free(got);
+	free(want);
+	return w;
+}
+
+/* gzip -dc / zstd -dc of path give exactly src_fd's [0, len). */
+static void assert_cli_decompresses_to(enum compress_kind kind, const char *path, int src_fd,
+				       uint64_t len)
+{
+	int out = anon_file();
+	uint64_t a, b;
+
+	assert_cli(kind, "-dc", path, out);
+	ck_assert_uint_eq(file_size(out), len);
+	ck_assert_int_eq(compress_digest_file(out, len, &a), 0);
+	ck_assert_int_eq(compress_digest_file(src_fd, len, &b), 0);
+	ck_assert_uint_eq(a, b);
+	ck_assert_int_eq(close(out), 0);
 }
 
 static void roundtrip(enum compress_kind kind, uint64_t len)
@@ -253,8 +351,8 @@ static void roundtrip(enum compress_kind kind, uint64_t len)
 	else
 		assert_decompresses_empty(kind, dst);
 	assert_cli(kind, "-t", dst, -1);
-	if (kind == COMPRESS_GZIP)
-		assert_gzip_ends_with_trailer(dst, len);
+	assert_cli_decompresses_to(kind, dst, src, len);
+	walk_members(dst, kind, src, len, NULL);
 	ck_assert_int_eq(compress_digest_file(src, len, &digest), 0);
 	ck_assert_uint_eq(res.digest, digest);
 	ck_assert_int_eq(unlink(dst), 0);
@@ -284,10 +382,11 @@ START_TEST(test_suffix)
 }
 END_TEST
 
-/* libarchive's gzip header: no file name, no mtime, OS=Unix. */
+/* The gzip header: no file name, no mtime, OS unknown, FEXTRA with the 'R','T'
+ * subfield alone. */
 START_TEST(test_gzip_header)
 {
-	static const unsigned char want[4] = { 0x1f, 0x8b, 8, 0 };
+	static const unsigned char want[4] = { 0x1f, 0x8b, 8, 4 };
 	int src = anon_file();
 	char dst[64];
 	struct compress_result res;
@@ -299,9 +398,11 @@ START_TEST(test_gzip_header)
 	fd = open(dst, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(pread(fd, h, sizeof(h), 0), (ssize_t)sizeof(h));
-	ck_assert_int_eq(memcmp(h, want, sizeof(want)), 0);  /* FLG=0: no FNAME, no extra */
+	ck_assert_int_eq(memcmp(h, want, sizeof(want)), 0);
 	ck_assert_uint_eq(h[4] | h[5] | h[6] | h[7], 0);     /* MTIME=0 */
-	ck_assert_uint_eq(h[9], 3);
+	ck_assert_uint_eq(h[9], 255);
+	ck_assert_int_eq(pread(fd, h, sizeof(h), 10), (ssize_t)sizeof(h));
+	ck_assert_int_eq(memcmp(h, "\x1e\0RT\x1a\0\x01\0", 8), 0);  /* XLEN 30, LEN 26, v1 */
 	ck_assert_int_eq(close(fd), 0);
 	ck_assert_int_eq(unlink(dst), 0);
 	ck_assert_int_eq(close(src), 0);
@@ -396,6 +497,148 @@ START_TEST(test_bad_dst)
 	fill_log(src, 100);
 	assert_fails_with(src, 100, -1, (enum compress_kind)_i, 3, "writing the archive",
 			  strerror(EBADF));
+	ck_assert_int_eq(close(src), 0);
+}
+END_TEST
+
+/* Log text with a record longer than two members inside: a dated line, then
+ * 2.5 MiB of undated continuation lines (a stack trace), then dated lines again. */
+static uint64_t fill_records(int fd)
+{
+	static const char frame[] = "\tat com.whatsapp.core.Handler.run(Handler.java:123)\n";
+	const size_t fl = sizeof(frame) - 1, stack = MIB / fl * fl;
+	char *buf = malloc(MIB);
+	uint64_t off = 0;
+
+	ck_assert_ptr_nonnull(buf);
+	log_text(buf, MIB / 2, 5);
+	write_all(fd, buf, MIB / 2, off);  /* log_text ends inside a line: ... */
+	off += MIB / 2;
+	write_all(fd, "\n2026-11-22 12:00:00.000 ERROR [web] boom\n", 42, off);  /* ... end it */
+	off += 42;
+	for (size_t i = 0; i < stack; i += fl)
+		memcpy(buf + i, frame, fl);
+	for (int i = 0; i < 5; i++, off += stack / 2 / fl * fl)
+		write_all(fd, buf, stack / 2 / fl * fl, off);
+	log_text(buf, 2 * MIB / 3, 6);
+	write_all(fd, buf, 2 * MIB / 3, off);
+	off += 2 * MIB / 3;
+	free(buf);
+	return off;
+}
+
+static void compress_file(int src, uint64_t len, const char *dst_path, enum compress_kind kind,
+			  const struct compress_clock *clock, unsigned threads)
+{
+	int dst = open(dst_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	struct compress_result res;
+	char *err = NULL;
+
+	ck_assert_int_ge(dst, 0);
+	ck_assert_msg(compress_range(src, len, dst, kind, 3, clock, threads, &res, &err) == 0,
+		      "compress_range: %s", err ? err : "(no message)");
+	ck_assert_uint_eq(res.bytes_out, file_size(dst));
+	ck_assert_int_eq(close(dst), 0);
+}
+
+/* Dated log text: every member is dated, none continues, and each but the last
+ * is as full as a cut at a line start allows. */
+START_TEST(test_clock_plain)
+{
+	enum compress_kind kind = (enum compress_kind)_i;
+	int src = anon_file();
+	char dst[64];
+	struct walk w;
+
+	close(temp_file(dst));
+	fill_log(src, 5 * MIB + 77);
+	compress_file(src, 5 * MIB + 77, dst, kind, &test_clock, 2);
+	w = walk_members(dst, kind, src, 5 * MIB + 77, &test_clock);
+	ck_assert_uint_eq(w.members, 6);
+	ck_assert_uint_eq(w.dated, 6);
+	ck_assert_uint_eq(w.continues, 0);
+	assert_cli_decompresses_to(kind, dst, src, 5 * MIB + 77);
+	ck_assert_int_eq(unlink(dst), 0);
+	ck_assert_int_eq(close(src), 0);
+}
+END_TEST
+
+/* A record longer than a member: the members it spans after its first say they
+ * continue it, the one wholly inside it has no time; without a clock, the same
+ * file is cut at line ends and nothing continues. */
+START_TEST(test_clock_long_record)
+{
+	enum compress_kind kind = (enum compress_kind)_i;
+	int src = anon_file();
+	uint64_t len = fill_records(src);
+	char dst[64];
+	struct walk w;
+
+	close(temp_file(dst));
+	compress_file(src, len, dst, kind, &test_clock, 4);
+	w = walk_members(dst, kind, src, len, &test_clock);
+	ck_assert_uint_eq(w.continues, 2);
+	ck_assert_uint_eq(w.dated, w.members - 1);
+	assert_cli(kind, "-t", dst, -1);
+	assert_decompresses_to(dst, src, len);
+	compress_file(src, len, dst, kind, NULL, 4);
+	w = walk_members(dst, kind, src, len, NULL);
+	ck_assert_uint_eq(w.continues, 0);
+	ck_assert_uint_eq(w.dated, 0);
+	ck_assert_int_eq(unlink(dst), 0);
+	ck_assert_int_eq(close(src), 0);
+}
+END_TEST
+
+/* A 2.5 MiB line: cut at MEMBER_MAX_INPUT twice, the next two members continue. */
+START_TEST(test_long_line)
+{
+	enum compress_kind kind = (enum compress_kind)_i;
+	int src = anon_file();
+	uint64_t len = 5 * MIB / 2 + 1000;
+	char *buf = malloc(5 * MIB / 2);
+	char dst[64];
+	struct walk w;
+
+	ck_assert_ptr_nonnull(buf);
+	memset(buf, 'y', 5 * MIB / 2);
+	write_all(src, buf, 5 * MIB / 2, 0);
+	log_text(buf, 1000, 9);
+	buf[0] = '\n';
+	write_all(src, buf, 1000, 5 * MIB / 2);
+	free(buf);
+	close(temp_file(dst));
+	compress_file(src, len, dst, kind, &test_clock, 0);
+	w = walk_members(dst, kind, src, len, &test_clock);
+	ck_assert_uint_eq(w.members, 3);
+	ck_assert_uint_eq(w.continues, 2);
+	ck_assert_uint_eq(w.dated, 1);
+	assert_cli_decompresses_to(kind, dst, src, len);
+	ck_assert_int_eq(unlink(dst), 0);
+	ck_assert_int_eq(close(src), 0);
+}
+END_TEST
+
+/* The archive does not depend on the number of threads. */
+START_TEST(test_threads_same_bytes)
+{
+	enum compress_kind kind = (enum compress_kind)_i;
+	int src = anon_file();
+	uint64_t len = fill_records(src);
+	char one[64], four[64];
+	char *cmp_argv[] = { (char *)"cmp", (char *)"-s", one, four, NULL };
+
+	close(temp_file(one));
+	close(temp_file(four));
+	compress_file(src, len, one, kind, &test_clock, 1);
+	compress_file(src, len, four, kind, &test_clock, 4);
+	ck_assert_int_eq(run(cmp_argv, -1), 0);
+	compress_file(src, len, four, kind, NULL, 3);
+	ck_assert_int_ne(run(cmp_argv, -1), 0);  /* the comparison can fail */
+	compress_file(src, len, one, kind, NULL, 1);
+	ck_assert_int_eq(run(cmp_argv, -1), 0);
+	ck_assert_int_eq(unlink(one), 0);
+	ck_assert_int_eq(unlink(four), 0);
 	ck_assert_int_eq(close(src), 0);
 }
 END_TEST
@@ -646,6 +889,10 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, test_read_error, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
 	tcase_add_loop_test(tc, test_enospc, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
 	tcase_add_loop_test(tc, test_bad_dst, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
+	tcase_add_loop_test(tc, test_clock_plain, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
+	tcase_add_loop_test(tc, test_clock_long_record, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
+	tcase_add_loop_test(tc, test_long_line, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
+	tcase_add_loop_test(tc, test_threads_same_bytes, COMPRESS_GZIP, COMPRESS_ZSTD + 1);
 	tcase_add_test(tc, test_levels);
 	tcase_add_test(tc, test_invalid_level);
 	tcase_add_test(tc, test_digest_chunking);
