@@ -86,7 +86,7 @@ static void usage(FILE *out)
 		"                        YYYY-MM-DD[ HH:MM[:SS]] (host's local time unless it has a zone)\n"
 		"      --until TIME      logs: records before TIME (same forms)\n"
 		"      --grep REGEX      logs: records with a line matching REGEX (POSIX extended)\n"
-		"  -i, --ignore-case     logs: --grep ignores case\n"
+		"  -i                    logs: --grep ignores case\n"
 		"      --role ROLE       logs: only containers of this role (repeatable)\n"
 		"      --log GLOB        logs: only logs whose path or file name matches GLOB (repeatable)\n"
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
@@ -129,7 +129,6 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "grep", required_argument, NULL, OPT_GREP },
-		{ "ignore-case", no_argument, NULL, 'i' },
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "verbose", no_argument, NULL, 'v' },

@@ -943,6 +943,27 @@ START_TEST(test_live_bisection)
 }
 END_TEST
 
+/* The text form: every line of a record prefixed, control bytes shown as \xNN. */
+START_TEST(test_text_report)
+{
+	struct record rec = { 1, T0 * 1000000, NULL, 0, 3, 0 };
+	struct logs_hit hit = { &rec, "web\x1b", "web", "/var/log/w.log", NULL };
+	char text[] = "2026-11-27 03:00:00 a\tb\x1b[2J\n  at f()\n\xc3\xa9t\xc3\xa9 \xc2\x9b";
+	char *out = NULL;
+	size_t out_len = 0;
+	FILE *f = open_memstream(&out, &out_len);
+
+	rec.text = text;
+	rec.len = strlen(text);
+	logs_report_print_text(f, &hit);
+	fclose(f);
+	ck_assert_str_eq(out, "web\\x1b /var/log/w.log: 2026-11-27 03:00:00 a\tb\\x1b[2J\n"
+			      "web\\x1b /var/log/w.log:   at f()\n"
+			      "web\\x1b /var/log/w.log: \xc3\xa9t\xc3\xa9 \\xc2\\x9b\n");
+	free(out);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("logs");
@@ -965,6 +986,7 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, test_members_skipped, 0, 2);
 	tcase_add_test(tc, test_unreadable_counted);
 	tcase_add_test(tc, test_live_bisection);
+	tcase_add_test(tc, test_text_report);
 	suite_add_tcase(s, tc);
 	return s;
 }
