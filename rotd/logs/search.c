@@ -13,12 +13,14 @@
 #include "lib/xalloc.h"
 #include "logs/linereader.h"
 #include "logs/source.h"
+#include "rotate/logclock.h"
 
-/* The parsers of one container's logs, one per log pattern. */
+/* The clocks of one container's logs, one per log pattern: the one the archive
+ * writer dates the members' index with. */
 struct target_state {
 	const struct logs_target *t;
 	struct source_set set;
-	struct logtime_parser **parsers;  /* [role->logs.n]; NULL where it could not be made */
+	struct logclock *clocks;   /* [role->logs.n]; a parser NULL where none could be made */
 };
 
 /* One log: its sources read in order, one record at a time. */
@@ -211,32 +213,27 @@ static int role_wanted(const struct logs_query *q, const struct role_policy *rol
 	return role != NULL && strlist_contains(q->roles, role->name);
 }
 
-static void target_parsers(struct search *s, struct target_state *ts)
+/* Opens the clock of every pattern some log of ts came from; a clock that does
+ * not load is named, and its logs' lines carry no time. */
+static void target_clocks(struct search *s, struct target_state *ts)
 {
 	const struct role_policy *role = ts->t->role;
+	unsigned char *tried = xcalloc(role->logs.n ? role->logs.n : 1, 1);
 
-	ts->parsers = xcalloc(role->logs.n ? role->logs.n : 1, sizeof(*ts->parsers));
+	ts->clocks = xcalloc(role->logs.n ? role->logs.n : 1, sizeof(*ts->clocks));
 	for (size_t i = 0; i < ts->set.n; i++) {
 		size_t k = ts->set.logs[i].log_index;
-		const struct log_policy *pol = &role->log_policies[k];
-		struct logtime_zone *zone;
 		char *err = NULL;
 
-		if (ts->parsers[k] != NULL)
+		if (tried[k])
 			continue;
-		zone = logtime_zone_load(pol->timezone != NULL ? pol->timezone : "UTC", &err);
-		if (zone == NULL) {
-			problem(s, ts->t->name, pol->glob, err);
-			free(err);
-			continue;
-		}
-		ts->parsers[k] = logtime_parser_new(pol->timestamp, zone, s->q->now_us, &err);
-		if (ts->parsers[k] == NULL) {
-			problem(s, ts->t->name, pol->glob, err);
+		tried[k] = 1;
+		if (logclock_open(&ts->clocks[k], &role->log_policies[k], s->q->now_us, &err) < 0) {
+			problem(s, ts->t->name, role->logs.v[k], err);
 			free(err);
 		}
-		logtime_zone_free(zone);
 	}
+	free(tried);
 }
 
 int search_targets(const struct logs_target *targets, size_t n, const struct logs_query *q, logs_hit_fn cb,
@@ -253,7 +250,7 @@ int search_targets(const struct logs_target *targets, size_t n, const struct log
 		if (!role_wanted(q, targets[i].role))
 			continue;
 		s.problems += source_list(targets[i].fs, targets[i].name, targets[i].role, q->logs, &ts[i].set);
-		target_parsers(&s, &ts[i]);
+		target_clocks(&s, &ts[i]);
 		n_streams += ts[i].set.n;
 	}
 	streams = xcalloc(n_streams ? n_streams : 1, sizeof(*streams));
@@ -264,7 +261,7 @@ int search_targets(const struct logs_target *targets, size_t n, const struct log
 
 			st->ts = &ts[i];
 			st->ls = &ts[i].set.logs[l];
-			st->parser = ts[i].parsers[st->ls->log_index];
+			st->parser = ts[i].clocks[st->ls->log_index].parser;
 			st->index = k;
 			st->last_t = INT64_MIN;
 			st->rec = recorder_new(time_of, st->parser, RECORD_MAX);
@@ -294,10 +291,10 @@ int search_targets(const struct logs_target *targets, size_t n, const struct log
 		recorder_free(streams[k].rec);
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (ts[i].parsers != NULL)
+		if (ts[i].clocks != NULL)
 			for (size_t p = 0; p < targets[i].role->logs.n; p++)
-				logtime_parser_free(ts[i].parsers[p]);
-		free(ts[i].parsers);
+				logclock_close(&ts[i].clocks[p]);
+		free(ts[i].clocks);
 		source_set_free(&ts[i].set);
 	}
 	free(heap);
