@@ -233,9 +233,93 @@ static int wanted(const struct strlist *globs, const char *path)
 	return 0;
 }
 
+/* Whether some log of set already reads path. */
+static int claimed(const struct source_set *set, const char *path)
+{
+	for (size_t i = 0; i < set->n; i++)
+		for (size_t k = 0; k < set->logs[i].n; k++)
+			if (strcmp(set->logs[i].v[k].path, path) == 0)
+				return 1;
+	return 0;
+}
+
+/* The log of set at path, added (with no sources yet) when missing. */
+static struct log_sources *log_of(struct source_set *set, size_t *cap, const char *path, size_t log_index)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->logs[i].log_path, path) == 0)
+			return &set->logs[i];
+	if (set->n == *cap) {
+		*cap *= 2;
+		set->logs = xreallocarray(set->logs, *cap, sizeof(*set->logs));
+	}
+	memset(&set->logs[set->n], 0, sizeof(set->logs[set->n]));
+	set->logs[set->n].log_path = xstrdup(path);
+	set->logs[set->n].log_index = log_index;
+	return &set->logs[set->n++];
+}
+
+/* rotd's archives of the logs of pattern k that are gone: the files a pattern
+ * archives whole (idle-after) and removes, the core app's rolled and crash
+ * logs. Their stems name them: "<dir's last component>_<name>" or "<name>". */
+static void collect_gone(struct lister *l, struct source_set *out, size_t *cap, const struct role_policy *role,
+			 size_t k, const struct scan_result *scan, const struct strlist *globs)
+{
+	const struct log_policy *pol = &role->log_policies[k];
+	const struct dir_listing *d = listing_of(l, pol->archive_dir);
+	char *gdir = path_dir(role->logs.v[k]);
+	char *probe = xasprintf("%s/@", strcmp(gdir, "/") == 0 ? "" : gdir);
+	char *prefix = archive_name_stem(probe, pol->archive_dir);
+	size_t plen = strlen(prefix) - 1;
+	size_t first = out->n;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dir_entry *e = &d->v[i];
+		struct log_sources *ls;
+		unsigned seq = 0;
+		time_t t;
+		char *stem = archive_name_split(e->name, &t, &seq), *log, *path;
+		size_t scap;
+
+		if (stem == NULL)
+			continue;
+		if (strncmp(stem, prefix, plen) != 0 || stem[plen] == '\0' ||
+		    fnmatch(path_base(role->logs.v[k]), stem + plen, FNM_PERIOD) != 0) {
+			free(stem);
+			continue;
+		}
+		log = xasprintf("%s/%s", strcmp(gdir, "/") == 0 ? "" : gdir, stem + plen);
+		path = xasprintf("%s/%s", strcmp(d->dir, "/") == 0 ? "" : d->dir, e->name);
+		free(stem);
+		if (is_live_log(scan, log) || !wanted(globs, log) || claimed(out, path)) {
+			free(log);
+			free(path);
+			continue;
+		}
+		if (refusal(e->kind) != NULL) {
+			refuse(l, path, refusal(e->kind));
+			free(log);
+			free(path);
+			continue;
+		}
+		ls = log_of(out, cap, log, k);
+		scap = ls->n;
+		push_source(ls, &scap, path, e, SOURCE_ROTD);
+		ls->v[ls->n - 1].order = t;
+		ls->v[ls->n - 1].seq = seq;
+		free(log);
+	}
+	for (size_t i = first; i < out->n; i++)
+		qsort(out->logs[i].v, out->logs[i].n, sizeof(*out->logs[i].v), by_order);
+	free(prefix);
+	free(probe);
+	free(gdir);
+}
+
 int source_list(const struct ctrfs *fs, const char *container, const struct role_policy *role,
 		const struct strlist *globs, struct source_set *out)
 {
+	size_t lcap;
 	struct lister l = { fs, container, NULL, 0, 0, STRLIST_INIT };
 	struct scan_result scan;
 
@@ -245,7 +329,8 @@ int source_list(const struct ctrfs *fs, const char *container, const struct role
 		log_errorx_bare("rotd logs: %s: %s", container, scan.errors.v[i]);
 		l.problems++;
 	}
-	out->logs = xcalloc(scan.n ? scan.n : 1, sizeof(*out->logs));
+	lcap = scan.n ? scan.n : 1;
+	out->logs = xcalloc(lcap, sizeof(*out->logs));
 	for (size_t i = 0; i < scan.n; i++) {
 		const struct log_file *f = &scan.files[i];
 		const struct log_policy *pol = &role->log_policies[f->glob_index];
@@ -276,6 +361,8 @@ int source_list(const struct ctrfs *fs, const char *container, const struct role
 		free(stem);
 		free(dir);
 	}
+	for (size_t k = 0; k < role->logs.n; k++)
+		collect_gone(&l, out, &lcap, role, k, &scan, globs);
 	for (size_t i = 0; i < l.n_dirs; i++) {
 		for (size_t k = 0; k < l.dirs[i].n; k++)
 			free(l.dirs[i].v[k].name);

@@ -3,7 +3,9 @@
  * its archives: rotd's own ("<stem>-<time>.gz|.zst" in the pattern's archive
  * folder) and the ones rotd did not write, the app's logrotate output named
  * after the log ("web.log-20260930.gz", "web.log.1", "web.log.2.gz", ".bz2",
- * ".xz", ".zst"), in the archive folder and beside the live log. Folders are
+ * ".xz", ".zst"), in the archive folder and beside the live log. The logs of
+ * a pattern that are gone (archived whole, such as the core app's rolled and
+ * crash logs) are searched too, through rotd's archives of them. Folders are
  * listed with ctrfs_glob, which never follows a symlink; a symlink, FIFO,
  * device or hard-linked entry is named in a warning and not read. */
 #ifndef ROTD_SOURCE_H
@@ -34,16 +36,16 @@ struct source {
 	uint64_t size;             /* as listed */
 };
 
-/* One live log and its sources, oldest first, the live log last. */
+/* One log and its sources, oldest first, the live log last (none when it is gone). */
 struct log_sources {
-	char *log_path;            /* the live log's path in the container */
+	char *log_path;            /* the log's path in the container (a gone log's too) */
 	size_t log_index;          /* its pattern's position in role->logs */
 	struct source *v;
 	size_t n;
 };
 
 struct source_set {
-	struct log_sources *logs;  /* in scan order (by path) */
+	struct log_sources *logs;  /* the live logs in scan order (by path), then the gone ones */
 	size_t n;
 };
 
