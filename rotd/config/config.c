@@ -371,10 +371,14 @@ static void free_role(struct role_policy *r)
 		free(r->log_policies[i].glob);
 		free(r->log_policies[i].archive_dir);
 		strlist_free(&r->log_policies[i].postrotate);
+		free(r->log_policies[i].timestamp);
+		free(r->log_policies[i].timezone);
 	}
 	free(r->log_policies);
 	strlist_free(&r->logs);
 	free(r->archive_dir);
+	free(r->timestamp);
+	free(r->timezone);
 	strlist_free(&r->postrotate);
 }
 

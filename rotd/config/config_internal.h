@@ -145,7 +145,7 @@ extern const struct value_type vt_string, vt_optional_string, vt_abs_path, vt_ab
 	vt_duration, vt_positive_duration, vt_idle, vt_max_age, vt_timeout, vt_timeout_ms, vt_gc_timeout,
 	vt_window, vt_percent, vt_jobs, vt_keep, vt_level, vt_concurrency, vt_rate, vt_bool, vt_compress,
 	vt_method, vt_item, vt_item_not_empty, vt_item_argv, vt_item_env, vt_item_log_glob,
-	vt_item_file_glob;
+	vt_item_file_glob, vt_timestamp, vt_log_timezone;
 
 /* ---- the key table (config_keys.c) ------------------------------------- */
 

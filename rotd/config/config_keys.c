@@ -127,6 +127,9 @@ static const struct config_key keys[] = {
 	ROLE_KEY("idle-after", vt_idle, "1h", idle_after),
 	ROLE_KEY("max-age", vt_max_age, "0", max_age),
 	ROLE_KEY("max-size", vt_max_size, "0", max_size),
+	/* NULL: the built-in recognisers; offpeak's timezone is another key */
+	ROLE_KEY("timestamp", vt_timestamp, NULL, timestamp),
+	ROLE_KEY("timezone", vt_log_timezone, "UTC", timezone),
 
 	LIST("match", "image", vt_item_not_empty, offsetof(struct role_match, images)),
 	LIST("match", "service", vt_item_not_empty, offsetof(struct role_match, services)),

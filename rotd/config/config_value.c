@@ -13,6 +13,8 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "lib/escape.h"
+#include "lib/logtime.h"
 #include "lib/units.h"
 #include "lib/xalloc.h"
 
@@ -424,6 +426,69 @@ static const char *parse_timezone(const char *v, void *field)
 	return why;
 }
 
+/* A strptime(3) format for the time a log's lines start with, checked as
+ * lib/logtime will use it; "" (NULL): the built-in recognisers. */
+static const char *parse_timestamp(const char *v, void *field)
+{
+	static const char prefix[] = "timestamp format '";
+	static char why[512];   /* one load at a time */
+	char *err = NULL, *shown;
+	struct logtime_parser *p;
+	size_t skip;
+
+	if (v[0] == '\0') {
+		store_string(field, v, 1);
+		return NULL;
+	}
+	p = logtime_parser_new(v, NULL, 0, &err);
+	if (p != NULL) {
+		logtime_parser_free(p);
+		store_string(field, v, 1);
+		return NULL;
+	}
+	/* the reason alone: the message quotes the value already */
+	shown = escape_utf8_text(v);
+	skip = strlen(prefix) + strlen(shown) + 2;
+	if (strncmp(err, prefix, strlen(prefix)) == 0 && strlen(err) > skip)
+		snprintf(why, sizeof(why), "%s", err + skip);
+	else
+		snprintf(why, sizeof(why), "is not a usable strptime format (%s)", err);
+	free(shown);
+	free(err);
+	return why;
+}
+
+/* The zone of the times a log writes without one: UTC, a fixed offset or a
+ * zone name, loaded as lib/logtime will load it. */
+static const char *parse_log_timezone(const char *v, void *field)
+{
+	static char why[4200];  /* one load at a time */
+	char *err = NULL;
+	struct logtime_zone *z;
+
+	if (v[0] == '\0')
+		return "must not be empty; use UTC (the default), an offset such as +05:30, or a name "
+		       "such as Europe/Berlin";
+	z = logtime_zone_load(v, &err);
+	if (z != NULL) {
+		logtime_zone_free(z);
+		store_string(field, v, 0);
+		return NULL;
+	}
+	if (strncmp(err, "invalid time zone offset", 24) == 0)
+		snprintf(why, sizeof(why), "is not a UTC offset (+hh:mm, +hhmm or +hh, hours 0 to 23)");
+	else if (strncmp(err, "invalid time zone name", 22) == 0)
+		snprintf(why, sizeof(why), "is not a time zone name; use UTC, an offset such as +05:30, "
+			 "or a name such as Europe/Berlin");
+	else if (strncmp(err, "unknown time zone", 17) == 0)
+		snprintf(why, sizeof(why), "is not a known time zone (not in %s); use UTC, an offset "
+			 "such as +05:30, or a name such as Europe/Berlin", zone_dir());
+	else
+		snprintf(why, sizeof(why), "cannot be loaded: %s", err);
+	free(err);
+	return why;
+}
+
 /* ---- list items ------------------------------------------------------------ */
 
 static const char *check_item(const char *v, void *field)
@@ -490,6 +555,8 @@ const struct value_type vt_optional_abs_file = STRING(parse_optional_abs_file);
 const struct value_type vt_rule_path = STRING(parse_rule_path);
 const struct value_type vt_endpoint = STRING(parse_endpoint);
 const struct value_type vt_timezone = STRING(parse_timezone);
+const struct value_type vt_timestamp = STRING(parse_timestamp);
+const struct value_type vt_log_timezone = STRING(parse_log_timezone);
 const struct value_type vt_listen = STRING(parse_listen);
 const struct value_type vt_size = POD(parse_size, uint64_t, HINT_SIZE);
 const struct value_type vt_max_size = POD(parse_max_size, uint64_t, HINT_SIZE);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/escape.h"
 #include "lib/logtime.h"
 #include "lib/tzdata.h"
 #include "lib/xalloc.h"
@@ -175,16 +176,18 @@ struct logtime_zone *logtime_zone_load(const char *name, char **err)
 	len = strlen(name);
 	if ((name[0] == '+' || name[0] == '-') && read_offset(name, len, &offset) == len)
 		return zone_fixed(offset);
-	if (name[0] == '+' || name[0] == '-') {
-		*err = xasprintf("invalid time zone offset '%s' (expected +hh:mm, +hhmm or +hh)", name);
+	if (name[0] == '+' || name[0] == '-' || !zone_name_ok(name)) {
+		char *shown = escape_utf8_text(name);
+
+		if (name[0] == '+' || name[0] == '-')
+			*err = xasprintf("invalid time zone offset '%s' (expected +hh:mm, +hhmm or +hh)", shown);
+		else
+			*err = xasprintf("invalid time zone name '%s' (expected UTC, +hh:mm or a name such as "
+					 "Europe/Berlin)", shown);
+		free(shown);
 		return NULL;
 	}
-	if (!zone_name_ok(name)) {
-		*err = xasprintf("invalid time zone name '%s' (expected UTC, +hh:mm or a name such as "
-				 "Europe/Berlin)", name);
-		return NULL;
-	}
-	path = xasprintf("%s/%s", dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo", name);
+	path = xasprintf("%s/%s", dir != NULL && dir[0] == '/' ? dir : "/usr/share/zoneinfo", name);
 	z = tzif_load(path, name, err);
 	free(path);
 	return z;
@@ -422,8 +425,8 @@ static int parse_builtin(const struct logtime_parser *p, const char *line, size_
 /* ---- strptime formats ----------------------------------------------------- */
 
 /* Which fields format fills: sets the parser's has_year and has_zone. Returns
- * NULL, or a message naming what is wrong with format. */
-static char *format_check(struct logtime_parser *p, const char *format)
+ * NULL, or a message naming what is wrong with format (shown: format escaped). */
+static char *format_problem(struct logtime_parser *p, const char *format, const char *shown)
 {
 	int conversions = 0, month = 0, mday = 0, yday = 0;
 
@@ -435,12 +438,12 @@ static char *format_check(struct logtime_parser *p, const char *format)
 			f++;
 		switch (*f) {
 		case '\0':
-			return xasprintf("timestamp format '%s' ends in a lone '%%'", format);
+			return xasprintf("timestamp format '%s' ends in a lone '%%'", shown);
 		case '%': case 'n': case 't':
 			continue;
 		case 's':
-			return xasprintf("timestamp format '%s': %%s (seconds since the epoch) is not supported",
-					 format);
+			return xasprintf("timestamp format '%s' uses %%s (seconds since the epoch), which is "
+					 "not supported", shown);
 		case 'Y': case 'y': case 'C':
 			p->has_year = 1;
 			break;
@@ -465,10 +468,19 @@ static char *format_check(struct logtime_parser *p, const char *format)
 		conversions++;
 	}
 	if (conversions == 0)
-		return xasprintf("timestamp format '%s' has no %% conversion", format);
+		return xasprintf("timestamp format '%s' has no %% conversion", shown);
 	if (!(month && mday) && !yday)
-		return xasprintf("timestamp format '%s' has no date (it needs %%m or %%b, and %%d)", format);
+		return xasprintf("timestamp format '%s' has no date (it needs %%d with %%m or %%b, or %%j)",
+				 shown);
 	return NULL;
+}
+
+static char *format_check(struct logtime_parser *p, const char *format)
+{
+	char *shown = escape_utf8_text(format), *why = format_problem(p, format, shown);
+
+	free(shown);
+	return why;
 }
 
 /* The format ends in seconds, so that a fraction may follow them in the line. */
@@ -618,7 +630,8 @@ static int parse_day_word(const char *text, int64_t now_us, const struct logtime
 		shift = 1;
 	else
 		return -1;
-	tzdata_civil_from_days(tzdata_floor_div(now_s + tzdata_offset_at(&local->data, now_s), S_PER_DAY) + shift, &y, &m, &d);
+	now_s += tzdata_offset_at(&local->data, now_s);
+	tzdata_civil_from_days(tzdata_floor_div(now_s, S_PER_DAY) + shift, &y, &m, &d);
 	*t_us = logtime_zone_to_utc(local, y, m, d, 0, 0, 0, 0);
 	return 0;
 }
@@ -641,7 +654,10 @@ int logtime_parse_cli(const char *text, int64_t now_us, const struct logtime_zon
 		if (rc == 0)
 			return 0;
 		if (rc == -2) {
-			*err = xasprintf("time '%s' is out of range", text);
+			char *shown = escape_utf8_text(text);
+
+			*err = xasprintf("time '%s' is out of range", shown);
+			free(shown);
 			return -1;
 		}
 	}
@@ -663,8 +679,11 @@ int logtime_parse_cli(const char *text, int64_t now_us, const struct logtime_zon
 						    c.micro);
 		rc = 0;
 	} else {
+		char *shown = escape_utf8_text(text);
+
 		*err = xasprintf("invalid time '%s' (expected now, today, yesterday, -30m, -2h, -1d, +5m, "
-				 "YYYY-MM-DD, or YYYY-MM-DD HH:MM[:SS] with an optional Z or +hh:mm)", text);
+				 "YYYY-MM-DD, or YYYY-MM-DD HH:MM[:SS] with an optional Z or +hh:mm)", shown);
+		free(shown);
 		rc = -1;
 	}
 	logtime_zone_free(own);

@@ -70,9 +70,9 @@ int logtime_parse(const struct logtime_parser *p, const char *line, size_t len, 
  *   absolute "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS[.frac]", with a
  *   'T' instead of the space too, and an optional zone (Z, +hh:mm) as in ISO 8601,
  *   or " UTC" after it.
- *   Without a zone an absolute time is the host's local time (local is the host's
- *   zone, loaded once by the caller with logtime_zone_load of its TZ, or NULL for
- *   /etc/localtime).
+ *   Without a zone an absolute time (and "today"...) is the host's local time: local,
+ *   the host's zone as the caller loaded it once (logtime_zone_local), or NULL to
+ *   have logtime_zone_local() read on this call.
  * Returns 0 and sets *t_us, or -1 with *err set to a new one-line message naming text. */
 int logtime_parse_cli(const char *text, int64_t now_us, const struct logtime_zone *local,
 		      int64_t *t_us, char **err);

@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define REF_US (INT64_C(1795748400) * 1000000)   /* 2026-11-27 03:00:00Z */
 /* Times from year 0 to year 10000, with a day and a 26-hour offset to spare. */
-#define MIN_US (INT64_C(-62167219200 - 2 * 86400) * 1000000)
-#define MAX_US (INT64_C(253402300800 + 2 * 86400) * 1000000)
+#define MIN_US ((INT64_C(-62167219200) - 2 * 86400) * 1000000)
+#define MAX_US ((INT64_C(253402300800) + 2 * 86400) * 1000000)
 
 static struct logtime_zone *berlin;
 static char tzdir[64];
