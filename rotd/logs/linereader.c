@@ -32,6 +32,7 @@ struct linereader {
 	int64_t since_us, until_us;
 	uint64_t moff;             /* READ_INDEXED: the next member's offset */
 	int prev_read;             /* READ_INDEXED: the member before was read */
+	int read_first;            /* READ_INDEXED: read the first member whatever its times */
 	char err[256];
 };
 
@@ -97,10 +98,13 @@ struct linereader *linereader_foreign(int fd)
 	return r;
 }
 
-struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t since_us, int64_t until_us)
+struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t since_us, int64_t until_us,
+				      int read_first)
 {
 	struct linereader *r = reader_new(fd, READ_INDEXED);
 
+	r->prev_read = read_first;
+	r->read_first = read_first;
 	r->codec = codec;
 	r->since_us = since_us;
 	r->until_us = until_us;
@@ -111,7 +115,7 @@ struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t 
  * continues (or, without a time, follows) a member that was read. */
 static int member_wanted(const struct linereader *r, const struct member_info *info)
 {
-	if (r->since_us == INT64_MIN && r->until_us == INT64_MAX)
+	if ((r->since_us == INT64_MIN && r->until_us == INT64_MAX) || (info->offset == 0 && r->read_first))
 		return 1;
 	if ((info->flags & MEMBER_HAS_TIME) && info->max_us >= r->since_us && info->min_us < r->until_us)
 		return 1;

@@ -15,6 +15,7 @@ struct recorder {
 	struct record done;    /* handed out */
 	size_t done_cap;
 	int open;              /* cur holds a record */
+	unsigned long starts;  /* records started */
 	int dropping;          /* after a gap, until a line with a time */
 };
 
@@ -62,6 +63,7 @@ static void start(struct recorder *rec, int has_time, int64_t t, int continued)
 	if (rec->cur.text != NULL)
 		rec->cur.text[0] = '\0';
 	rec->open = 1;
+	rec->starts++;
 }
 
 static void append(struct recorder *rec, const char *line, size_t len)
@@ -125,4 +127,14 @@ int recorder_finish(struct recorder *rec, const struct record **out)
 	if (!rec->open)
 		return 0;
 	return complete(rec, out);
+}
+
+const struct record *recorder_pending(const struct recorder *rec)
+{
+	return rec->open ? &rec->cur : NULL;
+}
+
+unsigned long recorder_starts(const struct recorder *rec)
+{
+	return rec->starts;
 }

@@ -1,6 +1,8 @@
 /* record: lines grouped into records. A line that carries a time starts a
  * record; the lines after it without one (a stack trace, continuation lines)
  * belong to it; lines before the first time form a record with no time.
+ * Records run on across the end of one input into the next (a stack trace that a
+ * rotation cut in two is one record) until recorder_finish.
  * A record holds at most RECORD_MAX bytes: a longer one is cut, at a line's end,
  * into several records of the same time (the pieces after the first keep its
  * time and are marked continued), so nothing is lost and memory stays bounded.
@@ -44,5 +46,12 @@ int recorder_line(struct recorder *rec, const char *line, size_t len, int gap, c
 /* Completes the record in progress at the end of the input: 1 with *out set, or 0
  * when there is none. */
 int recorder_finish(struct recorder *rec, const struct record **out);
+
+/* The record in progress (borrowed; it changes with the next line), or NULL. */
+const struct record *recorder_pending(const struct recorder *rec);
+
+/* How many records (pieces included) rec has started: a caller sees whether a
+ * line started one. */
+unsigned long recorder_starts(const struct recorder *rec);
 
 #endif

@@ -34,6 +34,7 @@ struct stream {
 	struct recorder *rec;
 	const struct record *head; /* the next record to hand out, or NULL when done */
 	const char *head_archive;
+	const char *open_archive;  /* where the record in progress began (NULL: the live log) */
 	int64_t head_key;          /* head's time, or the time of the record before it */
 	int64_t last_t;            /* the last time seen in this log (INT64_MIN: none yet) */
 	int done;
@@ -72,9 +73,19 @@ static void problem(struct search *s, const char *container, const char *path, c
 	s->problems++;
 }
 
+/* Whether the window holds a record at key (grep aside). */
+static int in_window(const struct logs_query *q, int64_t key)
+{
+	return key >= q->since_us && key < q->until_us;
+}
+
 /* Opens the stream's next source that can be opened; 0, or -1 when none is left. */
 static int open_next(struct search *s, struct stream *st)
 {
+	const struct record *pending = recorder_pending(st->rec);
+	/* A record in the window still in progress may go on in this source's first lines. */
+	int tail = pending != NULL && in_window(s->q, pending->has_time ? pending->t_us : st->last_t);
+
 	while (st->src < st->ls->n) {
 		const struct source *src = &st->ls->v[st->src];
 		const char *why = NULL;
@@ -88,13 +99,13 @@ static int open_next(struct search *s, struct stream *st)
 		}
 		switch (src->kind) {
 		case SOURCE_LIVE:
-			if (s->q->since_us != INT64_MIN && st->parser != NULL)
+			if (s->q->since_us != INT64_MIN && st->parser != NULL && !tail)
 				start = linereader_bisect(fd, size, time_of, st->parser, s->q->since_us,
 							  SEARCH_SLACK_US);
 			st->reader = linereader_plain(fd, start, size);
 			break;
 		case SOURCE_ROTD:
-			st->reader = linereader_indexed(fd, src->codec, s->q->since_us, s->q->until_us);
+			st->reader = linereader_indexed(fd, src->codec, s->q->since_us, s->q->until_us, tail);
 			break;
 		case SOURCE_FOREIGN:
 			st->reader = linereader_foreign(fd);
@@ -122,31 +133,36 @@ static int kept(const struct logs_query *q, const struct record *r, int64_t key)
 	return q->grep == NULL || regexec(q->grep, r->text, 0, NULL, 0) == 0;
 }
 
-/* Reads on until the stream's next kept record is its head, or it is done. */
+/* Reads on until the stream's next kept record is its head, or it is done. A
+ * record runs on from one source into the next (a stack trace a rotation cut);
+ * it is named after the source it began in. */
 static void advance(struct search *s, struct stream *st)
 {
 	st->head = NULL;
 	while (!st->done) {
 		const struct record *r = NULL;
-		const char *archive;
-		const char *line;
-		size_t len;
-		int gap, got, n;
+		const char *archive = st->open_archive;
+		int got;
 
 		if (st->reader == NULL && open_next(s, st) < 0) {
 			st->done = 1;
-			break;
-		}
-		archive = st->ls->v[st->src].kind == SOURCE_LIVE ? NULL : st->ls->v[st->src].name;
-		n = linereader_next(st->reader, &line, &len, &gap);
-		if (n > 0) {
-			got = recorder_line(st->rec, line, len, gap, &r);
-		} else {
-			/* Records never span two sources. */
-			if (n < 0)
-				problem(s, st->ts->t->name, st->ls->v[st->src].path, linereader_error(st->reader));
 			got = recorder_finish(st->rec, &r);
-			close_source(st);
+		} else {
+			const struct source *src = &st->ls->v[st->src];
+			unsigned long starts = recorder_starts(st->rec);
+			const char *line;
+			size_t len;
+			int gap, n = linereader_next(st->reader, &line, &len, &gap);
+
+			if (n <= 0) {
+				if (n < 0)
+					problem(s, st->ts->t->name, src->path, linereader_error(st->reader));
+				close_source(st);
+				continue;
+			}
+			got = recorder_line(st->rec, line, len, gap, &r);
+			if (recorder_starts(st->rec) != starts)
+				st->open_archive = src->kind == SOURCE_LIVE ? NULL : src->name;
 		}
 		if (!got)
 			continue;

@@ -563,6 +563,79 @@ START_TEST(test_text_report)
 }
 END_TEST
 
+/* A stack trace that a rotation cut in two, between two archives and between
+ * an archive and the live log, is one record: matched and printed whole, named
+ * after the archive it began in, also when the window skips the next
+ * archive's other members. */
+START_TEST(test_record_across_sources)
+{
+	struct rotd_config *cfg = web_config();
+	struct unit_tmproot a;
+	struct logs_target t;
+	struct logs_query q = open_query();
+	struct hits h = { NULL, 0, 0, 0, 1 };
+	char *err = NULL, *text, *tail;
+	size_t len, o;
+	regex_t re;
+
+	web_tree(&a, "logs-across");
+	/* archive 1 ends inside the trace of its last record */
+	text = log_text(-300000, -200000, 1, &len);
+	text = xreallocarray(text, len + 256, 1);
+	len = put_line(text, len, -200000, "ERROR first cut");
+	len += (size_t)sprintf(text + len, "  at cut.one()\n");
+	rotd_archive(&a, "var/log/whatsapp/archive/web.log-20261125T000000Z.gz", text, len, COMPRESS_GZIP);
+	free(text);
+	/* archive 2 starts with the rest of it, and ends inside another trace */
+	tail = log_text(-199999, -100000, 1, &len);
+	text = xmalloc(len + 512);
+	o = (size_t)sprintf(text, "  at cut.two()\n");
+	memcpy(text + o, tail, len);
+	o += len;
+	o = put_line(text, o, -100000, "ERROR second cut");
+	o += (size_t)sprintf(text + o, "  at cut.three()\n");
+	free(tail);
+	rotd_archive(&a, "var/log/whatsapp/archive/web.log-20261126T000000Z.zst", text, o, COMPRESS_ZSTD);
+	free(text);
+	/* the live log starts with the rest of that one */
+	tail = log_text(-99999, 0, 1, &len);
+	text = xmalloc(len + 64);
+	o = (size_t)sprintf(text, "  at cut.four()\n");
+	memcpy(text + o, tail, len);
+	o += len;
+	free(tail);
+	unit_tmproot_write(&a, "var/log/whatsapp/web.log", text, o, 0);
+	free(text);
+	t = (struct logs_target){ "web1", &cfg->roles[0], a.fs };
+	ck_assert_int_eq(search_compile(&re, "cut\\.(two|four)", 0, &err), 0);
+	q.grep = &re;
+	ck_assert_int_eq(search_targets(&t, 1, &q, collect, &h), 0);
+	ck_assert_str_eq(h.text, "web1 /var/log/whatsapp/web.log web.log-20261125T000000Z.gz -200000 "
+				 "2026-11-24 19:26:40 ERROR first cut\n  at cut.one()\n  at cut.two()\n"
+				 "web1 /var/log/whatsapp/web.log web.log-20261126T000000Z.zst -100000 "
+				 "2026-11-25 23:13:20 ERROR second cut\n  at cut.three()\n  at cut.four()\n");
+	free(h.text);
+	/* a window around each cut: its other members are skipped, the trace stays whole */
+	memset(&h, 0, sizeof(h));
+	q.since_us = (T0 - 200000) * 1000000;
+	q.until_us = (T0 - 199999) * 1000000;
+	ck_assert_int_eq(search_targets(&t, 1, &q, collect, &h), 0);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_ptr_nonnull(strstr(h.text, "  at cut.two()\n"));
+	free(h.text);
+	memset(&h, 0, sizeof(h));
+	q.since_us = (T0 - 100000) * 1000000;
+	q.until_us = (T0 - 99999) * 1000000;
+	ck_assert_int_eq(search_targets(&t, 1, &q, collect, &h), 0);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_ptr_nonnull(strstr(h.text, "  at cut.four()\n"));
+	free(h.text);
+	regfree(&re);
+	unit_tmproot_remove(&a);
+	config_free(cfg);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("logs_search");
@@ -576,6 +649,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_unreadable_counted);
 	tcase_add_test(tc, test_live_bisection);
 	tcase_add_test(tc, test_text_report);
+	tcase_add_test(tc, test_record_across_sources);
 	suite_add_tcase(s, tc);
 	return s;
 }
