@@ -24,6 +24,7 @@ struct linereader {
 	char *carry;               /* the start of a line that crosses chunks */
 	size_t carry_len, carry_cap;
 	int carry_out;             /* carry was delivered: empty it on the next call */
+	int unterminated;          /* the line delivered last ended the input without a '\n' */
 	int eof;
 	int gap;                   /* lines were skipped before the next line */
 	uint64_t off, end;         /* READ_PLAIN: next offset, end */
@@ -49,6 +50,7 @@ struct linereader *linereader_plain(int fd, uint64_t start, uint64_t end)
 {
 	struct linereader *r = reader_new(fd, READ_PLAIN);
 
+	r->gap = start > 0; /* the lines before start are skipped */
 	r->off = start;
 	r->end = end;
 	return r;
@@ -289,10 +291,16 @@ int linereader_next(struct linereader *r, const char **line, size_t *len, int *g
 		}
 		if (r->carry_len > 0) {
 			r->carry_out = 1;
+			r->unterminated = 1;
 			return deliver(r, r->carry, r->carry_len, line, len, gap);
 		}
 		return 0;
 	}
+}
+
+int linereader_unterminated(const struct linereader *r)
+{
+	return r->unterminated;
 }
 
 const char *linereader_error(const struct linereader *r)

@@ -21,7 +21,8 @@ typedef int (*linereader_time_fn)(const void *ctx, const char *line, size_t len,
 struct linereader;
 
 /* Reads bytes [start, end) of the plain file open on fd (fd is taken: closed by
- * linereader_free). start must be 0 or a line's start. */
+ * linereader_free). start must be 0 or a line's start; after 0 its first line
+ * comes with gap set. */
 struct linereader *linereader_plain(int fd, uint64_t start, uint64_t end);
 
 /* Reads the archive open on fd (taken) whole with libarchive: gzip, bzip2, xz,
@@ -43,6 +44,11 @@ struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t 
  * decompression error (linereader_error says what). *gap is 1 when lines were
  * skipped just before this one (members outside the window), else 0. */
 int linereader_next(struct linereader *r, const char **line, size_t *len, int *gap);
+
+/* Whether the line linereader_next gave last ended the input without a '\n':
+ * the first part of a line whose rest begins the next source (an archive of a
+ * rotation cut at a block boundary, then the live log). */
+int linereader_unterminated(const struct linereader *r);
 
 /* What went wrong, after linereader_next returned -1 (owned by r). */
 const char *linereader_error(const struct linereader *r);

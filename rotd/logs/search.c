@@ -35,6 +35,10 @@ struct stream {
 	const struct record *head; /* the next record to hand out, or NULL when done */
 	const char *head_archive;
 	const char *open_archive;  /* where the record in progress began (NULL: the live log) */
+	char *partial;             /* the first part of a line a source ended inside, whose */
+	size_t partial_len;        /* rest begins the next source (a rotation cut at a block */
+	size_t partial_cap;        /* boundary) */
+	const char *partial_archive;
 	int64_t head_key;          /* head's time, or the time of the record before it */
 	int64_t last_t;            /* the last time seen in this log (INT64_MIN: none yet) */
 	int done;
@@ -83,8 +87,17 @@ static int in_window(const struct logs_query *q, int64_t key)
 static int open_next(struct search *s, struct stream *st)
 {
 	const struct record *pending = recorder_pending(st->rec);
-	/* A record in the window still in progress may go on in this source's first lines. */
+	/* A record in the window still in progress, or a line cut in two, may go on
+	 * in this source's first bytes. */
 	int tail = pending != NULL && in_window(s->q, pending->has_time ? pending->t_us : st->last_t);
+	int64_t t;
+
+	if (st->partial_len > 0 && !tail) {
+		if (time_of(st->parser, st->partial, st->partial_len, &t))
+			tail = in_window(s->q, t);
+		else /* a continuation line, or a time cut short */
+			tail = st->partial_len < LOGTIME_SCAN_BYTES || pending == NULL;
+	}
 
 	while (st->src < st->ls->n) {
 		const struct source *src = &st->ls->v[st->src];
@@ -133,39 +146,100 @@ static int kept(const struct logs_query *q, const struct record *r, int64_t key)
 	return q->grep == NULL || regexec(q->grep, r->text, 0, NULL, 0) == 0;
 }
 
-/* Reads on until the stream's next kept record is its head, or it is done. A
- * record runs on from one source into the next (a stack trace a rotation cut);
- * it is named after the source it began in. */
+/* Feeds one line to the stream's recorder: 1 with *r set when a record is
+ * complete (*archive: the source it began in), else 0. */
+static int feed(struct stream *st, const char *line, size_t len, int gap, const char *source_archive,
+		const struct record **r, const char **archive)
+{
+	unsigned long starts = recorder_starts(st->rec);
+	int got;
+
+	*archive = st->open_archive;
+	got = recorder_line(st->rec, line, len, gap, r);
+	if (recorder_starts(st->rec) != starts)
+		st->open_archive = source_archive;
+	return got;
+}
+
+/* Holds the first part of a line cut in two by the end of a source. */
+static void hold(struct stream *st, const char *line, size_t len, const char *source_archive)
+{
+	if (st->partial_len + len > LINEREADER_LINE_MAX)
+		len = LINEREADER_LINE_MAX - st->partial_len;
+	if (st->partial_len + len > st->partial_cap) {
+		st->partial_cap = st->partial_len + len;
+		st->partial = xreallocarray(st->partial, st->partial_cap, 1);
+	}
+	if (st->partial_len == 0)
+		st->partial_archive = source_archive;
+	memcpy(st->partial + st->partial_len, line, len);
+	st->partial_len += len;
+}
+
+/* The next record complete in the stream: 1 with *r and *archive set, or 0
+ * when the stream is done. A record runs on from one source into the next (a
+ * stack trace a rotation cut), and so does a line the cut split; a record is
+ * named after the source it began in. */
+static int next_record(struct search *s, struct stream *st, const struct record **r, const char **archive)
+{
+	for (;;) {
+		const struct source *src;
+		const char *line, *src_archive;
+		size_t len;
+		int gap, n;
+
+		if (st->reader == NULL && open_next(s, st) < 0) {
+			if (st->partial_len > 0) {
+				size_t plen = st->partial_len;
+
+				st->partial_len = 0;
+				if (feed(st, st->partial, plen, 0, st->partial_archive, r, archive))
+					return 1;
+			}
+			*archive = st->open_archive;
+			return recorder_finish(st->rec, r);
+		}
+		src = &st->ls->v[st->src];
+		src_archive = src->kind == SOURCE_LIVE ? NULL : src->name;
+		n = linereader_next(st->reader, &line, &len, &gap);
+		if (n <= 0) {
+			if (n < 0)
+				problem(s, st->ts->t->name, src->path, linereader_error(st->reader));
+			close_source(st);
+			continue;
+		}
+		if (linereader_unterminated(st->reader) && st->src + 1 < st->ls->n) {
+			hold(st, line, len, src_archive);
+			continue;
+		}
+		if (st->partial_len > 0) {
+			/* After a gap the rest of the cut line was skipped with the
+			 * record it belongs to, outside the window: drop its first part. */
+			if (!gap) {
+				hold(st, line, len, src_archive);
+				line = st->partial;
+				len = st->partial_len;
+				src_archive = st->partial_archive;
+			}
+			st->partial_len = 0;
+		}
+		if (feed(st, line, len, gap, src_archive, r, archive))
+			return 1;
+	}
+}
+
+/* Reads on until the stream's next kept record is its head, or it is done. */
 static void advance(struct search *s, struct stream *st)
 {
 	st->head = NULL;
 	while (!st->done) {
 		const struct record *r = NULL;
-		const char *archive = st->open_archive;
-		int got;
+		const char *archive = NULL;
 
-		if (st->reader == NULL && open_next(s, st) < 0) {
+		if (!next_record(s, st, &r, &archive)) {
 			st->done = 1;
-			got = recorder_finish(st->rec, &r);
-		} else {
-			const struct source *src = &st->ls->v[st->src];
-			unsigned long starts = recorder_starts(st->rec);
-			const char *line;
-			size_t len;
-			int gap, n = linereader_next(st->reader, &line, &len, &gap);
-
-			if (n <= 0) {
-				if (n < 0)
-					problem(s, st->ts->t->name, src->path, linereader_error(st->reader));
-				close_source(st);
-				continue;
-			}
-			got = recorder_line(st->rec, line, len, gap, &r);
-			if (recorder_starts(st->rec) != starts)
-				st->open_archive = src->kind == SOURCE_LIVE ? NULL : src->name;
+			break;
 		}
-		if (!got)
-			continue;
 		if (r->has_time)
 			st->last_t = r->t_us;
 		if (r->has_time && s->q->until_us != INT64_MAX && r->t_us - SEARCH_SLACK_US >= s->q->until_us) {
@@ -305,6 +379,7 @@ int search_targets(const struct logs_target *targets, size_t n, const struct log
 	for (k = 0; k < n_streams; k++) {
 		linereader_free(streams[k].reader);
 		recorder_free(streams[k].rec);
+		free(streams[k].partial);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (ts[i].clocks != NULL)

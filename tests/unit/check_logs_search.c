@@ -636,6 +636,63 @@ START_TEST(test_record_across_sources)
 }
 END_TEST
 
+/* A rotation cuts at a block boundary, inside a line: the line's two parts, at
+ * the end of one source and the start of the next, are one line again. */
+START_TEST(test_line_across_sources)
+{
+	struct rotd_config *cfg = web_config();
+	struct unit_tmproot a;
+	struct logs_target t;
+	struct logs_query q = open_query();
+	struct hits h = { NULL, 0, 0, 0, 1 };
+	char *err = NULL, *text;
+	size_t len, cut1, cut2;
+	regex_t re;
+
+	web_tree(&a, "logs-cutline");
+	text = log_text(-30000, 0, 1, &len);
+	text = xreallocarray(text, len + 256, 1);
+	len = put_line(text, len, 0, "ERROR the cut one");
+	len += (size_t)sprintf(text + len, "  at cut.one()\n");
+	len = put_line(text, len, 1, "after");
+	/* the first cut inside a line's time, the second inside a trace line */
+	cut1 = (size_t)(strstr(text, "2026-11-26 22:00:00") - text) + 7;
+	cut2 = (size_t)(strstr(text, "cut.one") - text) + 4;
+	rotd_archive(&a, "var/log/whatsapp/archive/web.log-20261126T220000Z.gz", text, cut1, COMPRESS_GZIP);
+	rotd_archive(&a, "var/log/whatsapp/archive/web.log-20261127T030000Z.gz", text + cut1, cut2 - cut1,
+		     COMPRESS_GZIP);
+	unit_tmproot_write(&a, "var/log/whatsapp/web.log", text + cut2, len - cut2, 0);
+	t = (struct logs_target){ "web1", &cfg->roles[0], a.fs };
+	ck_assert_int_eq(search_compile(&re, "^  at cut\\.one\\(\\)$|^2026-11-26 22:00:00 ", 0, &err), 0);
+	q.grep = &re;
+	ck_assert_int_eq(search_targets(&t, 1, &q, collect, &h), 0);
+	ck_assert_str_eq(h.text, "web1 /var/log/whatsapp/web.log web.log-20261126T220000Z.gz -18000 "
+				 "2026-11-26 22:00:00 event -18000 of the web app\n  at handler(-18000)\n  at loop()\n"
+				 "web1 /var/log/whatsapp/web.log web.log-20261127T030000Z.gz 0 "
+				 "2026-11-27 03:00:00 ERROR the cut one\n  at cut.one()\n");
+	free(h.text);
+	/* and in a window that starts after the cut */
+	memset(&h, 0, sizeof(h));
+	q.since_us = T0 * 1000000;
+	q.until_us = (T0 + 1) * 1000000;
+	ck_assert_int_eq(search_targets(&t, 1, &q, collect, &h), 0);
+	ck_assert_uint_eq(h.n, 1);
+	free(h.text);
+	/* the whole log, every line once */
+	memset(&h, 0, sizeof(h));
+	q.grep = NULL;
+	q.since_us = INT64_MIN;
+	q.until_us = INT64_MAX;
+	ck_assert_int_eq(search_targets(&t, 1, &q, collect, &h), 0);
+	ck_assert_uint_eq(h.n, 30002);
+	free(h.text);
+	free(text);
+	regfree(&re);
+	unit_tmproot_remove(&a);
+	config_free(cfg);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("logs_search");
@@ -650,6 +707,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_live_bisection);
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_record_across_sources);
+	tcase_add_test(tc, test_line_across_sources);
 	suite_add_tcase(s, tc);
 	return s;
 }
