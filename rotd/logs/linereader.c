@@ -33,7 +33,8 @@ struct linereader {
 	int64_t since_us, until_us;
 	uint64_t moff;             /* READ_INDEXED: the next member's offset */
 	int prev_read;             /* READ_INDEXED: the member before was read */
-	int read_first;            /* READ_INDEXED: read the first member whatever its times */
+	int carry_in;              /* READ_INDEXED: the first member ends a record or line begun before */
+	int64_t carry_us;          /* ... dated this */
 	char err[256];
 };
 
@@ -101,12 +102,13 @@ struct linereader *linereader_foreign(int fd)
 }
 
 struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t since_us, int64_t until_us,
-				      int read_first)
+				      int carry, int64_t carry_us)
 {
 	struct linereader *r = reader_new(fd, READ_INDEXED);
 
-	r->prev_read = read_first;
-	r->read_first = read_first;
+	r->prev_read = carry;
+	r->carry_in = carry;
+	r->carry_us = carry_us;
 	r->codec = codec;
 	r->since_us = since_us;
 	r->until_us = until_us;
@@ -117,8 +119,17 @@ struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t 
  * continues (or, without a time, follows) a member that was read. */
 static int member_wanted(const struct linereader *r, const struct member_info *info)
 {
-	if ((r->since_us == INT64_MIN && r->until_us == INT64_MAX) || (info->offset == 0 && r->read_first))
+	if (r->since_us == INT64_MIN && r->until_us == INT64_MAX)
 		return 1;
+	if (info->offset == 0 && r->carry_in) {
+		int64_t lo = r->carry_us, hi = r->carry_us;
+
+		if (info->flags & MEMBER_HAS_TIME) {
+			lo = info->min_us < lo ? info->min_us : lo;
+			hi = info->max_us > hi ? info->max_us : hi;
+		}
+		return hi >= r->since_us && lo < r->until_us;
+	}
 	if ((info->flags & MEMBER_HAS_TIME) && info->max_us >= r->since_us && info->min_us < r->until_us)
 		return 1;
 	return r->prev_read && ((info->flags & MEMBER_CONTINUES) || !(info->flags & MEMBER_HAS_TIME));

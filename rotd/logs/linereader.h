@@ -31,13 +31,15 @@ struct linereader *linereader_foreign(int fd);
 
 /* Reads the archive rotd wrote open on fd (taken), codec its suffix's: only the
  * members whose [min, max] overlaps [since_us, until_us), the members without a
- * time or continuing a record that follow a member read, the first member when
- * read_first (it ends a record the archive before began), and every member when
- * the window is open on both sides (INT64_MIN, INT64_MAX). When its first
- * member is not an indexed one (an archive rotd wrote before members, or
- * another program's), it reads the file whole as linereader_foreign does. */
+ * time or continuing a record that follow a member read, and every member when
+ * the window is open on both sides (INT64_MIN, INT64_MAX). carry says that the
+ * source before ended inside a record or a line dated carry_us (INT64_MIN:
+ * undated), which the first member's first bytes end: that member's range then
+ * reaches down to carry_us. When its first member is not an indexed one (an
+ * archive rotd wrote before members, or another program's), it reads the file
+ * whole as linereader_foreign does. */
 struct linereader *linereader_indexed(int fd, enum compress_kind codec, int64_t since_us, int64_t until_us,
-				      int read_first);
+				      int carry, int64_t carry_us);
 
 /* The next line, without its '\n' (nor a trailing '\r'): returns 1 and sets
  * *line (valid until the next call) and *len; 0 at the end; -1 on a read or

@@ -77,28 +77,17 @@ static void problem(struct search *s, const char *container, const char *path, c
 	s->problems++;
 }
 
-/* Whether the window holds a record at key (grep aside). */
-static int in_window(const struct logs_query *q, int64_t key)
-{
-	return key >= q->since_us && key < q->until_us;
-}
-
 /* Opens the stream's next source that can be opened; 0, or -1 when none is left. */
 static int open_next(struct search *s, struct stream *st)
 {
 	const struct record *pending = recorder_pending(st->rec);
-	/* A record in the window still in progress, or a line cut in two, may go on
-	 * in this source's first bytes. */
-	int tail = pending != NULL && in_window(s->q, pending->has_time ? pending->t_us : st->last_t);
-	int64_t t;
+	/* A record still in progress, or a line cut in two, goes on in this
+	 * source's first bytes: the time it carries widens the first member's. */
+	int carry = pending != NULL || st->partial_len > 0;
+	int64_t carry_us = pending != NULL && pending->has_time ? pending->t_us : st->last_t, t;
 
-	if (st->partial_len > 0 && !tail) {
-		if (time_of(st->parser, st->partial, st->partial_len, &t))
-			tail = in_window(s->q, t);
-		else /* a continuation line, or a time cut short */
-			tail = st->partial_len < LOGTIME_SCAN_BYTES || pending == NULL;
-	}
-
+	if (st->partial_len > 0 && time_of(st->parser, st->partial, st->partial_len, &t))
+		carry_us = t;
 	while (st->src < st->ls->n) {
 		const struct source *src = &st->ls->v[st->src];
 		const char *why = NULL;
@@ -112,13 +101,16 @@ static int open_next(struct search *s, struct stream *st)
 		}
 		switch (src->kind) {
 		case SOURCE_LIVE:
-			if (s->q->since_us != INT64_MIN && st->parser != NULL && !tail)
+			/* Safe with a carry too: what goes on at the start is older than
+			 * all that follows, so before the window when bisection skips it. */
+			if (s->q->since_us != INT64_MIN && st->parser != NULL)
 				start = linereader_bisect(fd, size, time_of, st->parser, s->q->since_us,
 							  SEARCH_SLACK_US);
 			st->reader = linereader_plain(fd, start, size);
 			break;
 		case SOURCE_ROTD:
-			st->reader = linereader_indexed(fd, src->codec, s->q->since_us, s->q->until_us, tail);
+			st->reader = linereader_indexed(fd, src->codec, s->q->since_us, s->q->until_us, carry,
+							carry_us);
 			break;
 		case SOURCE_FOREIGN:
 			st->reader = linereader_foreign(fd);
