@@ -122,12 +122,10 @@ static int member_wanted(const struct linereader *r, const struct member_info *i
 	if (r->since_us == INT64_MIN && r->until_us == INT64_MAX)
 		return 1;
 	if (info->offset == 0 && r->carry_in) {
-		int64_t lo = r->carry_us, hi = r->carry_us;
+		int timed = (info->flags & MEMBER_HAS_TIME) != 0;
+		int64_t lo = timed && info->min_us < r->carry_us ? info->min_us : r->carry_us;
+		int64_t hi = timed && info->max_us > r->carry_us ? info->max_us : r->carry_us;
 
-		if (info->flags & MEMBER_HAS_TIME) {
-			lo = info->min_us < lo ? info->min_us : lo;
-			hi = info->max_us > hi ? info->max_us : hi;
-		}
 		return hi >= r->since_us && lo < r->until_us;
 	}
 	if ((info->flags & MEMBER_HAS_TIME) && info->max_us >= r->since_us && info->min_us < r->until_us)
