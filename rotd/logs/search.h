@@ -2,11 +2,13 @@
  * log, the records of its sources (logs/source.h), oldest archive first and
  * the live log last, merged across all logs and containers into one timeline,
  * oldest first (a k-way merge on a heap; a record without a time keeps its
- * place in its own log, after the record before it). Records are kept when
- * their time lies in [since, until) and, with a regular expression, when one of
- * their lines matches it; each is handed to a callback as soon as it is known to
- * be next, so the output streams and memory stays flat (a few buffers per log)
- * however much matches. Reads only; takes no lock. */
+ * place in its own log, after the record before it). A log's sources are read
+ * as one text: a line or a record that a rotation cut in two (rotd archives a
+ * block-aligned prefix) is whole again, named after the archive it began in.
+ * Records are kept when their time lies in [since, until) and, with a regular
+ * expression, when one of their lines matches it; each is handed to a callback
+ * as soon as it is known to be next, so the output streams and memory stays
+ * flat (a few buffers per log) however much matches. Reads only; takes no lock. */
 #ifndef ROTD_SEARCH_H
 #define ROTD_SEARCH_H
 
