@@ -166,9 +166,11 @@ static int fill_member(struct linereader *r)
 				 (unsigned long long)info.offset, (unsigned)info.input_size);
 			return -1;
 		}
-		if (r->chunk_cap < MEMBER_MAX_INPUT) {
-			r->chunk = xreallocarray(r->chunk, MEMBER_MAX_INPUT, 1);
-			r->chunk_cap = MEMBER_MAX_INPUT;
+		/* As large as the members read so far: a small archive, such as a
+		 * crash log's, keeps a small buffer while its log waits in the merge. */
+		if (r->chunk_cap < info.input_size) {
+			r->chunk = xreallocarray(r->chunk, info.input_size, 1);
+			r->chunk_cap = info.input_size;
 		}
 		if (member_decode(r->fd, &info, r->codec, r->chunk, r->chunk_cap) < 0) {
 			snprintf(r->err, sizeof(r->err), "corrupt archive: the member at byte %llu: %s",
