@@ -184,10 +184,20 @@ static int by_order(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* Whether some log of set already reads path. */
+static int claimed(const struct source_set *set, const char *path)
+{
+	for (size_t i = 0; i < set->n; i++)
+		for (size_t k = 0; k < set->logs[i].n; k++)
+			if (strcmp(set->logs[i].v[k].path, path) == 0)
+				return 1;
+	return 0;
+}
+
 /* The archives of one live log in one folder: rotd's names for stem, and
  * foreign ones named after base. */
-static void collect(struct lister *l, struct log_sources *ls, size_t *cap, const struct scan_result *scan,
-		    const char *dir, const char *stem, const char *base)
+static void collect(struct lister *l, const struct source_set *set, struct log_sources *ls, size_t *cap,
+		    const struct scan_result *scan, const char *dir, const char *stem, const char *base)
 {
 	const struct dir_listing *d = listing_of(l, dir);
 
@@ -206,7 +216,9 @@ static void collect(struct lister *l, struct log_sources *ls, size_t *cap, const
 		else
 			continue;
 		path = xasprintf("%s/%s", strcmp(d->dir, "/") == 0 ? "" : d->dir, e->name);
-		if (is_live_log(scan, path)) {
+		/* Two logs of one stem in one folder: the first one reads them, as
+		 * rotd archives only its (retention_collision). */
+		if (is_live_log(scan, path) || claimed(set, path)) {
 			free(path);
 			continue;
 		}
@@ -233,15 +245,6 @@ static int wanted(const struct strlist *globs, const char *path)
 	return 0;
 }
 
-/* Whether some log of set already reads path. */
-static int claimed(const struct source_set *set, const char *path)
-{
-	for (size_t i = 0; i < set->n; i++)
-		for (size_t k = 0; k < set->logs[i].n; k++)
-			if (strcmp(set->logs[i].v[k].path, path) == 0)
-				return 1;
-	return 0;
-}
 
 /* The log of set at path, added (with no sources yet) when missing. */
 static struct log_sources *log_of(struct source_set *set, size_t *cap, const char *path, size_t log_index)
@@ -350,8 +353,8 @@ int source_list(const struct ctrfs *fs, const char *container, const struct role
 		ls->log_index = f->glob_index;
 		stem = archive_name_stem(f->path, pol->archive_dir);
 		dir = path_dir(f->path);
-		collect(&l, ls, &cap, &scan, pol->archive_dir, stem, NULL);
-		collect(&l, ls, &cap, &scan, dir, NULL, path_base(f->path));
+		collect(&l, out, ls, &cap, &scan, pol->archive_dir, stem, NULL);
+		collect(&l, out, ls, &cap, &scan, dir, NULL, path_base(f->path));
 		live.name = (char *)path_base(f->path);
 		live.kind = f->kind;
 		live.mtime = f->mtime;
