@@ -40,4 +40,8 @@ librotd_a_SOURCES += \
 	rotd/lib/progress.c \
 	rotd/lib/progress.h \
 	rotd/lib/escape.c \
-	rotd/lib/escape.h
+	rotd/lib/escape.h \
+	rotd/lib/logtime.c \
+	rotd/lib/logtime.h \
+	rotd/lib/tzdata.c \
+	rotd/lib/tzdata.h

@@ -20,7 +20,7 @@
 struct logtime_zone;
 struct logtime_parser;
 
-/* Loads a zone: "UTC" or "" (UTC), a fixed offset ("+05:30", "-0800"), or an IANA
+/* Loads a zone: "UTC" or "" (UTC), a fixed offset ("+05:30", "-0800", "+05"), or an IANA
  * name read from its TZif file under TZDIR or /usr/share/zoneinfo
  * ("Europe/Berlin"). Returns a new zone, or NULL with *err set to a new one-line
  * message ("unknown time zone 'Mars/Base'"). */
@@ -43,13 +43,15 @@ int64_t logtime_zone_to_utc(const struct logtime_zone *z, int year, int month, i
  *   the common log format anywhere in those bytes: "[27/Nov/2026:03:00:00 +0000]";
  *   syslog at the line's start: "Nov 27 03:00:00" (day may be space-padded).
  * format non-NULL: a strptime(3) format that must match at the line's start
- *   (%z is honoured when present).
+ *   (%z is honoured when present; a fraction ".123" right after a format that
+ *   ends in %S or %T is read too).
  * zone (copied; NULL means UTC) applies to times written without a zone.
  * reference_us dates year-less times (syslog, or a format without %Y): they take
  * the reference's year, or the year before when that would put them more than a
  * day after the reference (a December line read in January).
- * Returns a new parser, or NULL with *err set when format is empty or has no
- * conversion. */
+ * Returns a new parser, or NULL with *err set to a new one-line message when
+ * format is empty, has no conversion, no date (a month and a day, or %j), or
+ * uses %s (which strptime reads in the process's TZ). */
 struct logtime_parser *logtime_parser_new(const char *format, const struct logtime_zone *zone,
 					  int64_t reference_us, char **err);
 
@@ -62,9 +64,12 @@ void logtime_parser_free(struct logtime_parser *p);
 int logtime_parse(const struct logtime_parser *p, const char *line, size_t len, int64_t *t_us);
 
 /* Parses a time given on rotd's command line, as journalctl reads them:
- *   "now"; relative "-30s", "-30m", "-2h", "-1d", "-1w" (before now_us), or "+N..." after it;
+ *   "now"; relative "-30s", "-30m", "-2h", "-1d", "-1w" (before now_us), or "+N..." after it
+ *   (the units may be spelt "sec", "min", "hours", "days", "weeks" too);
+ *   "today", "yesterday", "tomorrow": local midnight;
  *   absolute "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS[.frac]", with a
- *   'T' instead of the space too, and an optional zone (Z, +hh:mm) as in ISO 8601.
+ *   'T' instead of the space too, and an optional zone (Z, +hh:mm) as in ISO 8601,
+ *   or " UTC" after it.
  *   Without a zone an absolute time is the host's local time (local is the host's
  *   zone, loaded once by the caller with logtime_zone_load of its TZ, or NULL for
  *   /etc/localtime).
@@ -72,8 +77,9 @@ int logtime_parse(const struct logtime_parser *p, const char *line, size_t len, 
 int logtime_parse_cli(const char *text, int64_t now_us, const struct logtime_zone *local,
 		      int64_t *t_us, char **err);
 
-/* The host's zone: TZ when set (a name or ":name"), else /etc/localtime; UTC when
- * neither can be read. Never NULL. */
+/* The host's zone: TZ when set (a name, ":name", an absolute path or a POSIX rule
+ * such as "CET-1CEST,M3.5.0,M10.5.0/3"), else /etc/localtime; UTC when neither
+ * can be read. Never NULL. */
 struct logtime_zone *logtime_zone_local(void);
 
 /* Writes t_us as RFC 3339 in UTC, "2026-11-27T03:00:00.123456Z" (the fraction

@@ -20,6 +20,8 @@ librotd_a_SOURCES += \
 	rotd/rotate/journal.h \
 	rotd/rotate/compress.c \
 	rotd/rotate/compress.h \
+	rotd/rotate/logclock.c \
+	rotd/rotate/logclock.h \
 	rotd/rotate/member.c \
 	rotd/rotate/member.h \
 	rotd/rotate/holders.c \

@@ -19,6 +19,8 @@
 #include "lib/crashpoint.h"
 #include "rotate/holders.h"
 #include "rotate/journal.h"
+#include "rotate/logclock.h"
+#include "lib/log.h"
 #include "lib/path.h"
 #include "lib/progress.h"
 #include "rotate/rotate.h"
@@ -333,7 +335,9 @@ static int write_archive_tmp(const char *path, const struct log_policy *pol, int
 			     uint64_t length, int dir_fd, struct compress_result *res, struct rotate_outcome *o)
 {
 	int tfd = openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	struct logclock lc = { 0 };
 	char *err = NULL;
+	int r;
 
 	if (tfd < 0) {
 		set_error(o, "%s: cannot create a temporary archive in %s: %s", path, pol->archive_dir,
@@ -341,7 +345,17 @@ static int write_archive_tmp(const char *path, const struct log_policy *pol, int
 		return -1;
 	}
 	progress_set_total(length);
-	if (compress_range(src, length, tfd, pol->compress, pol->compress_level, NULL, 0, res, &err) < 0) {
+	/* A clock that no longer loads (its zone file removed since the config check)
+	 * costs the archive its time index, never the rotation. */
+	if (logclock_open(&lc, pol, (int64_t)time(NULL) * 1000000, &err) < 0) {
+		log_warnx("%s: archiving without a time index: %s", path, err);
+		free(err);
+		err = NULL;
+	}
+	r = compress_range(src, length, tfd, pol->compress, pol->compress_level,
+			   lc.parser != NULL ? &lc.clock : NULL, 0, res, &err);
+	logclock_close(&lc);
+	if (r < 0) {
 		set_error(o, "%s: compressing into %s: %s", path, pol->archive_dir, err);
 		free(err);
 		close(tfd);
