@@ -2,8 +2,9 @@
  * fd, in process, as indexed members (rotate/member.h): the range is cut into
  * pieces of at most MEMBER_MAX_INPUT bytes, at a record's start where it can be,
  * and the pieces are compressed in parallel (libdeflate for gzip, libzstd for
- * zstd) and written in order. Memory stays bounded (a fixed number of buffers per
- * thread) whatever the input size. */
+ * zstd) and written in order. Memory stays bounded whatever the input size: two
+ * pieces and their output per thread plus one compressor, about 2.5 MiB a thread
+ * at the default levels (so threads 0 costs that per CPU). */
 #ifndef ROTD_COMPRESS_H
 #define ROTD_COMPRESS_H
 
