@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "cycle.h"
 #include "daemon.h"
 #include "engine/docker.h"
+#include "lib/escape.h"
 #include "lib/exitcode.h"
 #include "engine/inventory.h"
 #include "lib/lock.h"
@@ -25,6 +27,9 @@
 #include "lib/shutdown.h"
 #include "lib/state.h"
 #include "usage/usage.h"
+#include "lib/logtime.h"
+#include "logs/search.h"
+#include "report/logs_report.h"
 #include "report/status.h"
 #include "report/usage_report.h"
 #include "lib/xalloc.h"
@@ -45,6 +50,13 @@ struct options {
 	int skip_jobs;             /* --rotate-only: no off-peak jobs */
 	int status;                /* the `status` command */
 	int usage;                 /* the `usage` command */
+	int logs;                  /* the `logs` command */
+	const char *since;         /* logs: --since TIME, or NULL */
+	const char *until;         /* logs: --until TIME, or NULL */
+	const char *grep;          /* logs: --grep REGEX, or NULL */
+	int icase;                 /* logs: -i */
+	struct strlist roles;      /* logs: --role ROLE */
+	struct strlist log_globs;  /* logs: --log GLOB */
 	int remediate;             /* --remediate: the emergency pass */
 	struct strlist containers; /* --container NAME: only these */
 };
@@ -55,6 +67,8 @@ static void usage(FILE *out)
 		"usage: rotd [--config FILE] [-v]                  run as a daemon\n"
 		"       rotd [--config FILE] status [--json]\n"
 		"       rotd [--config FILE] usage [--json] [--container NAME]...\n"
+		"       rotd [--config FILE] logs [--since TIME] [--until TIME] [--grep REGEX] [-i]\n"
+		"            [--container NAME]... [--role ROLE]... [--log GLOB]... [--json]\n"
 		"       rotd [--config FILE] --check-config\n"
 		"       rotd [--config FILE] --now [--dry-run] [--json] [--respect-window | --rotate-only | --remediate]\n"
 		"            [--container NAME]... [-v]\n"
@@ -65,8 +79,18 @@ static void usage(FILE *out)
 		"  status                what the running daemon is doing (0 running, 3 not running)\n"
 		"  usage                 what fills the disks: filesystems, containers (logs, archives,\n"
 		"                        engine log, writable layer) and media volumes; changes nothing\n"
+		"  logs                  search the live logs and archives of the running containers:\n"
+		"                        records in [--since, --until) merged oldest first, printed as\n"
+		"                        CONTAINER LOG: LINE; changes nothing\n"
+		"      --since TIME      logs: records at or after TIME: now, -30m, -2h, -1d, or\n"
+		"                        YYYY-MM-DD[ HH:MM[:SS]] (host's local time unless it has a zone)\n"
+		"      --until TIME      logs: records before TIME (same forms)\n"
+		"      --grep REGEX      logs: records with a line matching REGEX (POSIX extended)\n"
+		"  -i                    logs: --grep ignores case\n"
+		"      --role ROLE       logs: only containers of this role (repeatable)\n"
+		"      --log GLOB        logs: only logs whose path or file name matches GLOB (repeatable)\n"
 		"  -n, --dry-run         show what the pass sees and would act on; change nothing\n"
-		"      --json            print the report as JSON\n"
+		"      --json            print the report as JSON (logs: one line per record)\n"
 		"      --container NAME  only this container (repeatable)\n"
 		"      --respect-window  run the off-peak jobs (cleanup.sh, media, gc) only inside\n"
 		"                        the window and once per window, as the daemon does\n"
@@ -81,13 +105,17 @@ static void usage(FILE *out)
 		"Exit status: 0 all done, 1 some container failed, 2 configuration or usage error,\n"
 		"3 the Docker engine could not be reached, 4 another pass held the lock, 5 --remediate\n"
 		"could not get every filesystem under the low watermark; rotd usage exits 1 when a figure\n"
-		"could not be measured. See rotd(8).\n",
+		"could not be measured; rotd logs exits 0 when it searched everything (whether or not\n"
+		"anything matched), 1 when a container or a source could not be read (not running,\n"
+		"a corrupt archive, a symlink not followed), 2 for a usage or configuration error,\n"
+		"3 when the engine could not be reached. See rotd(8).\n",
 		config_default_path());
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER, OPT_RESPECT_WINDOW, OPT_ROTATE_ONLY, OPT_REMEDIATE };
+	enum { OPT_CHECK = 256, OPT_NOW, OPT_JSON, OPT_CONTAINER, OPT_RESPECT_WINDOW, OPT_ROTATE_ONLY, OPT_REMEDIATE,
+	       OPT_SINCE, OPT_UNTIL, OPT_GREP, OPT_ROLE, OPT_LOG };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
@@ -98,6 +126,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "respect-window", no_argument, NULL, OPT_RESPECT_WINDOW },
 		{ "rotate-only", no_argument, NULL, OPT_ROTATE_ONLY },
 		{ "remediate", no_argument, NULL, OPT_REMEDIATE },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "grep", required_argument, NULL, OPT_GREP },
+		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "log", required_argument, NULL, OPT_LOG },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -106,7 +139,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:nvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:nivhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->config_path = optarg;
@@ -135,6 +168,24 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_REMEDIATE:
 			o->remediate = 1;
 			break;
+		case OPT_SINCE:
+			o->since = optarg;
+			break;
+		case OPT_UNTIL:
+			o->until = optarg;
+			break;
+		case OPT_GREP:
+			o->grep = optarg;
+			break;
+		case 'i':
+			o->icase = 1;
+			break;
+		case OPT_ROLE:
+			strlist_add(&o->roles, optarg);
+			break;
+		case OPT_LOG:
+			strlist_add(&o->log_globs, optarg);
+			break;
 		case 'v':
 			log_set_verbose(1);
 			break;
@@ -161,6 +212,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	} else if (optind < argc && strcmp(argv[optind], "usage") == 0) {
 		o->usage = 1;
 		optind++;
+	} else if (optind < argc && strcmp(argv[optind], "logs") == 0) {
+		o->logs = 1;
+		optind++;
 	}
 	if (optind < argc)
 		fatalx(EXIT_ROTD_CONFIG, "unexpected argument '%s'; see rotd --help", argv[optind]);
@@ -168,7 +222,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		fatalx(EXIT_ROTD_CONFIG, "status takes only --config and --json; see rotd --help");
 	if (o->usage && (o->now || o->check_config || o->dry_run || o->respect_window || o->skip_jobs || o->remediate))
 		fatalx(EXIT_ROTD_CONFIG, "usage takes only --config, --json and --container; see rotd --help");
-	if (o->usage)
+	if (o->logs && (o->now || o->check_config || o->dry_run || o->respect_window || o->skip_jobs || o->remediate))
+		fatalx(EXIT_ROTD_CONFIG, "logs takes only --config, --since, --until, --grep, -i, --container, --role, "
+		       "--log and --json; see rotd --help");
+	if (!o->logs && (o->since != NULL || o->until != NULL || o->grep != NULL || o->icase || o->roles.n > 0 ||
+			 o->log_globs.n > 0))
+		fatalx(EXIT_ROTD_CONFIG, "%s goes with logs; see rotd --help",
+		       o->since != NULL ? "--since" : o->until != NULL ? "--until" : o->grep != NULL ? "--grep" :
+		       o->icase ? "-i" : o->roles.n > 0 ? "--role" : "--log");
+	if (o->usage || o->logs)
 		return;
 	if (!o->now && !o->status && (o->dry_run || o->containers.n > 0 || o->respect_window || o->skip_jobs ||
 				       o->remediate || o->json))
@@ -420,6 +482,107 @@ static int show_usage(const struct options *o, const struct rotd_config *cfg)
 	return code;
 }
 
+/* Prints one record as rotd logs shows it; stops the search when stdout fails
+ * (a closed pipe). */
+static int print_hit(const struct logs_hit *hit, void *arg)
+{
+	const struct options *o = arg;
+
+	if (o->json)
+		logs_report_print_json(stdout, hit);
+	else
+		logs_report_print_text(stdout, hit);
+	return ferror(stdout);
+}
+
+/* Reads --since or --until; exits 2 with the reason when text is not a time. */
+static int64_t cli_time(const char *opt, const char *text, int64_t now_us, const struct logtime_zone *local)
+{
+	char *err = NULL;
+	int64_t t;
+
+	if (logtime_parse_cli(text, now_us, local, &t, &err) < 0) {
+		char *shown = escape_utf8_text(text);
+
+		log_errorx_bare("rotd logs: invalid %s '%s': %s", opt, shown, err);
+		exit(EXIT_ROTD_CONFIG);
+	}
+	return t;
+}
+
+/* rotd logs: searches and prints as it goes; read-only, so it takes no lock.
+ * Exits 1 when some container or source could not be read (the rest still
+ * prints). */
+static int show_logs(const struct options *o, const struct rotd_config *cfg)
+{
+	struct inventory inv = { NULL, 0 };
+	struct logs_query q;
+	struct logtime_zone *local;
+	struct timespec now;
+	regex_t re;
+	struct docker *d;
+	int code = EXIT_ROTD_OK;
+
+	for (size_t i = 0; i < o->roles.n; i++)
+		if (config_role(cfg, o->roles.v[i]) == NULL) {
+			char *shown = escape_utf8_text(o->roles.v[i]);
+
+			log_errorx_bare("rotd logs: no role named '%s' in %s", shown, cfg->path);
+			free(shown);
+			return EXIT_ROTD_CONFIG;
+		}
+	clock_gettime(CLOCK_REALTIME, &now);
+	memset(&q, 0, sizeof(q));
+	q.now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+	local = logtime_zone_local();
+	q.since_us = o->since != NULL ? cli_time("--since", o->since, q.now_us, local) : INT64_MIN;
+	q.until_us = o->until != NULL ? cli_time("--until", o->until, q.now_us, local) : INT64_MAX;
+	logtime_zone_free(local);
+	if (q.since_us >= q.until_us) {
+		log_errorx_bare("rotd logs: --since '%s' is not before --until '%s': the window is empty", o->since,
+				o->until);
+		return EXIT_ROTD_CONFIG;
+	}
+	if (o->grep != NULL) {
+		char *err = NULL;
+
+		if (search_compile(&re, o->grep, o->icase, &err) < 0) {
+			char *shown = escape_utf8_text(err);
+
+			log_errorx_bare("rotd logs: %s", shown);
+			free(shown);
+			free(err);
+			return EXIT_ROTD_CONFIG;
+		}
+		q.grep = &re;
+	}
+	q.roles = &o->roles;
+	q.logs = &o->log_globs;
+	q.named = &o->containers;
+	d = connect_engine(cfg, &code);
+	if (d != NULL) {
+		code = list_containers(d, cfg, o, &inv);
+		if (code == EXIT_ROTD_OK && !all_named(&o->containers, &inv, "docker ps -a"))
+			code = EXIT_ROTD_CONFIG;
+		if (code == EXIT_ROTD_OK) {
+			struct stat st;
+
+			/* Records show as they are found, in a terminal or a pipe (| less, | head). */
+			if (fstat(STDOUT_FILENO, &st) < 0 || !S_ISREG(st.st_mode))
+				setvbuf(stdout, NULL, _IOLBF, 0);
+			if (search_inventory(&inv, &q, print_hit, (void *)o) > 0)
+				code = EXIT_ROTD_PARTIAL;
+			if (fflush(stdout) != 0 || ferror(stdout))
+				code = EXIT_ROTD_PARTIAL;
+		}
+		inventory_free(&inv);
+		docker_free(d);
+	}
+	if (q.grep != NULL)
+		regfree(&re);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -440,12 +603,14 @@ int main(int argc, char **argv)
 	cfg = load_config(o.config_path);
 	if (cfg == NULL)
 		return EXIT_ROTD_CONFIG;
-	if (o.usage) {
+	if (o.usage || o.logs) {
 		docker_global_init();
-		code = show_usage(&o, cfg);
+		code = o.usage ? show_usage(&o, cfg) : show_logs(&o, cfg);
 		docker_global_cleanup();
 		config_free(cfg);
 		strlist_free(&o.containers);
+		strlist_free(&o.roles);
+		strlist_free(&o.log_globs);
 		return code;
 	}
 	if (!o.now) {

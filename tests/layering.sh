@@ -2,7 +2,7 @@
 # The layering gate. rotd's folders are stages of one flow, each built only on
 # the ones before it:
 #
-#   lib <- config <- engine <- rotate <- jobs <- usage <- remedy <- report <- top
+#   lib <- config <- engine <- rotate <- jobs <- usage <- logs <- remedy <- report <- top
 #
 # (top is rotd/ itself: cycle, daemon, main). This checks, over every quoted
 # #include under rotd/:
@@ -17,7 +17,7 @@ set -u
 src=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$src" || exit 1
 
-stages="lib config engine rotate jobs usage remedy report top"
+stages="lib config engine rotate jobs usage logs remedy report top"
 
 rank() {
 	i=0

@@ -333,6 +333,10 @@ static size_t read_iso(const char *s, size_t len, unsigned flags, struct civil *
 			n += z;
 		} else if (s[n] == '+' || s[n] == '-') {
 			return 0;
+		} else if (s[n] == ' ' && (z = read_offset(s + n + 1, len - n - 1, &c->offset)) >= 5) {
+			/* "... 03:00:00 +0100", as Go, Java and git print: hh alone is too loose */
+			c->has_zone = 1;
+			n += 1 + z;
 		}
 	}
 	return civil_valid(c) ? n : 0;

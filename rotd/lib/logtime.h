@@ -39,7 +39,8 @@ int64_t logtime_zone_to_utc(const struct logtime_zone *z, int year, int month, i
  * line's first LOGTIME_SCAN_BYTES bytes:
  *   ISO 8601 at the line's start: "2026-11-27 03:00:00", "2026-11-27T03:00:00.123456",
  *     with an optional fraction (any number of digits; microseconds kept) and an
- *     optional zone "Z", "+hh:mm", "+hhmm" or "+hh";
+ *     optional zone "Z", "+hh:mm", "+hhmm" or "+hh" (or " +hhmm", " +hh:mm" after
+ *     a space, as Go and Java print them);
  *   the common log format anywhere in those bytes: "[27/Nov/2026:03:00:00 +0000]";
  *   syslog at the line's start: "Nov 27 03:00:00" (day may be space-padded).
  * format non-NULL: a strptime(3) format that must match at the line's start

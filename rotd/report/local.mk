@@ -7,4 +7,6 @@ librotd_a_SOURCES += \
 	rotd/report/status.c \
 	rotd/report/status.h \
 	rotd/report/usage_report.c \
-	rotd/report/usage_report.h
+	rotd/report/usage_report.h \
+	rotd/report/logs_report.c \
+	rotd/report/logs_report.h

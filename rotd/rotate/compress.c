@@ -354,6 +354,8 @@ int compress_range(int src_fd, uint64_t length, int dst_fd, enum compress_kind k
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 		threads = cpus > 0 ? (unsigned)cpus : 1;
+		if (threads > COMPRESS_DEFAULT_THREADS_MAX)
+			threads = COMPRESS_DEFAULT_THREADS_MAX;
 	}
 	/* No more slots or threads than the range has members. */
 	n_slots = (size_t)threads * SLOTS_PER_THREAD;

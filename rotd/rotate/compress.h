@@ -2,8 +2,10 @@
  * fd, in process, as indexed members (rotate/member.h): the range is cut into
  * pieces of at most MEMBER_MAX_INPUT bytes, at a record's start where it can be,
  * and the pieces are compressed in parallel (libdeflate for gzip, libzstd for
- * zstd) and written in order. Memory stays bounded (a fixed number of buffers per
- * thread) whatever the input size. */
+ * zstd) and written in order. Memory stays bounded whatever the input size: two
+ * pieces and their output per thread plus one compressor, about 2.5 MiB a thread
+ * at the default levels (threads 0: one per CPU, at most COMPRESS_DEFAULT_THREADS_MAX,
+ * so at most about 20 MiB per archive being written). */
 #ifndef ROTD_COMPRESS_H
 #define ROTD_COMPRESS_H
 
@@ -17,6 +19,10 @@ struct compress_result {
 	uint64_t bytes_out;    /* compressed bytes written */
 	uint64_t digest;       /* compress_digest of the bytes read */
 };
+
+/* The most threads that threads 0 picks: on a large host, rotd's other workers
+ * (one per container) already use the other cores, and memory stays small. */
+#define COMPRESS_DEFAULT_THREADS_MAX 8u
 
 /* Says whether a line carries a time: returns 1 and sets *t_us (microseconds since
  * the epoch, UTC), or 0 for a line without one (a continuation line). Called from
@@ -33,7 +39,7 @@ struct compress_clock {
 /* Reads bytes [0, length) of src_fd with pread (the file offset is not used or
  * changed) and writes them compressed to dst_fd, which must be empty and
  * positioned at 0, as indexed members dated by clock (NULL: no times), on up to
- * threads threads (0: one per CPU). level is the compressor's level (gzip 1..9,
+ * threads threads (0: one per CPU, at most COMPRESS_DEFAULT_THREADS_MAX). level is the compressor's level (gzip 1..9,
  * zstd 1..19). Does not fsync. Returns 0 and fills *res, or -1 with *err set to
  * a new one-line message (the source shrank under us, a read or write error such
  * as ENOSPC, or the compressor's error). On failure dst_fd may hold a prefix of

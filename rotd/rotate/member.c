@@ -210,7 +210,11 @@ static int parse_index(const unsigned char *p, uint64_t offset, size_t header, s
 	m.input_size = get_le32(p + 6);
 	m.min_us = (int64_t)get_le64(p + 10);
 	m.max_us = (int64_t)get_le64(p + 18);
-	if (m.size < header + trailer_min || m.input_size > MEMBER_MAX_INPUT)
+	/* No compressor grows its input by more than 1/128 plus a little (libdeflate's
+	 * and ZSTD_compressBound's worst cases are far below), so a larger size is a
+	 * corrupt index that would make a reader skip the members after it. */
+	if (m.size < header + trailer_min || m.input_size > MEMBER_MAX_INPUT ||
+	    m.size > header + trailer_min + m.input_size + m.input_size / 128 + 1024)
 		return -1;
 	if ((m.flags & MEMBER_HAS_TIME) ? m.min_us > m.max_us : (m.min_us != 0 || m.max_us != 0))
 		return -1;

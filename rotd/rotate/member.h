@@ -8,7 +8,11 @@
  *     frame with the data, so zstd -t and zstd -d read it unchanged.
  * The index of a member: the whole member's size on disk (to hop to the next
  * without decompressing), its input size, and the least and greatest time of its
- * lines that carry one. A reader hops from header to header and decompresses only
+ * lines that carry one. On disk, little-endian: version u8 (1), flags u8, size
+ * u32, input size u32, min_us i64, max_us i64 (26 bytes; both times 0 without
+ * MEMBER_HAS_TIME); gzip: the subfield's LEN is 26, and rotd's members have no
+ * other subfield (readers skip any); zstd: the skippable frame holds 'R','T'
+ * then the 26 bytes. A reader hops from header to header and decompresses only
  * the members whose times overlap its window.
  * Cuts: a piece ends at the start of its last line that carries a time (so a
  * record, a dated line and its continuation lines, stays whole), else after its

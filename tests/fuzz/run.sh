@@ -21,7 +21,7 @@ esac
 CC=${FUZZ_CC:-clang-14}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz=$top/tests/fuzz
-targets="fuzz_alert fuzz_config fuzz_inspect fuzz_demux fuzz_lines fuzz_mountinfo fuzz_logtime fuzz_member"
+targets="fuzz_alert fuzz_config fuzz_inspect fuzz_demux fuzz_lines fuzz_mountinfo fuzz_logtime fuzz_member fuzz_records"
 pkgs="jansson libconfuse libcurl libarchive libdeflate libzstd libmicrohttpd"
 
 if ! command -v "$CC" >/dev/null 2>&1; then

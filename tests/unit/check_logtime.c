@@ -91,6 +91,13 @@ START_TEST(test_iso)
 		{ "2026-11-27T03:00:00-08 x", NULL, NULL, NOV27, 1, 1795777200LL * S },
 		{ "2026-11-27T03:00:00.5-08:00", NULL, NULL, NOV27, 1, 1795777200LL * S + 500000 },
 		{ "2026-11-27 03:00:00,250 - app - INFO", NULL, NULL, NOV27, 1, NOV27 * S + 250000 },
+		/* a zone after a space: +hhmm or +hh:mm, not +hh alone */
+		{ "2026-11-27 03:00:00.5 -0800 PST m=+0.1", NULL, NULL, NOV27, 1, 1795777200LL * S + 500000 },
+		{ "2026-11-27 03:00:00 +05:30 x", NULL, "Europe/Berlin", NOV27, 1, 1795728600LL * S },
+		{ "2026-11-27 03:00:00 -08 x", NULL, "+01:00", NOV27, 1, 1795744800LL * S },
+		{ "2026-11-27 03:00:00 -123456 x", NULL, "+01:00", NOV27, 1, 1795744800LL * S },
+		{ "2026-11-27 03:00:00 +24:00", NULL, NULL, NOV27, 1, NOV27 * S },
+		{ "2026-11-27 03:00:00 +", NULL, NULL, NOV27, 1, NOV27 * S },
 		/* fractions of 1..9 digits; microseconds kept, the rest dropped */
 		{ "2026-11-27 03:00:00.1", NULL, NULL, NOV27, 1, NOV27 * S + 100000 },
 		{ "2026-11-27 03:00:00.12", NULL, NULL, NOV27, 1, NOV27 * S + 120000 },
@@ -497,6 +504,7 @@ START_TEST(test_cli)
 		{ "2026-11-27T03:00:00Z", NOV27, 0 },
 		{ "2026-11-27 03:00Z", NOV27, 0 },
 		{ "2026-11-27 03:00:00 UTC", NOV27, 0 },
+		{ "2026-11-27 03:00:00 +0100", 1795744800LL, 0 },
 		{ "2026-11-27T03:00:00+05:30", 1795728600LL, 0 },
 		{ "2026-11-27T03:00:00-0800", 1795777200LL, 0 },
 		/* 03:00Z is 04:00 in Berlin: today began at 00:00 +01:00 */
@@ -582,14 +590,6 @@ START_TEST(test_rfc3339)
 }
 END_TEST
 
-/* The bound on the mix's ns a line: the target is 50; this leaves room for a
- * loaded CI machine, and more under ASan and UBSan. */
-#ifdef __SANITIZE_ADDRESS__
-#define SPEED_BOUND_NS 1000
-#else
-#define SPEED_BOUND_NS 200
-#endif
-
 /* ns a line of logtime_parse with p over lines[0..n), each rounds times; the
  * first timed of them carry a time. */
 static double ns_per_line(const struct logtime_parser *p, const char *const *lines, int n, int timed,
@@ -611,8 +611,10 @@ static double ns_per_line(const struct logtime_parser *p, const char *const *lin
 	return ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / ((double)rounds * n);
 }
 
-/* The recognisers on typical lines: prints ns a line for each kind, and holds
- * the mix under SPEED_BOUND_NS. */
+/* The recognisers on typical lines, many times over: each dated line is found
+ * every time (the count), and the ns a line are printed for the reader. No bound
+ * is asserted: speed is judged by the benchmarks (tests/bench/compress.sh dates
+ * every line of its 1 GiB log), never by a timed test. */
 START_TEST(test_speed)
 {
 	static const char *const mix[] = {
@@ -639,8 +641,6 @@ START_TEST(test_speed)
 	       ns_per_line(p, iso_only, 1, 1, rounds), ns_per_line(p, iso_zoned, 1, 1, rounds),
 	       ns_per_line(p, clf_only, 1, 1, rounds), ns_per_line(p, syslog_only, 1, 1, rounds),
 	       ns_per_line(fmt, iso_only, 1, 1, rounds / 10 + 1));
-	if (!quick())
-		ck_assert_msg(ns < SPEED_BOUND_NS, "%.1f ns a line", ns);
 	logtime_parser_free(p);
 	logtime_parser_free(utc);
 	logtime_parser_free(fmt);

@@ -291,6 +291,9 @@ START_TEST(test_refuses_corrupt)
 	memset(c + idx + 2, 0, 4);        /* size 0 */
 	ck_assert_int_eq(member_parse(c, len, kind, 0, &info), -1);
 	memcpy(c, m, len);
+	c[idx + 4] = 0x30;                /* size 3 MiB: more than 20000 bytes can take */
+	ck_assert_int_eq(member_parse(c, len, kind, 0, &info), -1);
+	memcpy(c, m, len);
 	c[idx + 9] = 0x7f;                /* input size past MEMBER_MAX_INPUT */
 	ck_assert_int_eq(member_parse(c, len, kind, 0, &info), -1);
 	memcpy(c, m, len);
