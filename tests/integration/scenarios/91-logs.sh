@@ -410,6 +410,16 @@ tap_is "--json: the roles as the config gives them; every time RFC 3339 UTC" \
 	"$(jq -r '"\(.container)=\(.role)"' "$lg_dir/w1.json" 2>&1 | sort -u | tr '\n' ' ')$(jq -r '.time' "$lg_dir/w1.json" 2>&1 | grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$')" \
 	"$lg_master=master $lg_core=core $lg_web=web 0"
 
+# --- --role and --log narrow the same search ------------------------------------------
+grep -E "^($lg_core|$lg_master) " "$lg_dir/w1.lines" >"$lg_dir/roles.lines"
+lg_logs --since "$lg_since" --until "$lg_until" --grep "$lg_re" $lg_three --role core --role master
+lg_same roles "--role core --role master: exactly the core app's and the master's records of that window" \
+	"$lg_dir/out" "$lg_dir/roles.lines"
+grep -F "$lg_web /var/log/lighttpd/" "$lg_dir/w1.lines" >"$lg_dir/glob.lines"
+lg_logs --since "$lg_since" --until "$lg_until" --grep "$lg_re" $lg_three --log '*/lighttpd/*'
+lg_same glob "--log '*/lighttpd/*': exactly lighttpd's access and error log records of that window, from their archives and live logs" \
+	"$lg_dir/out" "$lg_dir/glob.lines"
+
 # --- a runbook window of ten minutes, inside the archives ---------------------------
 lg_expect_all "$(echo "$D2" | tr -d -)201000000" "$(echo "$D2" | tr -d -)202000000" "$lg_re" 0
 lg_logs --since "${D2}T20:10:00Z" --until "${D2}T20:20:00Z" --grep "$lg_re" $lg_three
