@@ -496,18 +496,20 @@ static int print_hit(const struct logs_hit *hit, void *arg)
 }
 
 /* Reads --since or --until; exits 2 with the reason when text is not a time. */
-static int64_t cli_time(const char *opt, const char *text, int64_t now_us, const struct logtime_zone *local)
+static int cli_time(const char *opt, const char *text, int64_t now_us, const struct logtime_zone *local,
+		    int64_t *t_us)
 {
 	char *err = NULL;
-	int64_t t;
 
-	if (logtime_parse_cli(text, now_us, local, &t, &err) < 0) {
+	if (logtime_parse_cli(text, now_us, local, t_us, &err) < 0) {
 		char *shown = escape_utf8_text(text);
 
 		log_errorx_bare("rotd logs: invalid %s '%s': %s", opt, shown, err);
-		exit(EXIT_ROTD_CONFIG);
+		free(shown);
+		free(err);
+		return -1;
 	}
-	return t;
+	return 0;
 }
 
 /* rotd logs: searches and prints as it goes; read-only, so it takes no lock.
@@ -534,13 +536,23 @@ static int show_logs(const struct options *o, const struct rotd_config *cfg)
 	clock_gettime(CLOCK_REALTIME, &now);
 	memset(&q, 0, sizeof(q));
 	q.now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+	q.since_us = INT64_MIN;
+	q.until_us = INT64_MAX;
 	local = logtime_zone_local();
-	q.since_us = o->since != NULL ? cli_time("--since", o->since, q.now_us, local) : INT64_MIN;
-	q.until_us = o->until != NULL ? cli_time("--until", o->until, q.now_us, local) : INT64_MAX;
+	if ((o->since != NULL && cli_time("--since", o->since, q.now_us, local, &q.since_us) < 0) ||
+	    (o->until != NULL && cli_time("--until", o->until, q.now_us, local, &q.until_us) < 0)) {
+		logtime_zone_free(local);
+		return EXIT_ROTD_CONFIG;
+	}
 	logtime_zone_free(local);
 	if (q.since_us >= q.until_us) {
-		log_errorx_bare("rotd logs: --since '%s' is not before --until '%s': the window is empty", o->since,
-				o->until);
+		char *since = escape_utf8_text(o->since != NULL ? o->since : "-");
+		char *until = escape_utf8_text(o->until != NULL ? o->until : "-");
+
+		log_errorx_bare("rotd logs: --since '%s' is not before --until '%s': the window is empty", since,
+				until);
+		free(since);
+		free(until);
 		return EXIT_ROTD_CONFIG;
 	}
 	if (o->grep != NULL) {

@@ -13,7 +13,9 @@ ctr_root() { echo "/proc/$(ctr_pid "$1")/root"; }
 write_daemon_conf() {
 	sed -e "s/^interval = .*/interval = $1/" -e "s/^stop-timeout = .*/stop-timeout = $2/" \
 		-e "s/^lock-wait = .*/lock-wait = 1s/" -e "s/^usage-interval = .*/usage-interval = 2s/" \
-		-e "/^metrics {/,/^}/ s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" "$TEST_CONF" >"$dconf"
+		-e "/^metrics {/,/^}/ s|^  listen = \"\"|  listen = \"127.0.0.1:$mport\"|" \
+		-e "/^role web {/,/^}/ s/^  compress = gzip/  compress = zstd/" \
+		-e "/^role web {/,/^}/ s/^  compress-level = 6/  compress-level = 19/" "$TEST_CONF" >"$dconf"
 }
 
 # A listener on a unix datagram socket, as systemd's notify socket is.
@@ -41,7 +43,7 @@ create_with_log() {
 	engine_docker cp "$ENGINE_DIR/big.log" "$1:/var/log/whatsapp/web.log"
 	rm -f "$ENGINE_DIR/big.log"
 }
-archives_of() { ls "$(ctr_root "$1")/var/log/whatsapp/archive" 2>/dev/null | grep -c '^web\.log-.*\.gz$'; }
+archives_of() { ls "$(ctr_root "$1")/var/log/whatsapp/archive" 2>/dev/null | grep -c '^web\.log-.*\.zst$'; }
 
 # --- rotd --now writes its own metrics file beside the daemon's ------------------
 rm -f "$ENGINE_DIR/rotd.prom" "$ENGINE_DIR/rotd-now.prom"
@@ -143,7 +145,7 @@ engine_docker start biz_waweb_late >/dev/null
 started=$(date +%s)
 wait_for 15 grep -q 'container biz_waweb_late (role web) started: checking its logs now' "$dlog"
 tap_is "a container started after the daemon is picked up from the events" "$?" 0
-wait_for 15 sh -c "[ \$(ls '$(ctr_root biz_waweb_late)/var/log/whatsapp/archive' 2>/dev/null | grep -c 'gz\$') -ge 1 ]"
+wait_for 15 sh -c "[ \$(ls '$(ctr_root biz_waweb_late)/var/log/whatsapp/archive' 2>/dev/null | grep -c 'zst\$') -ge 1 ]"
 tap_is "and its oversized web.log is rotated at once" "$?" 0
 tap_like "within seconds" "$(($(date +%s) - started))" '^([0-9]|1[0-5])$'
 
@@ -151,7 +153,7 @@ tap_like "within seconds" "$(($(date +%s) - started))" '^([0-9]|1[0-5])$'
 before=$(archives_of biz_waweb_1)
 head -c 22000000 /dev/zero | tr '\0' 'y' >>"$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log"
 grown=$(date +%s)
-wait_for 12 sh -c "[ \$(ls '$(ctr_root biz_waweb_1)/var/log/whatsapp/archive' | grep -c '^web\.log-.*\.gz\$') -gt $before ]"
+wait_for 12 sh -c "[ \$(ls '$(ctr_root biz_waweb_1)/var/log/whatsapp/archive' | grep -c '^web\.log-.*\.zst\$') -gt $before ]"
 tap_is "a log that grows past its size is rotated within one interval (3 s)" "$?" 0
 tap_like "(it took $(($(date +%s) - grown)) s)" "$(($(date +%s) - grown))" '^[0-9]$|^1[0-2]$'
 
@@ -178,9 +180,9 @@ wait_for 10 grep -q "configuration reloaded from $dconf" "$dlog"
 tap_is "SIGHUP with a good config reloads it" "$?" 0
 
 # --- the lock: rotd --now while the daemon is mid-pass --------------------------
-head -c 400000000 /dev/urandom >>"$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log"
+head -c 300000000 /dev/urandom >>"$(ctr_root biz_waweb_1)/var/log/whatsapp/web.log"
 wait_for 15 sh -c "jq -e '.activity.what == \"pass\"' '$ENGINE_DIR/status.json'"
-tap_is "the daemon starts compressing 400 MB" "$?" 0
+tap_is "the daemon starts compressing 300 MB" "$?" 0
 err=$("$ROTD" --config "$dconf" --now --rotate-only --container biz_wacore_1 2>&1 >/dev/null)
 tap_is "rotd --now while the daemon is mid-pass exits 4 after lock-wait" "$?" 4
 tap_like "and says so" "$err" 'another rotd pass still holds .* after 1 s'
@@ -213,7 +215,7 @@ tap_like "and says it is not running" "$(cat "$ENGINE_DIR/status.txt")" 'not run
 write_daemon_conf 1h 30s
 start_daemon
 wait_for 20 sh -c "jq -e '.activity.what == \"pass\"' '$ENGINE_DIR/status.json'"
-tap_is "a new daemon starts the interrupted 400 MB rotation again" "$?" 0
+tap_is "a new daemon starts the interrupted 300 MB rotation again" "$?" 0
 sleep 1
 t0=$(date +%s)
 kill -TERM "$daemon"
@@ -221,8 +223,8 @@ wait "$daemon"
 tap_is "SIGTERM with the default stop-timeout exits 0" "$?" 0
 tap_like "after finishing the file (it took $(($(date +%s) - t0)) s, bound 30 s)" "$(($(date +%s) - t0))" '^([0-9]|[12][0-9]|30)$'
 wlog=$(ctr_root biz_waweb_1)/var/log/whatsapp
-newest=$(ls "$wlog/archive" | grep '^web\.log-.*\.gz$' | sort | tail -n 1)
-tap_is "the 400 MB log was archived completely" "$(ls "$wlog/archive" | grep -c '^web\.log-.*\.gz$'):$(gzip -t "$wlog/archive/$newest" && echo whole)" "$((before + 2)):whole"
+newest=$(ls "$wlog/archive" | grep '^web\.log-.*\.zst$' | sort | tail -n 1)
+tap_is "the 300 MB log was archived completely" "$(ls "$wlog/archive" | grep -c '^web\.log-.*\.zst$'):$(zstd -q -t "$wlog/archive/$newest" && echo whole)" "$((before + 2)):whole"
 tap_like "and cut" "$(stat -c %s "$wlog/web.log")" '^[0-9]{1,7}$'
 tap_is "no temp or journal files are left" "$(find "$wlog" -name '.rotd*' | wc -l)" 0
 
@@ -260,7 +262,7 @@ create_with_log biz_waweb_after 21
 engine_docker start biz_waweb_after >/dev/null
 wait_for 20 grep -q 'container biz_waweb_after (role web) started' "$dlog"
 tap_is "and goes on: a container started after the restart is picked up" "$?" 0
-wait_for 20 sh -c "ls '$(ctr_root biz_waweb_after)/var/log/whatsapp/archive' | grep -q gz"
+wait_for 20 sh -c "ls '$(ctr_root biz_waweb_after)/var/log/whatsapp/archive' | grep -q zst"
 tap_is "and rotated" "$?" 0
 kill -TERM "$daemon"
 wait "$daemon"
