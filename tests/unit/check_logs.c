@@ -19,6 +19,7 @@
 #include "logs/linereader.h"
 #include "logs/record.h"
 #include "logs/source.h"
+#include "logs_fixture.h"
 #include "unit.h"
 #include "unit_tmproot.h"
 
@@ -35,42 +36,6 @@ static int at_time(const void *ctx, const char *line, size_t len, int64_t *t_us)
 		t = t * 10 + (line[i++] - '0');
 	*t_us = t * 1000000;
 	return 1;
-}
-
-static const char *const web_conf = "role web {\n"
-				    "  match {\n    name = {\"web*\"}\n  }\n"
-				    "  logs = {\"/var/log/whatsapp/*.log\"}\n"
-				    "  size = 20M\n"
-				    "  archive-dir = /var/log/whatsapp/archive\n"
-				    "}\n";
-
-static struct rotd_config *web_config(void)
-{
-	struct strlist errors = STRLIST_INIT;
-	struct rotd_config *cfg = config_load_buffer(web_conf, "test.conf", &errors);
-
-	ck_assert_msg(cfg != NULL, "%s", errors.n ? errors.v[0] : "?");
-	strlist_free(&errors);
-	return cfg;
-}
-
-/* Runs "tool -c in > out" (gzip, bzip2, xz, zstd) on host paths. */
-static void compress_with(const char *tool, const char *in, const char *out)
-{
-	pid_t pid = fork();
-	int status;
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(127);
-		execlp(tool, tool, "-c", "-q", in, (char *)NULL);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s failed", tool);
 }
 
 /* Every line of r joined by '\n' (each line ended by one): a new string. */
@@ -118,7 +83,7 @@ static void put_at(struct unit_tmproot *r, const char *rel, time_t mtime)
 
 START_TEST(test_source_listing)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot r;
 	struct source_set set;
 	const struct log_sources *web = NULL;
@@ -401,7 +366,7 @@ START_TEST(test_foreign_reader)
 	unit_tmproot_make(&r, NULL, "logs-foreign");
 	unit_tmproot_write(&r, "web.log.1", want, 5000 * UNIT_LINE_LEN, 0);
 	snprintf(name, sizeof(name), "web.log.1%s", tool_suffix[_i]);
-	compress_with(tools[_i], unit_tmproot_path(&r, "web.log.1"), unit_tmproot_path(&r, name));
+	logs_fixture_compress_with(tools[_i], unit_tmproot_path(&r, "web.log.1"), unit_tmproot_path(&r, name));
 	snprintf(name, sizeof(name), "/web.log.1%s", tool_suffix[_i]);
 	fd = source_open(r.fs, name, &size, &(const char *){ NULL });
 	ck_assert_int_ge(fd, 0);
@@ -433,7 +398,7 @@ START_TEST(test_foreign_corrupt)
 
 	unit_tmproot_make(&r, NULL, "logs-corrupt");
 	unit_tmproot_write(&r, "web.log.1", want, 20000 * UNIT_LINE_LEN, 0);
-	compress_with("gzip", unit_tmproot_path(&r, "web.log.1"), unit_tmproot_path(&r, "web.log.1.gz"));
+	logs_fixture_compress_with("gzip", unit_tmproot_path(&r, "web.log.1"), unit_tmproot_path(&r, "web.log.1.gz"));
 	gz = unit_tmproot_read(&r, "web.log.1.gz", &gzlen);
 	unit_tmproot_write(&r, "web.log.1.gz", gz, gzlen / 2, 0); /* truncated */
 	fd = source_open(r.fs, "/web.log.1.gz", &size, &(const char *){ NULL });

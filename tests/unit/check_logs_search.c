@@ -25,6 +25,7 @@
 #include "report/logs_report.h"
 #include "rotate/compress.h"
 #include "rotate/member.h"
+#include "logs_fixture.h"
 #include "unit.h"
 #include "unit_tmproot.h"
 
@@ -34,42 +35,6 @@ static int quick(void)
 	const char *q = getenv("ROTD_TEST_QUICK");
 
 	return q != NULL && q[0] != '\0' && strcmp(q, "0") != 0;
-}
-
-static const char *const web_conf = "role web {\n"
-				    "  match {\n    name = {\"web*\"}\n  }\n"
-				    "  logs = {\"/var/log/whatsapp/*.log\"}\n"
-				    "  size = 20M\n"
-				    "  archive-dir = /var/log/whatsapp/archive\n"
-				    "}\n";
-
-static struct rotd_config *web_config(void)
-{
-	struct strlist errors = STRLIST_INIT;
-	struct rotd_config *cfg = config_load_buffer(web_conf, "test.conf", &errors);
-
-	ck_assert_msg(cfg != NULL, "%s", errors.n ? errors.v[0] : "?");
-	strlist_free(&errors);
-	return cfg;
-}
-
-/* Runs "tool -c in > out" (gzip, bzip2, xz, zstd) on host paths. */
-static void compress_with(const char *tool, const char *in, const char *out)
-{
-	pid_t pid = fork();
-	int status;
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(127);
-		execlp(tool, tool, "-c", "-q", in, (char *)NULL);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s failed", tool);
 }
 
 #define T0 INT64_C(1795748400) /* 2026-11-27 03:00:00 UTC */
@@ -165,7 +130,7 @@ static struct logs_query open_query(void)
 	return q;
 }
 
-/* The web tree with the folders of web_conf. */
+/* The web tree with the folders of logs_fixture_web_conf. */
 static void web_tree(struct unit_tmproot *r, const char *tag)
 {
 	unit_tmproot_make(r, NULL, tag);
@@ -186,7 +151,7 @@ static size_t put_line(char *buf, size_t o, int64_t sec, const char *text)
 
 START_TEST(test_merge_three_streams)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a, b;
 	struct logs_target t[2];
 	struct logs_query q = open_query();
@@ -247,7 +212,7 @@ END_TEST
 
 START_TEST(test_grep)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
@@ -375,7 +340,7 @@ static size_t in_order(const struct hits *h, int64_t since, int64_t until)
  * zstd) and the live log, whole and in a window. */
 START_TEST(test_archives_and_window)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
@@ -388,7 +353,7 @@ START_TEST(test_archives_and_window)
 	web_tree(&a, "logs-archives");
 	text = log_text(cuts[0], cuts[1], 1, &len);
 	unit_tmproot_write(&a, "var/log/whatsapp/web.log.1", text, len, 0);
-	compress_with("gzip", unit_tmproot_path(&a, "var/log/whatsapp/web.log.1"),
+	logs_fixture_compress_with("gzip", unit_tmproot_path(&a, "var/log/whatsapp/web.log.1"),
 		      unit_tmproot_path(&a, "var/log/whatsapp/archive/web.log-20261120.gz"));
 	unlink(unit_tmproot_path(&a, "var/log/whatsapp/web.log.1"));
 	{
@@ -444,7 +409,7 @@ END_TEST
  * outside it goes unnoticed, inside it is named (gzip, then zstd). */
 START_TEST(test_members_skipped)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
@@ -493,7 +458,7 @@ END_TEST
 /* A container tree's sources that cannot be read are counted, the rest is searched. */
 START_TEST(test_unreadable_counted)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
@@ -520,7 +485,7 @@ END_TEST
 /* --since on a large live log: bisection gives what a linear read gives. */
 START_TEST(test_live_bisection)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
@@ -569,7 +534,7 @@ END_TEST
  * archive's other members. */
 START_TEST(test_record_across_sources)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
@@ -640,7 +605,7 @@ END_TEST
  * the end of one source and the start of the next, are one line again. */
 START_TEST(test_line_across_sources)
 {
-	struct rotd_config *cfg = web_config();
+	struct rotd_config *cfg = logs_fixture_web_config();
 	struct unit_tmproot a;
 	struct logs_target t;
 	struct logs_query q = open_query();
