@@ -121,7 +121,7 @@ struct rotd_config {
 	char *path;                    /* file it was read from, or "<built-in>" */
 	char *docker_socket;           /* config's docker.socket, or NULL when not set */
 	unsigned docker_timeout_ms;    /* per request, except streams */
-	unsigned jobs;                 /* compression workers; 0 means the number of CPUs */
+	unsigned jobs;                 /* logs rotated at once; 0 means the number of CPUs */
 	struct role_policy *roles;     /* in file order; the first matching role wins */
 	size_t n_roles;
 	struct time_window offpeak;
