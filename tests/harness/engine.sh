@@ -36,6 +36,13 @@ engine_start() {
 
 # Starts dockerd on ENGINE_DIR and waits for /_ping; sets ENGINE_PID.
 engine_launch() {
+	# dockerd gives up when its containerd is slow to start ("timeout waiting
+	# for containerd to start") on a loaded machine: a second try, as systemd's
+	# Restart= would give it, not a skip.
+	engine_launch_once || { engine_log "dockerd did not start; trying once more"; engine_launch_once; }
+}
+
+engine_launch_once() {
 	dockerd --storage-driver=vfs --bridge=none --iptables=false --ip6tables=false \
 		--host "unix://$ENGINE_SOCK" --data-root "$ENGINE_DIR/data" \
 		--exec-root "$ENGINE_DIR/exec" --pidfile "$ENGINE_DIR/dockerd.pid" \
@@ -47,6 +54,8 @@ engine_launch() {
 		if ! kill -0 "$ENGINE_PID" 2>/dev/null || [ $i -ge 120 ]; then
 			engine_log "dockerd did not answer /_ping; its log ends with:"
 			tail -n 20 "$ENGINE_DIR/dockerd.log" | sed 's/^/#   /' >&2
+			kill -KILL "$ENGINE_PID" 2>/dev/null
+			wait "$ENGINE_PID" 2>/dev/null
 			return 1
 		fi
 		sleep 0.5
