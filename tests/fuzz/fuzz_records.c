@@ -30,11 +30,14 @@ struct check {
 
 static void take(struct check *c, const struct record *r)
 {
+	const char *nl = memchr(r->text, '\n', r->len);
 	int64_t t;
 
 	if (r->len > c->cap || strlen(r->text) > r->len || r->lines == 0)
 		abort();
-	if (!r->continued && r->has_time != time_of(c->p, r->text, strcspn(r->text, "\n"), &t))
+	/* the first line by its length, not up to a NUL: log lines may hold NULs */
+	if (!r->continued &&
+	    r->has_time != time_of(c->p, r->text, nl != NULL ? (size_t)(nl - r->text) : r->len, &t))
 		abort();
 	if (c->len + r->len + 1 > c->cap_joined) {
 		c->cap_joined = (c->len + r->len + 1) * 2;

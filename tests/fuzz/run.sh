@@ -9,6 +9,7 @@
 #
 # The work dir (FUZZ_WORK, else a new temp dir) holds the builds, libFuzzer's
 # logs and any crash inputs; it is removed after a clean run unless FUZZ_KEEP=1.
+# FUZZ_TARGETS="fuzz_records fuzz_member" runs only those.
 set -eu
 
 secs=${1:-60}
@@ -21,7 +22,7 @@ esac
 CC=${FUZZ_CC:-clang-14}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz=$top/tests/fuzz
-targets="fuzz_alert fuzz_config fuzz_inspect fuzz_demux fuzz_lines fuzz_mountinfo fuzz_logtime fuzz_member fuzz_records"
+targets=${FUZZ_TARGETS:-"fuzz_alert fuzz_config fuzz_inspect fuzz_demux fuzz_lines fuzz_mountinfo fuzz_logtime fuzz_member fuzz_records"}
 pkgs="jansson libconfuse libcurl libarchive libdeflate libzstd libmicrohttpd"
 
 if ! command -v "$CC" >/dev/null 2>&1; then
