@@ -231,7 +231,10 @@ void remedy_begin(struct remedy *r, const struct rotd_config *cfg, const struct 
 			continue;
 		fs = ctrfs_open(c->pid, c->id);
 		if (fs == NULL) {
-			fail(r, "container %s: cannot open its root: %s", c->name, strerror(errno));
+			/* The pass that follows in the same cycle opens it too and reports
+			 * the failure (a container that stopped a moment ago): one fact,
+			 * one line. */
+			log_debug("container %s: cannot open its root: %s", c->name, strerror(errno));
 			continue;
 		}
 		r->ctrs[r->n_ctrs].ctr = c;
